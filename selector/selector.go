@@ -1,0 +1,193 @@
+package selector
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/selection"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/netpolsim/netpolsim/internal/fielderr"
+)
+
+// kind says which of the three shapes a Selector has.
+type kind uint8
+
+const (
+	nothing    kind = iota // nil selector: matches no object
+	everything             // {}: matches every object
+	someLabels             // one or more requirements, ANDed
+)
+
+// Selector is a compiled, validated label selector. Matching never fails.
+//
+// The zero Selector matches nothing, like a nil *metav1.LabelSelector.
+// Selectors are immutable values, safe to copy and to use concurrently.
+type Selector struct {
+	kind kind
+	reqs []requirement // sorted by key, then operator; only for someLabels
+}
+
+// requirement is one clause of a selector: key op values.
+type requirement struct {
+	key    string
+	op     selection.Operator // Equals, In, NotIn, Exists or DoesNotExist
+	values []string           // sorted and deduplicated; empty for Exists and DoesNotExist
+}
+
+// Nothing returns the selector that matches no object (a nil selector).
+func Nothing() Selector { return Selector{} }
+
+// Everything returns the selector that matches every object ({}).
+func Everything() Selector { return Selector{kind: everything} }
+
+// Error is the error returned by [Compile]: every problem of one selector as
+// field errors, in the order they were found.
+type Error struct {
+	Errs field.ErrorList
+}
+
+func (e *Error) Error() string { return fielderr.Lines("selector", e.Errs) }
+
+// Compile validates ls as the API server validates a label selector and
+// compiles it. A nil ls compiles to [Nothing] and an empty one to
+// [Everything]. On invalid input it returns an *[Error] listing every problem.
+func Compile(ls *metav1.LabelSelector) (Selector, error) {
+	s, errs := CompileAt(ls, nil)
+	if len(errs) > 0 {
+		return Selector{}, &Error{Errs: errs}
+	}
+	return s, nil
+}
+
+// CompileAt is [Compile] for a selector that sits at path inside a larger
+// object (path may be nil): the problems come back as field errors whose paths
+// start with path, for the caller to report with its own.
+func CompileAt(ls *metav1.LabelSelector, path *field.Path) (Selector, field.ErrorList) {
+	if ls == nil {
+		return Nothing(), nil
+	}
+	var errs field.ErrorList
+	keys := make([]string, 0, len(ls.MatchLabels))
+	for k := range ls.MatchLabels {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // map order must not decide the order of the errors
+	for _, k := range keys {
+		errs = append(errs, metav1validation.ValidateLabels(map[string]string{k: ls.MatchLabels[k]}, path.Child("matchLabels").Key(k))...)
+	}
+	for i, expr := range ls.MatchExpressions {
+		errs = append(errs, metav1validation.ValidateLabelSelectorRequirement(expr, metav1validation.LabelSelectorValidationOptions{}, path.Child("matchExpressions").Index(i))...)
+	}
+	if len(errs) > 0 {
+		return Selector{}, errs
+	}
+	if len(ls.MatchLabels)+len(ls.MatchExpressions) == 0 {
+		return Everything(), nil
+	}
+	reqs := make([]requirement, 0, len(keys)+len(ls.MatchExpressions))
+	for _, k := range keys {
+		reqs = append(reqs, requirement{key: k, op: selection.Equals, values: []string{ls.MatchLabels[k]}})
+	}
+	for _, expr := range ls.MatchExpressions {
+		r := requirement{key: expr.Key, values: slices.Compact(slices.Sorted(slices.Values(expr.Values)))}
+		switch expr.Operator {
+		case metav1.LabelSelectorOpIn:
+			r.op = selection.In
+		case metav1.LabelSelectorOpNotIn:
+			r.op = selection.NotIn
+		case metav1.LabelSelectorOpExists:
+			r.op, r.values = selection.Exists, nil
+		case metav1.LabelSelectorOpDoesNotExist:
+			r.op, r.values = selection.DoesNotExist, nil
+		}
+		reqs = append(reqs, r)
+	}
+	slices.SortStableFunc(reqs, func(a, b requirement) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.op), string(b.op))
+	})
+	return Selector{kind: someLabels, reqs: reqs}, nil
+}
+
+// MatchesNothing reports whether s is the nil selector. A selector that can
+// match nothing for other reasons (say a=1 and a=2) still reports false.
+func (s Selector) MatchesNothing() bool { return s.kind == nothing }
+
+// MatchesEverything reports whether s is the empty selector {}.
+func (s Selector) MatchesEverything() bool { return s.kind == everything }
+
+// Matches reports whether an object with the given labels is selected.
+// A nil labels map is an object without labels. It costs O(requirements).
+func (s Selector) Matches(labels map[string]string) bool {
+	switch s.kind {
+	case nothing:
+		return false
+	case everything:
+		return true
+	}
+	for _, r := range s.reqs {
+		v, ok := labels[r.key]
+		switch r.op {
+		case selection.Exists:
+			if !ok {
+				return false
+			}
+		case selection.DoesNotExist:
+			if ok {
+				return false
+			}
+		case selection.NotIn:
+			if ok && slices.Contains(r.values, v) {
+				return false
+			}
+		default: // Equals, In
+			if !ok || !slices.Contains(r.values, v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// String renders s in kubectl's selector syntax, e.g.
+// "app=db,tier in (a,b),!legacy". The nil selector renders as "<none>" and
+// the empty one as "<all>", so that neither reads as the other.
+func (s Selector) String() string {
+	switch s.kind {
+	case nothing:
+		return "<none>"
+	case everything:
+		return "<all>"
+	}
+	parts := make([]string, len(s.reqs))
+	for i, r := range s.reqs {
+		switch r.op {
+		case selection.Equals:
+			parts[i] = r.key + "=" + r.values[0]
+		case selection.Exists:
+			parts[i] = r.key
+		case selection.DoesNotExist:
+			parts[i] = "!" + r.key
+		case selection.In:
+			parts[i] = fmt.Sprintf("%s in (%s)", r.key, strings.Join(r.values, ","))
+		case selection.NotIn:
+			parts[i] = fmt.Sprintf("%s notin (%s)", r.key, strings.Join(r.values, ","))
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// Keys returns the label keys s looks at, sorted, without duplicates.
+func (s Selector) Keys() []string {
+	keys := make([]string, 0, len(s.reqs))
+	for _, r := range s.reqs {
+		keys = append(keys, r.key)
+	}
+	return slices.Compact(keys)
+}
