@@ -191,3 +191,17 @@ func (s Selector) Keys() []string {
 	}
 	return slices.Compact(keys)
 }
+
+// Values returns the values s compares key with (for =, in and notin), sorted,
+// and whether s looks at key at all. Two objects whose values for every key
+// of s are both absent, or both present and outside Values(key), are matched
+// alike; the engine uses this to group objects that no selector tells apart.
+func (s Selector) Values(key string) (values []string, mentioned bool) {
+	for _, r := range s.reqs {
+		if r.key == key {
+			mentioned = true
+			values = append(values, r.values...)
+		}
+	}
+	return slices.Compact(slices.Sorted(slices.Values(values))), mentioned
+}

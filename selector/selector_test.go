@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"pgregory.net/rapid"
@@ -246,4 +247,31 @@ func FuzzCompile(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestValues(t *testing.T) {
+	s, err := Compile(&metav1.LabelSelector{
+		MatchLabels: map[string]string{"app": "db"},
+		MatchExpressions: []metav1.LabelSelectorRequirement{
+			{Key: "app", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"web", "db"}},
+			{Key: "team", Operator: metav1.LabelSelectorOpExists},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key       string
+		values    []string
+		mentioned bool
+	}{
+		{"app", []string{"db", "web"}, true},
+		{"team", nil, true},
+		{"env", nil, false},
+	} {
+		values, mentioned := s.Values(c.key)
+		if !cmp.Equal(values, c.values, cmpopts.EquateEmpty()) || mentioned != c.mentioned {
+			t.Errorf("Values(%q) = %v, %v; want %v, %v", c.key, values, mentioned, c.values, c.mentioned)
+		}
+	}
 }

@@ -1,0 +1,231 @@
+package policy
+
+import (
+	"errors"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/netpolsim/netpolsim/internal/fielderr"
+	"github.com/netpolsim/netpolsim/selector"
+)
+
+// Error is the error returned by [Compile] for an invalid NetworkPolicy: every
+// problem of the policy as field errors, in spec order.
+type Error struct {
+	// Namespace and Name are the policy's, as given (possibly invalid).
+	Namespace, Name string
+	// Errs is never empty.
+	Errs field.ErrorList
+}
+
+// Error renders one line per problem, each line in the form
+//
+//	policy: shop/db: spec.ingress[0].ports[1].endPort: invalid value 79: must be greater than or equal to `port`
+func (e *Error) Error() string {
+	return fielderr.Lines("policy: "+e.Namespace+"/"+e.Name, e.Errs)
+}
+
+// Compile validates np as the API server validates a NetworkPolicy on create
+// and compiles it into normalized form. On invalid input it returns a nil
+// Policy and an *[Error] listing every problem; on a nil np it returns a
+// plain error. It does not modify np, and the result shares no memory with it.
+//
+// IP blocks are read as the API server reads them when strict IP validation
+// is off: a CIDR may have bits set beyond its prefix length (192.168.1.1/24
+// is 192.168.1.0/24) and IPv4 octets may have leading zeros (010.0.0.0/8 is
+// 10.0.0.0/8).
+func Compile(np *networkingv1.NetworkPolicy) (*Policy, error) {
+	if np == nil {
+		return nil, errors.New("policy: nil NetworkPolicy")
+	}
+	var c compiler
+	c.meta(&np.ObjectMeta)
+
+	spec := &np.Spec
+	specPath := field.NewPath("spec")
+	p := &Policy{Namespace: np.Namespace, Name: np.Name}
+	p.Subject = c.selector(&spec.PodSelector, specPath.Child("podSelector"))
+
+	var ingress, egress []Rule
+	for i := range spec.Ingress {
+		path := specPath.Child("ingress").Index(i)
+		ingress = append(ingress, c.rule(spec.Ingress[i].Ports, spec.Ingress[i].From, path, path.Child("from")))
+	}
+	for i := range spec.Egress {
+		path := specPath.Child("egress").Index(i)
+		egress = append(egress, c.rule(spec.Egress[i].Ports, spec.Egress[i].To, path, path.Child("to")))
+	}
+	p.Ingress, p.Egress = c.policyTypes(spec, specPath.Child("policyTypes"))
+
+	if len(c.errs) > 0 {
+		return nil, &Error{Namespace: np.Namespace, Name: np.Name, Errs: c.errs}
+	}
+	if p.Ingress {
+		p.IngressRules = ingress
+	}
+	if p.Egress {
+		p.EgressRules = egress
+	}
+	return p, nil
+}
+
+// compiler accumulates the field errors of one policy while compiling it.
+// Its methods return their best effort on bad input; Compile throws the
+// result away if any error was recorded.
+type compiler struct {
+	errs field.ErrorList
+}
+
+func (c *compiler) add(errs ...*field.Error) { c.errs = append(c.errs, errs...) }
+
+// meta checks metadata.name (a DNS-1123 subdomain) and metadata.namespace (a
+// DNS-1123 label); both are required.
+func (c *compiler) meta(m *metav1.ObjectMeta) {
+	for _, f := range []struct {
+		path  *field.Path
+		value string
+		check func(string) []string
+	}{
+		{field.NewPath("metadata", "name"), m.Name, validation.IsDNS1123Subdomain},
+		{field.NewPath("metadata", "namespace"), m.Namespace, validation.IsDNS1123Label},
+	} {
+		if f.value == "" {
+			c.add(field.Required(f.path, ""))
+			continue
+		}
+		for _, msg := range f.check(f.value) {
+			c.add(field.Invalid(f.path, f.value, msg))
+		}
+	}
+}
+
+func (c *compiler) selector(ls *metav1.LabelSelector, path *field.Path) selector.Selector {
+	s, errs := selector.CompileAt(ls, path)
+	c.add(errs...)
+	return s
+}
+
+// rule compiles one ingress or egress rule; path is the rule's and peersPath
+// its from or to field's. Ports are checked before peers, as the API server
+// does.
+func (c *compiler) rule(ports []networkingv1.NetworkPolicyPort, peers []networkingv1.NetworkPolicyPeer, path, peersPath *field.Path) Rule {
+	var r Rule
+	for k := range ports {
+		r.Ports = append(r.Ports, c.port(&ports[k], path.Child("ports").Index(k)))
+	}
+	for j := range peers {
+		r.Peers = append(r.Peers, c.peer(&peers[j], peersPath.Index(j)))
+	}
+	return r
+}
+
+var supportedProtocols = []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}
+
+func (c *compiler) port(np *networkingv1.NetworkPolicyPort, path *field.Path) Port {
+	p := Port{Protocol: corev1.ProtocolTCP, Start: 1, End: 65535}
+	if np.Protocol != nil {
+		switch proto := *np.Protocol; proto {
+		case corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP:
+			p.Protocol = proto
+		default:
+			c.add(field.NotSupported(path.Child("protocol"), string(proto), supportedProtocols))
+		}
+	}
+	endPath := path.Child("endPort")
+	switch {
+	case np.Port == nil:
+		if np.EndPort != nil {
+			c.add(field.Invalid(endPath, *np.EndPort, "may not be specified when `port` is not specified"))
+		}
+	case np.Port.Type == intstr.Int:
+		port := np.Port.IntVal
+		for _, msg := range validation.IsValidPortNum(int(port)) {
+			c.add(field.Invalid(path.Child("port"), port, msg))
+		}
+		p.Start, p.End = port, port
+		if np.EndPort != nil {
+			end := *np.EndPort
+			if end < port {
+				c.add(field.Invalid(endPath, end, "must be greater than or equal to `port`"))
+			}
+			for _, msg := range validation.IsValidPortNum(int(end)) {
+				c.add(field.Invalid(endPath, end, msg))
+			}
+			p.End = end
+		}
+	default:
+		// Any IntOrString that is not an Int is read as a string, as the API
+		// server reads it: "80" is a port name, and an invalid one.
+		if np.EndPort != nil {
+			c.add(field.Invalid(endPath, *np.EndPort, "may not be specified when `port` is non-numeric"))
+		}
+		for _, msg := range validation.IsValidPortName(np.Port.StrVal) {
+			c.add(field.Invalid(path.Child("port"), np.Port.StrVal, msg))
+		}
+		p.Name, p.Start, p.End = np.Port.StrVal, 0, 0
+	}
+	return p
+}
+
+// peer compiles one from/to entry. The selectors and the ipBlock are checked
+// first, then whether the combination is allowed, as the API server does.
+func (c *compiler) peer(np *networkingv1.NetworkPolicyPeer, path *field.Path) Peer {
+	set := 0
+	pods := &PodPeer{SameNamespace: np.NamespaceSelector == nil, Pods: selector.Everything()}
+	if np.PodSelector != nil {
+		set++
+		pods.Pods = c.selector(np.PodSelector, path.Child("podSelector"))
+	}
+	if np.NamespaceSelector != nil {
+		set++
+		pods.Namespaces = c.selector(np.NamespaceSelector, path.Child("namespaceSelector"))
+	}
+	var block *IPBlock
+	if np.IPBlock != nil {
+		set++
+		block = c.ipBlock(np.IPBlock, path.Child("ipBlock"))
+	}
+	switch {
+	case set == 0:
+		c.add(field.Required(path, "must specify a peer"))
+	case set > 1 && np.IPBlock != nil:
+		c.add(field.Forbidden(path, "may not specify both ipBlock and another peer"))
+	}
+	if np.IPBlock != nil {
+		return Peer{IPBlock: block}
+	}
+	return Peer{Pods: pods}
+}
+
+var supportedPolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
+
+// policyTypes returns the effective policy types, defaulting them as the API
+// server does when spec.policyTypes is empty.
+func (c *compiler) policyTypes(spec *networkingv1.NetworkPolicySpec, path *field.Path) (ingress, egress bool) {
+	if len(spec.PolicyTypes) == 0 {
+		return true, len(spec.Egress) > 0
+	}
+	if len(spec.PolicyTypes) > len(supportedPolicyTypes) {
+		given := make([]string, len(spec.PolicyTypes))
+		for i, t := range spec.PolicyTypes {
+			given[i] = string(t)
+		}
+		c.add(field.Invalid(path, given, "may not specify more than two policyTypes"))
+	}
+	for i, t := range spec.PolicyTypes {
+		switch t {
+		case networkingv1.PolicyTypeIngress:
+			ingress = true
+		case networkingv1.PolicyTypeEgress:
+			egress = true
+		default:
+			c.add(field.NotSupported(path.Index(i), string(t), supportedPolicyTypes))
+		}
+	}
+	return ingress, egress
+}

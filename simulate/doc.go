@@ -1,0 +1,34 @@
+// Package simulate is the reachability engine: it compiles a cluster's pods,
+// namespaces, services and NetworkPolicies into a [Model] that answers "may
+// this connect to that, on this port, and why?".
+//
+// # Questions
+//
+// [Model.Check] answers one connection between two pods or a pod and an
+// address, as a [Verdict] that explains itself. [Model.Query] answers
+// between sets of pods and Services (traffic to a Service is judged at its
+// backend pods after port translation). [Model.Matrix] gives the allow
+// matrix over all pods, with the allowed ports of every pair.
+//
+// # Semantics
+//
+// The engine follows networking.k8s.io/v1 NetworkPolicy as the Kubernetes API
+// documents it: a connection is allowed when the sender's egress and the
+// receiver's ingress both allow it; a pod is isolated for a direction when a
+// policy of its namespace selects it for that direction; rules of all
+// selecting policies add up. Behaviour the API leaves to the implementation
+// is an [Option]: whether ipBlock matches pod IPs, a pod to itself, a node to
+// its own pods. hostNetwork pods are not policy subjects, and selectors never
+// match them; only ipBlocks see them, by address. A pod without an address is
+// matched by no ipBlock.
+//
+// # Scale
+//
+// Pods that no selector, named port or ipBlock can tell apart are grouped
+// into classes; selectors are evaluated over classes as bitsets; each
+// protocol's port space is cut at every rule boundary into port classes.
+// For every group of classes selected by the same policies, the engine
+// stores, per port class, the set of peer classes allowed, interned so that
+// equal sets are stored once. A verdict is then two binary searches and two
+// bit tests.
+package simulate

@@ -1,0 +1,110 @@
+package simulate
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// PodID names a pod by namespace and name.
+type PodID struct {
+	Namespace, Name string
+}
+
+// String returns "namespace/name".
+func (p PodID) String() string { return p.Namespace + "/" + p.Name }
+
+type endpointKind uint8
+
+const (
+	kindNone endpointKind = iota
+	kindPod
+	kindPods
+	kindService
+	kindIP
+)
+
+// Endpoint is one end of a question: a pod, a set of pods, a Service, or an
+// IP address. Make one with [Pod], [PodsMatching], [Service], [IP] or
+// [ParseEndpoint]. The zero Endpoint is invalid and every query refuses it.
+type Endpoint struct {
+	kind      endpointKind
+	namespace string
+	name      string
+	selector  *metav1.LabelSelector
+	addr      netip.Addr
+}
+
+// Pod returns the endpoint of one pod.
+func Pod(namespace, name string) Endpoint {
+	return Endpoint{kind: kindPod, namespace: namespace, name: name}
+}
+
+// PodsMatching returns the set of pods of namespace that sel selects (nil
+// selects none, {} all). An invalid selector is reported by the query.
+func PodsMatching(namespace string, sel *metav1.LabelSelector) Endpoint {
+	return Endpoint{kind: kindPods, namespace: namespace, selector: sel}
+}
+
+// Service returns the endpoint of a Service: as a destination, traffic is
+// judged at its backend pods after port translation.
+func Service(namespace, name string) Endpoint {
+	return Endpoint{kind: kindService, namespace: namespace, name: name}
+}
+
+// IP returns the endpoint of an address. An address of a pod in the model
+// stands for that pod; any other address is outside the cluster.
+func IP(addr netip.Addr) Endpoint { return Endpoint{kind: kindIP, addr: addr.WithZone("").Unmap()} }
+
+// ParseEndpoint reads an endpoint as people type it:
+//
+//	shop/db-0              the pod db-0 in namespace shop
+//	svc/shop/db            the Service db in namespace shop ("service/" too)
+//	shop/app=db,tier!=x    the pods of shop matching a label selector
+//	10.1.2.3, 2001:db8::1  an IP address
+func ParseEndpoint(s string) (Endpoint, error) {
+	if addr, err := netip.ParseAddr(s); err == nil {
+		return IP(addr), nil
+	}
+	for _, prefix := range []string{"svc/", "service/"} {
+		if rest, ok := strings.CutPrefix(s, prefix); ok {
+			ns, name, ok := strings.Cut(rest, "/")
+			if !ok || ns == "" || name == "" || strings.Contains(name, "/") {
+				return Endpoint{}, fmt.Errorf("simulate: endpoint %q: want %sNAMESPACE/NAME", s, prefix)
+			}
+			return Service(ns, name), nil
+		}
+	}
+	ns, rest, ok := strings.Cut(s, "/")
+	if !ok || ns == "" || rest == "" {
+		return Endpoint{}, fmt.Errorf("simulate: endpoint %q: want NAMESPACE/POD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME or an IP address", s)
+	}
+	if strings.ContainsAny(rest, "=!(, ") {
+		sel, err := metav1.ParseToLabelSelector(rest)
+		if err != nil {
+			return Endpoint{}, fmt.Errorf("simulate: endpoint %q: %w", s, err)
+		}
+		return PodsMatching(ns, sel), nil
+	}
+	if strings.Contains(rest, "/") {
+		return Endpoint{}, fmt.Errorf("simulate: endpoint %q: too many '/'", s)
+	}
+	return Pod(ns, rest), nil
+}
+
+// String renders e the way ParseEndpoint reads it.
+func (e Endpoint) String() string {
+	switch e.kind {
+	case kindPod:
+		return e.namespace + "/" + e.name
+	case kindPods:
+		return e.namespace + "/" + metav1.FormatLabelSelector(e.selector)
+	case kindService:
+		return "svc/" + e.namespace + "/" + e.name
+	case kindIP:
+		return e.addr.String()
+	}
+	return "<invalid endpoint>"
+}

@@ -1,0 +1,463 @@
+package simulate
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/netpolsim/netpolsim/internal/bitset"
+	"github.com/netpolsim/netpolsim/policy"
+	"github.com/netpolsim/netpolsim/selector"
+)
+
+// nsNameLabel is the label the API server puts on every namespace.
+const nsNameLabel = corev1.LabelMetadataName
+
+// Model is a compiled cluster: every answer is a lookup. A Model is immutable
+// and safe for concurrent queries without locks.
+type Model struct {
+	opts options
+
+	namespaces []nsInfo // sorted by name
+	nsByName   map[string]int32
+	pods       []podInfo // sorted by namespace, then name
+	podByID    map[PodID]int32
+	podByIP    map[netip.Addr]int32
+	nodeByName map[string][]netip.Addr
+	services   []*corev1.Service // sorted by namespace, then name
+	svcByID    map[PodID]int32
+	policies   []*policy.Policy // sorted by namespace, then name
+
+	// Pods that no selector, named port or ipBlock tells apart share a class.
+	podClass []int32
+	classes  []classInfo
+
+	// The port space of all protocols, TCP then UDP then SCTP, is cut at
+	// every rule boundary into port classes numbered from 0. Port class k of
+	// protocol p starts at bounds[p][k-base[p]].
+	bounds [3][]int32
+	base   [3]int32
+
+	// Per direction: the group of each class (-1 when not isolated), and
+	// per group the policies that select it and its row of verdicts.
+	dir [2]direction
+
+	// sets interns every distinct class set the rows use.
+	sets []bitset.Set
+
+	// Per policy and direction, the class set each rule's peers select.
+	rulePeers [][2][]bitset.Set
+}
+
+type nsInfo struct {
+	ns     *corev1.Namespace
+	labels map[string]string
+}
+
+type podInfo struct {
+	pod    *corev1.Pod
+	id     PodID
+	ns     int32
+	ips    []netip.Addr
+	host   bool // hostNetwork: not a policy subject, not matched by selectors
+	labels map[string]string
+}
+
+type classInfo struct {
+	rep   int32 // a member pod
+	ns    int32
+	host  bool
+	named map[namedPort][]int32 // container port numbers by (name, protocol)
+}
+
+type namedPort struct {
+	name  string
+	proto corev1.Protocol
+}
+
+// Direction numbering inside the engine.
+const (
+	ingress = 0
+	egress  = 1
+)
+
+type direction struct {
+	group    []int32   // per class: group, or -1 when no policy isolates it
+	policies [][]int32 // per group: indices of the policies that select it
+	rows     [][]run   // per group: the verdict row
+}
+
+// run says that from port class start on (until the next run), the peers
+// that may be reached (egress) or may connect (ingress) are sets[set]; -1
+// is the empty set.
+type run struct {
+	start int32
+	set   int32
+}
+
+// Compile validates the cluster and builds its Model. Every problem found is
+// reported, joined in one error: duplicate objects, pods in namespaces that
+// are named inconsistently, and policies that fail validation (as
+// [policy.Compile] reports them).
+//
+// Compile costs about O(pods × labels + policies × classes/64 × rules);
+// see BENCHMARKS.md for figures at Kubernetes' scale limits.
+func Compile(c Cluster, opts ...Option) (*Model, error) {
+	m := &Model{opts: defaultOptions()}
+	for _, o := range opts {
+		o(&m.opts)
+	}
+	var errs []error
+	errs = append(errs, m.addNamespaces(c)...)
+	errs = append(errs, m.addPods(c)...)
+	errs = append(errs, m.addServices(c)...)
+	errs = append(errs, m.addPolicies(c)...)
+	errs = append(errs, m.addNodes(c)...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	m.buildClasses()
+	m.buildPortClasses()
+	m.buildRows()
+	return m, nil
+}
+
+func (m *Model) addNamespaces(c Cluster) []error {
+	var errs []error
+	m.nsByName = map[string]int32{}
+	seen := map[string]bool{}
+	for i := range c.Namespaces {
+		ns := &c.Namespaces[i]
+		switch {
+		case ns.Name == "":
+			errs = append(errs, fmt.Errorf("simulate: namespace #%d: metadata.name: required", i))
+			continue
+		case seen[ns.Name]:
+			errs = append(errs, fmt.Errorf("simulate: duplicate Namespace %s", ns.Name))
+			continue
+		}
+		seen[ns.Name] = true
+		m.namespaces = append(m.namespaces, nsInfo{ns: ns})
+	}
+	// Pods and policies in a namespace without a Namespace object get one.
+	implied := make([]string, 0, len(c.Pods)+len(c.NetworkPolicies))
+	for i := range c.Pods {
+		implied = append(implied, c.Pods[i].Namespace)
+	}
+	for i := range c.NetworkPolicies {
+		implied = append(implied, c.NetworkPolicies[i].Namespace)
+	}
+	for _, name := range implied {
+		if name != "" && !seen[name] {
+			seen[name] = true
+			ns := &corev1.Namespace{}
+			ns.Name = name
+			m.namespaces = append(m.namespaces, nsInfo{ns: ns})
+		}
+	}
+	slices.SortFunc(m.namespaces, func(a, b nsInfo) int { return strings.Compare(a.ns.Name, b.ns.Name) })
+	for i := range m.namespaces {
+		ni := &m.namespaces[i]
+		ni.labels = make(map[string]string, len(ni.ns.Labels)+1)
+		for k, v := range ni.ns.Labels {
+			ni.labels[k] = v
+		}
+		ni.labels[nsNameLabel] = ni.ns.Name
+		m.nsByName[ni.ns.Name] = int32(i)
+	}
+	return errs
+}
+
+func (m *Model) addPods(c Cluster) []error {
+	var errs []error
+	m.podByID = make(map[PodID]int32, len(c.Pods))
+	m.pods = make([]podInfo, 0, len(c.Pods))
+	for i := range c.Pods {
+		p := &c.Pods[i]
+		id := PodID{p.Namespace, p.Name}
+		if p.Namespace == "" || p.Name == "" {
+			errs = append(errs, fmt.Errorf("simulate: pod #%d %q: metadata.namespace and metadata.name are required", i, id))
+			continue
+		}
+		if _, dup := m.podByID[id]; dup {
+			errs = append(errs, fmt.Errorf("simulate: duplicate Pod %s", id))
+			continue
+		}
+		m.podByID[id] = -1
+		pi := podInfo{pod: p, id: id, ns: m.nsByName[p.Namespace], host: p.Spec.HostNetwork, labels: p.Labels}
+		ips := make([]string, 0, 1+len(p.Status.PodIPs))
+		if p.Status.PodIP != "" {
+			ips = append(ips, p.Status.PodIP)
+		}
+		for j, ip := range p.Status.PodIPs {
+			if j > 0 || ip.IP != p.Status.PodIP {
+				ips = append(ips, ip.IP)
+			}
+		}
+		for _, s := range ips {
+			a, err := netip.ParseAddr(s)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("simulate: pod %s: status.podIPs: invalid IP address %q", id, s))
+				continue
+			}
+			a = a.WithZone("").Unmap()
+			if !slices.Contains(pi.ips, a) {
+				pi.ips = append(pi.ips, a)
+			}
+		}
+		m.pods = append(m.pods, pi)
+	}
+	slices.SortFunc(m.pods, func(a, b podInfo) int { return cmpID(a.id, b.id) })
+	m.podByIP = map[netip.Addr]int32{}
+	for i := range m.pods {
+		pi := &m.pods[i]
+		m.podByID[pi.id] = int32(i)
+		if pi.host {
+			continue // a hostNetwork pod shares its node's address
+		}
+		for _, a := range pi.ips {
+			if other, dup := m.podByIP[a]; dup {
+				errs = append(errs, fmt.Errorf("simulate: pods %s and %s both have IP %s", m.pods[other].id, pi.id, a))
+				continue
+			}
+			m.podByIP[a] = int32(i)
+		}
+	}
+	return errs
+}
+
+func cmpID(a, b PodID) int {
+	return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
+}
+
+func (m *Model) addServices(c Cluster) []error {
+	var errs []error
+	m.svcByID = map[PodID]int32{}
+	for i := range c.Services {
+		s := &c.Services[i]
+		id := PodID{s.Namespace, s.Name}
+		if s.Namespace == "" || s.Name == "" {
+			errs = append(errs, fmt.Errorf("simulate: service #%d %q: metadata.namespace and metadata.name are required", i, id))
+			continue
+		}
+		if _, dup := m.svcByID[id]; dup {
+			errs = append(errs, fmt.Errorf("simulate: duplicate Service %s", id))
+			continue
+		}
+		m.svcByID[id] = -1
+		m.services = append(m.services, s)
+	}
+	slices.SortFunc(m.services, func(a, b *corev1.Service) int {
+		return cmpID(PodID{a.Namespace, a.Name}, PodID{b.Namespace, b.Name})
+	})
+	for i, s := range m.services {
+		m.svcByID[PodID{s.Namespace, s.Name}] = int32(i)
+	}
+	return errs
+}
+
+func (m *Model) addPolicies(c Cluster) []error {
+	var errs []error
+	seen := map[PodID]bool{}
+	for i := range c.NetworkPolicies {
+		np := &c.NetworkPolicies[i]
+		p, err := policy.Compile(np)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		id := PodID{p.Namespace, p.Name}
+		if seen[id] {
+			errs = append(errs, fmt.Errorf("simulate: duplicate NetworkPolicy %s", id))
+			continue
+		}
+		seen[id] = true
+		m.policies = append(m.policies, p)
+	}
+	slices.SortFunc(m.policies, func(a, b *policy.Policy) int {
+		return cmpID(PodID{a.Namespace, a.Name}, PodID{b.Namespace, b.Name})
+	})
+	return errs
+}
+
+func (m *Model) addNodes(c Cluster) []error {
+	var errs []error
+	m.nodeByName = map[string][]netip.Addr{}
+	for i := range c.Nodes {
+		n := &c.Nodes[i]
+		if n.Name == "" {
+			errs = append(errs, fmt.Errorf("simulate: node #%d: metadata.name: required", i))
+			continue
+		}
+		if _, dup := m.nodeByName[n.Name]; dup {
+			errs = append(errs, fmt.Errorf("simulate: duplicate Node %s", n.Name))
+			continue
+		}
+		addrs := []netip.Addr{}
+		for j, a := range n.Status.Addresses {
+			if a.Type != corev1.NodeInternalIP && a.Type != corev1.NodeExternalIP {
+				continue
+			}
+			ip, err := netip.ParseAddr(a.Address)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("simulate: node %s: status.addresses[%d].address: invalid IP address %q", n.Name, j, a.Address))
+				continue
+			}
+			addrs = append(addrs, ip.WithZone("").Unmap())
+		}
+		m.nodeByName[n.Name] = addrs
+	}
+	return errs
+}
+
+// buildClasses groups pods that no selector, named port or ipBlock of any
+// policy can tell apart. The key of a pod is its namespace, its labels cut
+// down to what selectors look at, the numbers of the named ports rules use,
+// which ipBlock ranges hold each of its addresses, and hostNetwork.
+func (m *Model) buildClasses() {
+	// What selectors look at: key → values compared with.
+	keys := map[string]map[string]bool{}
+	note := func(s selector.Selector) {
+		for _, k := range s.Keys() {
+			vs, _ := s.Values(k)
+			set := keys[k]
+			if set == nil {
+				set = map[string]bool{}
+				keys[k] = set
+			}
+			for _, v := range vs {
+				set[v] = true
+			}
+		}
+	}
+	names := map[namedPort]bool{}
+	var prefixes []netip.Prefix
+	for _, p := range m.policies {
+		note(p.Subject)
+		for _, rules := range [2][]policy.Rule{p.IngressRules, p.EgressRules} {
+			for _, r := range rules {
+				for _, peer := range r.Peers {
+					if peer.Pods != nil {
+						note(peer.Pods.Pods)
+					}
+					if peer.IPBlock != nil && m.opts.ipBlockPods {
+						prefixes = append(prefixes, peer.IPBlock.CIDR)
+						prefixes = append(prefixes, peer.IPBlock.Except...)
+					}
+				}
+				for _, port := range r.Ports {
+					if port.Name != "" {
+						names[namedPort{port.Name, port.Protocol}] = true
+					}
+				}
+			}
+		}
+	}
+	prefixID := map[netip.Prefix]int{}
+	var lengths []int
+	for _, p := range prefixes {
+		if _, ok := prefixID[p]; !ok {
+			prefixID[p] = len(prefixID)
+			lengths = append(lengths, p.Bits())
+		}
+	}
+	slices.Sort(lengths)
+	lengths = slices.Compact(lengths)
+
+	byKey := map[string]int32{}
+	m.podClass = make([]int32, len(m.pods))
+	var b strings.Builder
+	var labelKeys []string
+	for i := range m.pods {
+		pi := &m.pods[i]
+		b.Reset()
+		b.WriteString(strconv.Itoa(int(pi.ns)))
+		if pi.host {
+			b.WriteString("|host")
+		}
+		labelKeys = labelKeys[:0]
+		for k := range pi.labels {
+			if _, ok := keys[k]; ok {
+				labelKeys = append(labelKeys, k)
+			}
+		}
+		slices.Sort(labelKeys)
+		for _, k := range labelKeys {
+			v := pi.labels[k]
+			b.WriteString("|l")
+			b.WriteString(strconv.Quote(k))
+			if keys[k][v] {
+				b.WriteString(strconv.Quote(v))
+			}
+		}
+		named := pi.namedPorts(names)
+		for _, np := range sortedNamed(named) {
+			fmt.Fprintf(&b, "|n%q/%s=%v", np.name, np.proto, named[np])
+		}
+		if len(prefixID) > 0 {
+			for _, a := range pi.ips {
+				b.WriteString("|i")
+				for _, l := range lengths {
+					if p, err := a.Prefix(l); err == nil {
+						if id, ok := prefixID[p]; ok {
+							b.WriteString(strconv.Itoa(id))
+							b.WriteByte(',')
+						}
+					}
+				}
+			}
+		}
+		key := b.String()
+		c, ok := byKey[key]
+		if !ok {
+			c = int32(len(m.classes))
+			byKey[key] = c
+			m.classes = append(m.classes, classInfo{rep: int32(i), ns: pi.ns, host: pi.host, named: named})
+		}
+		m.podClass[i] = c
+	}
+}
+
+// namedPorts returns the container port numbers of p for the names in use.
+func (pi *podInfo) namedPorts(inUse map[namedPort]bool) map[namedPort][]int32 {
+	var out map[namedPort][]int32
+	for _, ctr := range pi.pod.Spec.Containers {
+		{
+			for _, cp := range ctr.Ports {
+				proto := cp.Protocol
+				if proto == "" {
+					proto = corev1.ProtocolTCP
+				}
+				np := namedPort{cp.Name, proto}
+				if cp.Name == "" || !inUse[np] || cp.ContainerPort < 1 || cp.ContainerPort > 65535 {
+					continue
+				}
+				if out == nil {
+					out = map[namedPort][]int32{}
+				}
+				if !slices.Contains(out[np], cp.ContainerPort) {
+					out[np] = append(out[np], cp.ContainerPort)
+					slices.Sort(out[np])
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedNamed(named map[namedPort][]int32) []namedPort {
+	out := make([]namedPort, 0, len(named))
+	for np := range named {
+		out = append(out, np)
+	}
+	slices.SortFunc(out, func(a, b namedPort) int {
+		return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(string(a.proto), string(b.proto)))
+	})
+	return out
+}

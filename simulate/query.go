@@ -1,0 +1,218 @@
+package simulate
+
+import (
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/netpolsim/netpolsim/selector"
+)
+
+// Answer is the answer to a question between sets of endpoints: one
+// [Verdict] for each pair of a source and a destination pod, plus notes on
+// what the question met on the way (a Service without backends, a target
+// port a backend does not serve).
+type Answer struct {
+	From, To Endpoint
+	Port     PortSpec
+	// Verdicts holds one verdict per pair, sorted by source, then
+	// destination. For a Service, the destinations are its backend pods and
+	// each verdict's Port is the translated target port.
+	Verdicts []Verdict
+	// Notes are sorted remarks that qualify the answer.
+	Notes []string
+}
+
+// All reports whether every pair is allowed; false when there is no pair.
+func (a *Answer) All() bool {
+	for _, v := range a.Verdicts {
+		if !v.Allowed {
+			return false
+		}
+	}
+	return len(a.Verdicts) > 0
+}
+
+// Any reports whether at least one pair is allowed.
+func (a *Answer) Any() bool {
+	for _, v := range a.Verdicts {
+		if v.Allowed {
+			return true
+		}
+	}
+	return false
+}
+
+// String renders a summary line ("allowed for all 2 pairs", "allowed for 1
+// of 3 pairs", "denied for all 2 pairs", "no pairs"), then one line per
+// verdict and one per note.
+func (a *Answer) String() string {
+	var b strings.Builder
+	allowed := 0
+	for _, v := range a.Verdicts {
+		if v.Allowed {
+			allowed++
+		}
+	}
+	fmt.Fprintf(&b, "%s → %s on %s: ", a.From, a.To, a.Port)
+	switch {
+	case len(a.Verdicts) == 0:
+		b.WriteString("no pairs")
+	case allowed == len(a.Verdicts):
+		fmt.Fprintf(&b, "allowed for all %d pairs", allowed)
+	case allowed == 0:
+		fmt.Fprintf(&b, "denied for all %d pairs", len(a.Verdicts))
+	default:
+		fmt.Fprintf(&b, "allowed for %d of %d pairs", allowed, len(a.Verdicts))
+	}
+	for _, v := range a.Verdicts {
+		b.WriteString("\n  ")
+		b.WriteString(v.String())
+	}
+	for _, n := range a.Notes {
+		b.WriteString("\n  note: ")
+		b.WriteString(n)
+	}
+	return b.String()
+}
+
+// Query answers a question between any two endpoints: pods, sets of pods
+// ([PodsMatching]), Services (as destinations only) or addresses. For a
+// Service destination, port names or numbers a port of the Service; it is
+// translated to each backend pod's target port (a named target port is
+// resolved per backend), and traffic is judged at the backends.
+func (m *Model) Query(from, to Endpoint, port PortSpec) (*Answer, error) {
+	if err := port.validate(); err != nil {
+		return nil, err
+	}
+	a := &Answer{From: from, To: to, Port: port}
+	if from.kind == kindService {
+		return nil, fmt.Errorf("simulate: %s: a Service is not a source of traffic; ask from its pods", from)
+	}
+	srcs, err := m.resolveSet(from)
+	if err != nil {
+		return nil, err
+	}
+	type target struct {
+		e    Endpoint
+		port PortSpec
+	}
+	var dsts []target
+	if to.kind == kindService {
+		backends, ports, notes, err := m.serviceTargets(to, port)
+		if err != nil {
+			return nil, err
+		}
+		a.Notes = notes
+		for i, b := range backends {
+			dsts = append(dsts, target{b, ports[i]})
+		}
+	} else {
+		ends, err := m.resolveSet(to)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ends {
+			dsts = append(dsts, target{e, port})
+		}
+	}
+	for _, s := range srcs {
+		for _, d := range dsts {
+			v, err := m.Check(s, d.e, d.port)
+			if err != nil {
+				return nil, err
+			}
+			a.Verdicts = append(a.Verdicts, v)
+		}
+	}
+	return a, nil
+}
+
+// resolveSet returns the single endpoints a pod, pod set or address stands
+// for, pods sorted.
+func (m *Model) resolveSet(e Endpoint) ([]Endpoint, error) {
+	if e.kind != kindPods {
+		if _, err := m.resolveOne(e); err != nil {
+			return nil, err
+		}
+		return []Endpoint{e}, nil
+	}
+	s, err := selector.Compile(e.selector)
+	if err != nil {
+		return nil, fmt.Errorf("simulate: endpoint %s: %w", e, err)
+	}
+	var out []Endpoint
+	for i := range m.pods {
+		if p := &m.pods[i]; p.id.Namespace == e.namespace && s.Matches(p.labels) {
+			out = append(out, Pod(p.id.Namespace, p.id.Name))
+		}
+	}
+	return out, nil
+}
+
+// serviceTargets returns the backends of a Service and, for each, the
+// target port that port (a port of the Service) translates to.
+func (m *Model) serviceTargets(e Endpoint, port PortSpec) ([]Endpoint, []PortSpec, []string, error) {
+	i, ok := m.svcByID[PodID{e.namespace, e.name}]
+	if !ok {
+		return nil, nil, nil, fmt.Errorf("simulate: no service %s/%s", e.namespace, e.name)
+	}
+	svc := m.services[i]
+	var sp *corev1.ServicePort
+	for j := range svc.Spec.Ports {
+		p := &svc.Spec.Ports[j]
+		proto := p.Protocol
+		if proto == "" {
+			proto = corev1.ProtocolTCP
+		}
+		if proto == port.Protocol && ((port.Name != "" && p.Name == port.Name) || (port.Name == "" && port.Start == port.End && p.Port == port.Start)) {
+			sp = p
+			break
+		}
+	}
+	if sp == nil {
+		return nil, nil, nil, fmt.Errorf("simulate: service %s has no port %s", e, port)
+	}
+	var notes []string
+	if len(svc.Spec.Selector) == 0 {
+		notes = append(notes, fmt.Sprintf("service %s has no selector: its endpoints are managed by hand and not modelled", e))
+	}
+	var backends []Endpoint
+	var ports []PortSpec
+	for pi := range m.pods {
+		p := &m.pods[pi]
+		if len(svc.Spec.Selector) == 0 || p.id.Namespace != svc.Namespace || !selectorSetMatches(svc.Spec.Selector, p.labels) {
+			continue
+		}
+		tp := PortSpec{Protocol: port.Protocol}
+		switch {
+		case sp.TargetPort.Type == intstr.String:
+			tp.Name = sp.TargetPort.StrVal
+			if _, ok := p.containerPort(tp.Name, tp.Protocol); !ok {
+				notes = append(notes, fmt.Sprintf("backend %s serves no %s port named %q (targetPort of %s port %d)", p.id, tp.Protocol, tp.Name, e, sp.Port))
+			}
+		case sp.TargetPort.IntVal != 0:
+			tp.Start, tp.End = sp.TargetPort.IntVal, sp.TargetPort.IntVal
+		default:
+			tp.Start, tp.End = sp.Port, sp.Port
+		}
+		backends = append(backends, Pod(p.id.Namespace, p.id.Name))
+		ports = append(ports, tp)
+	}
+	if len(backends) == 0 && len(svc.Spec.Selector) > 0 {
+		notes = append(notes, fmt.Sprintf("service %s selects no pod", e))
+	}
+	return backends, ports, notes, nil
+}
+
+// selectorSetMatches is a Service's equality-based selector.
+func selectorSetMatches(want, labels map[string]string) bool {
+	for k, v := range want {
+		if got, ok := labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,373 @@
+package simulate
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/netpolsim/netpolsim/internal/bitset"
+	"github.com/netpolsim/netpolsim/policy"
+	"github.com/netpolsim/netpolsim/selector"
+)
+
+// classSets evaluates selectors over classes.
+type classSets struct {
+	n         int
+	byPod     *selector.Index // classes by their pods' labels
+	byNs      *selector.Index // classes by their namespace's labels
+	notHost   bitset.Set      // classes of pods that selectors can match
+	nsClasses []bitset.Set    // per namespace: its classes
+}
+
+func (m *Model) newClassSets() *classSets {
+	n := len(m.classes)
+	podLabels := make([]map[string]string, n)
+	nsLabels := make([]map[string]string, n)
+	cs := &classSets{n: n, notHost: bitset.Full(n), nsClasses: make([]bitset.Set, len(m.namespaces))}
+	for i := range cs.nsClasses {
+		cs.nsClasses[i] = bitset.New(n)
+	}
+	for c, ci := range m.classes {
+		podLabels[c] = m.pods[ci.rep].labels
+		nsLabels[c] = m.namespaces[ci.ns].labels
+		cs.nsClasses[ci.ns].Add(c)
+		if ci.host {
+			cs.notHost.Remove(c)
+		}
+	}
+	cs.byPod = selector.NewIndex(podLabels)
+	cs.byNs = selector.NewIndex(nsLabels)
+	return cs
+}
+
+// subjects returns the classes p selects: pods of p's namespace that match
+// its podSelector, hostNetwork pods excluded.
+func (m *Model) subjects(cs *classSets, p *policy.Policy) bitset.Set {
+	s := cs.byPod.Select(p.Subject)
+	s.And(cs.nsClasses[m.nsByName[p.Namespace]])
+	s.And(cs.notHost)
+	return s
+}
+
+// peerSet returns the classes a rule of p admits as peers.
+func (m *Model) peerSet(cs *classSets, p *policy.Policy, r *policy.Rule) bitset.Set {
+	if r.Peers == nil {
+		return bitset.Full(cs.n)
+	}
+	out := bitset.New(cs.n)
+	for _, peer := range r.Peers {
+		switch {
+		case peer.Pods != nil:
+			s := cs.byPod.Select(peer.Pods.Pods)
+			if peer.Pods.SameNamespace {
+				s.And(cs.nsClasses[m.nsByName[p.Namespace]])
+			} else {
+				s.And(cs.byNs.Select(peer.Pods.Namespaces))
+			}
+			s.And(cs.notHost)
+			out.Or(s)
+		case peer.IPBlock != nil && m.opts.ipBlockPods:
+			for c, ci := range m.classes {
+				if !out.Has(c) && slices.ContainsFunc(m.pods[ci.rep].ips, peer.IPBlock.Contains) {
+					out.Add(c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// buildPortClasses cuts each protocol's port space at every boundary a rule
+// or a named port in use can draw.
+func (m *Model) buildPortClasses() {
+	var cuts [3][]int32
+	for p := range cuts {
+		cuts[p] = []int32{1}
+	}
+	for _, pol := range m.policies {
+		for _, rules := range [2][]policy.Rule{pol.IngressRules, pol.EgressRules} {
+			for _, r := range rules {
+				for _, port := range r.Ports {
+					if port.Name == "" {
+						p := protoIndex(port.Protocol)
+						cuts[p] = append(cuts[p], port.Start, port.End+1)
+					}
+				}
+			}
+		}
+	}
+	for _, ci := range m.classes {
+		for np, numbers := range ci.named {
+			p := protoIndex(np.proto)
+			for _, v := range numbers {
+				cuts[p] = append(cuts[p], v, v+1)
+			}
+		}
+	}
+	next := int32(0)
+	for p := range cuts {
+		c := cuts[p]
+		slices.Sort(c)
+		c = slices.Compact(c)
+		if c[len(c)-1] > 65535 {
+			c = c[:len(c)-1]
+		}
+		m.bounds[p] = c
+		m.base[p] = next
+		next += int32(len(c))
+	}
+}
+
+// portClasses returns the number of port classes of all protocols.
+func (m *Model) portClasses() int32 { return m.base[2] + int32(len(m.bounds[2])) }
+
+// portClass returns the port class of port on the protocol with index p.
+func (m *Model) portClass(p int, port int32) int32 {
+	b := m.bounds[p]
+	i, found := slices.BinarySearch(b, port)
+	if !found {
+		i--
+	}
+	return m.base[p] + int32(i)
+}
+
+// classRange returns the protocol and port range of port class k.
+func (m *Model) classRange(k int32) PortRange {
+	p := 2
+	for p > 0 && k < m.base[p] {
+		p--
+	}
+	i := k - m.base[p]
+	end := int32(65535)
+	if int(i)+1 < len(m.bounds[p]) {
+		end = m.bounds[p][i+1] - 1
+	}
+	return PortRange{Protocol: Protocols[p], Start: m.bounds[p][i], End: end}
+}
+
+// contrib says that the peers in set are allowed on port classes lo..hi.
+type contrib struct {
+	lo, hi int32
+	set    bitset.Set
+}
+
+// buildRows computes, for every group of classes selected by the same
+// policies, which peers are allowed on which port class.
+func (m *Model) buildRows() {
+	cs := m.newClassSets()
+	n := len(m.classes)
+
+	// Peers of every rule, once.
+	m.rulePeers = make([][2][]bitset.Set, len(m.policies))
+	selecting := [2][][]int32{make([][]int32, n), make([][]int32, n)}
+	for pi, p := range m.policies {
+		for d, rules := range [2][]policy.Rule{p.IngressRules, p.EgressRules} {
+			m.rulePeers[pi][d] = make([]bitset.Set, len(rules))
+			for ri := range rules {
+				m.rulePeers[pi][d][ri] = m.peerSet(cs, p, &rules[ri])
+			}
+		}
+		for c := range m.subjects(cs, p).Members() {
+			if p.Ingress {
+				selecting[ingress][c] = append(selecting[ingress][c], int32(pi))
+			}
+			if p.Egress {
+				selecting[egress][c] = append(selecting[egress][c], int32(pi))
+			}
+		}
+	}
+
+	// Classes that serve each named port, by number, for egress rules.
+	serving := map[namedPort]map[int32]bitset.Set{}
+	for c, ci := range m.classes {
+		for np, numbers := range ci.named {
+			byNum := serving[np]
+			if byNum == nil {
+				byNum = map[int32]bitset.Set{}
+				serving[np] = byNum
+			}
+			for _, v := range numbers {
+				if byNum[v] == nil {
+					byNum[v] = bitset.New(n)
+				}
+				byNum[v].Add(c)
+			}
+		}
+	}
+
+	in := newInterner()
+	for d := range m.dir {
+		dir := &m.dir[d]
+		dir.group = make([]int32, n)
+		groups := map[string]int32{}
+		var key strings.Builder
+		for c := range m.classes {
+			pols := selecting[d][c]
+			if len(pols) == 0 {
+				dir.group[c] = -1
+				continue
+			}
+			key.Reset()
+			for _, p := range pols {
+				key.WriteString(strconv.Itoa(int(p)))
+				key.WriteByte(',')
+			}
+			if d == ingress {
+				// Named ports of ingress rules resolve at the subject itself.
+				for _, np := range sortedNamed(m.classes[c].named) {
+					key.WriteString(np.name + "/" + string(np.proto) + "=")
+					for _, v := range m.classes[c].named[np] {
+						key.WriteString(strconv.Itoa(int(v)) + ",")
+					}
+				}
+			}
+			g, ok := groups[key.String()]
+			if !ok {
+				g = int32(len(dir.rows))
+				groups[key.String()] = g
+				dir.policies = append(dir.policies, pols)
+				dir.rows = append(dir.rows, m.row(d, int32(c), pols, serving, in))
+			}
+			dir.group[c] = g
+		}
+	}
+	m.sets = in.sets
+}
+
+// row computes the verdict row of a class selected for direction d by pols.
+func (m *Model) row(d int, class int32, pols []int32, serving map[namedPort]map[int32]bitset.Set, in *interner) []run {
+	var contribs []contrib
+	for _, pi := range pols {
+		p := m.policies[pi]
+		rules := p.IngressRules
+		if d == egress {
+			rules = p.EgressRules
+		}
+		for ri, r := range rules {
+			peers := m.rulePeers[pi][d][ri]
+			if r.Ports == nil {
+				for p := range Protocols {
+					contribs = append(contribs, contrib{m.base[p], m.base[p] + int32(len(m.bounds[p])) - 1, peers})
+				}
+				continue
+			}
+			for _, port := range r.Ports {
+				p := protoIndex(port.Protocol)
+				if port.Name == "" {
+					contribs = append(contribs, contrib{m.portClass(p, port.Start), m.portClass(p, port.End), peers})
+					continue
+				}
+				np := namedPort{port.Name, port.Protocol}
+				if d == ingress {
+					for _, v := range m.classes[class].named[np] {
+						k := m.portClass(p, v)
+						contribs = append(contribs, contrib{k, k, peers})
+					}
+					continue
+				}
+				for v, servers := range serving[np] {
+					s := peers.Clone()
+					s.And(servers)
+					if !s.IsEmpty() {
+						k := m.portClass(p, v)
+						contribs = append(contribs, contrib{k, k, s})
+					}
+				}
+			}
+		}
+	}
+	return sweep(contribs, m.portClasses(), len(m.classes), in)
+}
+
+// sweep turns overlapping contributions into runs over port classes 0..total-1.
+func sweep(contribs []contrib, total int32, n int, in *interner) []run {
+	points := []int32{0}
+	for _, c := range contribs {
+		points = append(points, c.lo, c.hi+1)
+	}
+	slices.Sort(points)
+	points = slices.Compact(points)
+	slices.SortFunc(contribs, func(a, b contrib) int { return int(a.lo) - int(b.lo) })
+	var (
+		runs   []run
+		active []contrib
+		next   int
+	)
+	for _, x := range points {
+		if x >= total {
+			break
+		}
+		active = slices.DeleteFunc(active, func(c contrib) bool { return c.hi < x })
+		for next < len(contribs) && contribs[next].lo <= x {
+			if contribs[next].hi >= x {
+				active = append(active, contribs[next])
+			}
+			next++
+		}
+		id := int32(-1)
+		if len(active) > 0 {
+			s := bitset.New(n)
+			for _, c := range active {
+				s.Or(c.set)
+			}
+			id = in.intern(s)
+		}
+		if len(runs) > 0 && runs[len(runs)-1].set == id {
+			continue
+		}
+		runs = append(runs, run{start: x, set: id})
+	}
+	return runs
+}
+
+// interner stores each distinct non-empty class set once.
+type interner struct {
+	sets  []bitset.Set
+	index map[uint64][]int32
+}
+
+func newInterner() *interner { return &interner{index: map[uint64][]int32{}} }
+
+func (in *interner) intern(s bitset.Set) int32 {
+	if s.IsEmpty() {
+		return -1
+	}
+	h := uint64(14695981039346656037)
+	for _, w := range s {
+		h = (h ^ w) * 1099511628211
+	}
+	for _, id := range in.index[h] {
+		if in.sets[id].Equal(s) {
+			return id
+		}
+	}
+	id := int32(len(in.sets))
+	in.sets = append(in.sets, s)
+	in.index[h] = append(in.index[h], id)
+	return id
+}
+
+// allows reports whether class subject, in direction d, lets class peer
+// through on port class k. A class no policy isolates lets everything through.
+func (m *Model) allows(d int, subject, peer, k int32) bool {
+	g := m.dir[d].group[subject]
+	if g < 0 {
+		return true
+	}
+	id := m.lookup(m.dir[d].rows[g], k)
+	return id >= 0 && m.sets[id].Has(int(peer))
+}
+
+// lookup returns the set of the run that holds port class k.
+func (m *Model) lookup(row []run, k int32) int32 {
+	lo, hi := 0, len(row)
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if row[mid].start <= k {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return row[lo].set
+}
