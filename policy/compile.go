@@ -39,6 +39,15 @@ func (e *Error) Error() string {
 // is off: a CIDR may have bits set beyond its prefix length (192.168.1.1/24
 // is 192.168.1.0/24) and IPv4 octets may have leading zeros (010.0.0.0/8 is
 // 10.0.0.0/8).
+//
+// Of the metadata only name and namespace are checked; labels, annotations
+// and the rest do not change what a policy means. Where the API server stops
+// at a first problem, Compile goes on to report the others: the syntax of
+// ipBlock.except entries when ipBlock.cidr is bad, and unsupported
+// policyTypes entries when there are too many. It is stricter than the API
+// server in one corner only: an IPv4-mapped IPv6 exception that, read as
+// IPv4, covers its whole IPv4 CIDR (0.0.0.0/8 except ::ffff:0.0.0.0/100) is
+// not a strict subset.
 func Compile(np *networkingv1.NetworkPolicy) (*Policy, error) {
 	if np == nil {
 		return nil, errors.New("policy: nil NetworkPolicy")

@@ -4,8 +4,8 @@
 //
 // # Validation
 //
-// [Compile] checks everything the API server checks on create (name and
-// namespace, every label selector, protocols, port numbers and names, endPort,
+// [Compile] checks a policy's name, namespace and spec as the API server does
+// on create (every label selector, protocols, port numbers and names, endPort,
 // peers, ipBlock CIDRs and their exceptions, policyTypes) and reports every
 // problem it finds, in spec order, as an *[Error] carrying field errors with
 // paths such as spec.ingress[0].ports[1].endPort. It never panics on any

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -252,4 +254,32 @@ func genPolicy() *rapid.Generator[*networkingv1.NetworkPolicy] {
 		np.Spec.PolicyTypes = rapid.SliceOfN(rapid.SampledFrom(typePool), 0, 3).Draw(t, "policyTypes")
 		return np
 	})
+}
+
+// TestFuzzCorpusDecodes guards the seed corpus: FuzzCompile skips input that
+// is not a NetworkPolicy, so a broken seed would test nothing, silently.
+func TestFuzzCorpusDecodes(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzCompile", "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no seed corpus: %v", err)
+	}
+	for _, file := range files {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		header, value, _ := strings.Cut(strings.TrimSpace(string(raw)), "\n")
+		quoted, ok := strings.CutPrefix(value, "[]byte(")
+		quoted, ok2 := strings.CutSuffix(quoted, ")")
+		if header != "go test fuzz v1" || !ok || !ok2 {
+			t.Errorf("%s: not a go test fuzz v1 file with one []byte value", file)
+			continue
+		}
+		js, err := strconv.Unquote(quoted)
+		if err != nil {
+			t.Errorf("%s: %v", file, err)
+			continue
+		}
+		decode(t, js)
+	}
 }

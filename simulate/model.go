@@ -51,8 +51,9 @@ type Model struct {
 	// sets interns every distinct class set the rows use.
 	sets []bitset.Set
 
-	// Per policy and direction, the class set each rule's peers select.
-	rulePeers [][2][]bitset.Set
+	// Per policy and direction, the class set each rule's peers select, as
+	// an index into sets (-1: none).
+	rulePeers [][2][]int32
 }
 
 type nsInfo struct {

@@ -13,17 +13,32 @@ import (
 // classSets evaluates selectors over classes.
 type classSets struct {
 	n         int
-	byPod     *selector.Index // classes by their pods' labels
-	byNs      *selector.Index // classes by their namespace's labels
-	notHost   bitset.Set      // classes of pods that selectors can match
-	nsClasses []bitset.Set    // per namespace: its classes
+	byPod     *selector.Index       // classes by their pods' labels
+	byNs      *selector.Index       // classes by their namespace's labels
+	notHost   bitset.Set            // classes of pods that selectors can match
+	nsClasses []bitset.Set          // per namespace: its classes
+	ipBlocks  map[string]bitset.Set // ipBlock (as IPBlock.String) → classes it holds
+	podSel    map[string]bitset.Set // pod selector (as String) → classes
+	nsSel     map[string]bitset.Set // namespace selector (as String) → classes
+}
+
+// cached evaluates s on ix once per distinct selector. The result is shared:
+// callers must not change it.
+func cached(cache map[string]bitset.Set, ix *selector.Index, s selector.Selector) bitset.Set {
+	key := s.String()
+	if r, ok := cache[key]; ok {
+		return r
+	}
+	r := ix.Select(s)
+	cache[key] = r
+	return r
 }
 
 func (m *Model) newClassSets() *classSets {
 	n := len(m.classes)
 	podLabels := make([]map[string]string, n)
 	nsLabels := make([]map[string]string, n)
-	cs := &classSets{n: n, notHost: bitset.Full(n), nsClasses: make([]bitset.Set, len(m.namespaces))}
+	cs := &classSets{n: n, notHost: bitset.Full(n), nsClasses: make([]bitset.Set, len(m.namespaces)), ipBlocks: map[string]bitset.Set{}, podSel: map[string]bitset.Set{}, nsSel: map[string]bitset.Set{}}
 	for i := range cs.nsClasses {
 		cs.nsClasses[i] = bitset.New(n)
 	}
@@ -43,7 +58,7 @@ func (m *Model) newClassSets() *classSets {
 // subjects returns the classes p selects: pods of p's namespace that match
 // its podSelector, hostNetwork pods excluded.
 func (m *Model) subjects(cs *classSets, p *policy.Policy) bitset.Set {
-	s := cs.byPod.Select(p.Subject)
+	s := cached(cs.podSel, cs.byPod, p.Subject).Clone()
 	s.And(cs.nsClasses[m.nsByName[p.Namespace]])
 	s.And(cs.notHost)
 	return s
@@ -58,23 +73,36 @@ func (m *Model) peerSet(cs *classSets, p *policy.Policy, r *policy.Rule) bitset.
 	for _, peer := range r.Peers {
 		switch {
 		case peer.Pods != nil:
-			s := cs.byPod.Select(peer.Pods.Pods)
+			s := cached(cs.podSel, cs.byPod, peer.Pods.Pods).Clone()
 			if peer.Pods.SameNamespace {
 				s.And(cs.nsClasses[m.nsByName[p.Namespace]])
 			} else {
-				s.And(cs.byNs.Select(peer.Pods.Namespaces))
+				s.And(cached(cs.nsSel, cs.byNs, peer.Pods.Namespaces))
 			}
 			s.And(cs.notHost)
 			out.Or(s)
 		case peer.IPBlock != nil && m.opts.ipBlockPods:
-			for c, ci := range m.classes {
-				if !out.Has(c) && slices.ContainsFunc(m.pods[ci.rep].ips, peer.IPBlock.Contains) {
-					out.Add(c)
-				}
-			}
+			out.Or(m.ipBlockClasses(cs, peer.IPBlock))
 		}
 	}
 	return out
+}
+
+// ipBlockClasses returns the classes whose pods have an address in b. Many
+// policies repeat the same block, so each distinct block is computed once.
+func (m *Model) ipBlockClasses(cs *classSets, b *policy.IPBlock) bitset.Set {
+	key := b.String()
+	if s, ok := cs.ipBlocks[key]; ok {
+		return s
+	}
+	s := bitset.New(cs.n)
+	for c, ci := range m.classes {
+		if slices.ContainsFunc(m.pods[ci.rep].ips, b.Contains) {
+			s.Add(c)
+		}
+	}
+	cs.ipBlocks[key] = s
+	return s
 }
 
 // buildPortClasses cuts each protocol's port space at every boundary a rule
@@ -157,14 +185,15 @@ func (m *Model) buildRows() {
 	cs := m.newClassSets()
 	n := len(m.classes)
 
-	// Peers of every rule, once.
-	m.rulePeers = make([][2][]bitset.Set, len(m.policies))
+	// Peers of every rule, once, interned.
+	in := newInterner()
+	m.rulePeers = make([][2][]int32, len(m.policies))
 	selecting := [2][][]int32{make([][]int32, n), make([][]int32, n)}
 	for pi, p := range m.policies {
 		for d, rules := range [2][]policy.Rule{p.IngressRules, p.EgressRules} {
-			m.rulePeers[pi][d] = make([]bitset.Set, len(rules))
+			m.rulePeers[pi][d] = make([]int32, len(rules))
 			for ri := range rules {
-				m.rulePeers[pi][d][ri] = m.peerSet(cs, p, &rules[ri])
+				m.rulePeers[pi][d][ri] = in.intern(m.peerSet(cs, p, &rules[ri]))
 			}
 		}
 		for c := range m.subjects(cs, p).Members() {
@@ -195,7 +224,6 @@ func (m *Model) buildRows() {
 		}
 	}
 
-	in := newInterner()
 	for d := range m.dir {
 		dir := &m.dir[d]
 		dir.group = make([]int32, n)
@@ -244,7 +272,11 @@ func (m *Model) row(d int, class int32, pols []int32, serving map[namedPort]map[
 			rules = p.EgressRules
 		}
 		for ri, r := range rules {
-			peers := m.rulePeers[pi][d][ri]
+			id := m.rulePeers[pi][d][ri]
+			if id < 0 {
+				continue // the rule's peers match no pod
+			}
+			peers := in.sets[id]
 			if r.Ports == nil {
 				for p := range Protocols {
 					contribs = append(contribs, contrib{m.base[p], m.base[p] + int32(len(m.bounds[p])) - 1, peers})

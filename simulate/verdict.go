@@ -160,7 +160,7 @@ func (m *Model) rules(pi int32, d int) []policy.Rule {
 func (m *Model) ruleAllows(pi int32, d, ri int, subject, peer int32, addr netip.Addr, k int32) bool {
 	r := &m.rules(pi, d)[ri]
 	if peer >= 0 {
-		if !m.rulePeers[pi][d][ri].Has(int(m.podClass[peer])) {
+		if id := m.rulePeers[pi][d][ri]; id < 0 || !m.sets[id].Has(int(m.podClass[peer])) {
 			return false
 		}
 	} else if r.Peers != nil && !slices.ContainsFunc(r.Peers, func(p policy.Peer) bool {
