@@ -217,3 +217,24 @@ func (s PortSet) String() string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// Intersect returns the ports that are in both s and o.
+func (s PortSet) Intersect(o PortSet) PortSet {
+	var out []PortRange
+	i, j := 0, 0
+	for i < len(s.ranges) && j < len(o.ranges) {
+		a, b := s.ranges[i], o.ranges[j]
+		if a.Protocol == b.Protocol {
+			if lo, hi := max(a.Start, b.Start), min(a.End, b.End); lo <= hi {
+				out = append(out, PortRange{a.Protocol, lo, hi})
+			}
+		}
+		// Drop whichever range ends first in (protocol, port) order.
+		if c := protoIndex(a.Protocol) - protoIndex(b.Protocol); c < 0 || (c == 0 && a.End < b.End) {
+			i++
+		} else {
+			j++
+		}
+	}
+	return PortSet{ranges: out}
+}

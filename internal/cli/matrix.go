@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/netpolsim/netpolsim/manifest"
+	"github.com/netpolsim/netpolsim/simulate"
+)
+
+const matrixUsage = `Usage: netpolsim matrix -f PATH... [-o FORMAT] [--group workload] [-n NAMESPACE] [--port PORT]
+
+Print every ordered pair of distinct endpoints (pods, or workloads with
+--group workload) with the ports on which the first may open connections to
+the second. A pair that is not listed has nothing allowed.
+
+Flags:
+  -o FORMAT               text (default), json, csv, md, or truthtable
+  --port PORT             for -o truthtable: 80, 80/TCP, 53/udp or a port name;
+                          a name is resolved per destination pod, and a pod
+                          that does not serve it shows X
+  --group workload        one endpoint per workload (Deployment, StatefulSet, ...):
+                          a pair lists the ports allowed from every member to every member
+  -n NAMESPACE            only endpoints in NAMESPACE, and the pairs among them
+` + commonFlags
+
+const matrixExamples = `  netpolsim matrix -f deploy/
+  netpolsim matrix -f deploy/ -o json --group workload
+  helm template shop ./chart | netpolsim matrix -f - -o truthtable --port 5432
+`
+
+// endpoint is one row or column of the matrix: a pod, or a workload.
+type endpoint struct {
+	ID        string `json:"id"`
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	Workload  string `json:"workload,omitempty"`
+
+	members []simulate.PodID
+}
+
+type portJSON struct {
+	Protocol string `json:"protocol"`
+	Start    int32  `json:"start"`
+	End      int32  `json:"end"`
+}
+
+type connection struct {
+	From  string     `json:"from"`
+	To    string     `json:"to"`
+	Ports []portJSON `json:"ports"`
+
+	set simulate.PortSet
+}
+
+type matrixJSON struct {
+	Endpoints   []endpoint   `json:"endpoints"`
+	Connections []connection `json:"connections"`
+}
+
+func runMatrix(e *env, args []string) int {
+	c := lookup("matrix")
+	var co common
+	fs := newFlagSet(c, e, &co)
+	output := fs.String("o", "text", "output format")
+	group := fs.String("group", "", "group pods: workload")
+	ns := fs.String("n", "", "namespace")
+	portFlag := fs.String("port", "", "port for -o truthtable")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageError(e, c.name, err)
+	}
+	if len(pos) > 0 {
+		return usageError(e, c.name, fmt.Errorf("unexpected argument %q", pos[0]))
+	}
+	if !slices.Contains([]string{"text", "json", "csv", "md", "truthtable"}, *output) {
+		return usageError(e, c.name, fmt.Errorf("-o %s: want text, json, csv, md or truthtable", *output))
+	}
+	if *group != "" && *group != "workload" {
+		return usageError(e, c.name, fmt.Errorf("--group %s: the only grouping is workload", *group))
+	}
+	var port simulate.PortSpec
+	switch {
+	case *output == "truthtable" && *portFlag == "":
+		return usageError(e, c.name, fmt.Errorf("-o truthtable needs --port"))
+	case *output != "truthtable" && *portFlag != "":
+		return usageError(e, c.name, fmt.Errorf("--port goes with -o truthtable"))
+	case *portFlag != "":
+		if port, err = simulate.ParsePortSpec(*portFlag); err != nil {
+			return usageError(e, c.name, err)
+		}
+	}
+	m, _, ok := co.load(e)
+	if !ok {
+		return exitError
+	}
+	eps := endpoints(m, *group == "workload", *ns)
+	if *output == "truthtable" {
+		if err := writeTruthTable(e.stdout, m, eps, port); err != nil {
+			fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
+			return exitError
+		}
+		return exitOK
+	}
+	out := matrixJSON{Endpoints: eps, Connections: connections(m, eps)}
+	switch *output {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if out.Connections == nil {
+			out.Connections = []connection{}
+		}
+		if out.Endpoints == nil {
+			out.Endpoints = []endpoint{}
+		}
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
+			return exitError
+		}
+	case "csv":
+		w := csv.NewWriter(e.stdout)
+		_ = w.Write([]string{"from", "to", "protocol", "start", "end"})
+		for _, cn := range out.Connections {
+			for _, p := range cn.Ports {
+				_ = w.Write([]string{cn.From, cn.To, p.Protocol, strconv.Itoa(int(p.Start)), strconv.Itoa(int(p.End))})
+			}
+		}
+		w.Flush()
+	case "md":
+		fmt.Fprintln(e.stdout, "| from | to | ports |")
+		fmt.Fprintln(e.stdout, "|---|---|---|")
+		for _, cn := range out.Connections {
+			fmt.Fprintf(e.stdout, "| %s | %s | %s |\n", cn.From, cn.To, cn.set)
+		}
+	default:
+		writeText(e.stdout, out)
+	}
+	return exitOK
+}
+
+// endpoints lists the pods, or the workloads, sorted by id.
+func endpoints(m *simulate.Model, byWorkload bool, ns string) []endpoint {
+	var out []endpoint
+	index := map[string]int{}
+	for _, id := range m.Pods() {
+		if ns != "" && id.Namespace != ns {
+			continue
+		}
+		ep := endpoint{ID: id.String(), Kind: "Pod", Namespace: id.Namespace, Name: id.Name}
+		kind, name, owned := manifest.WorkloadOf(m.PodObject(id))
+		if owned {
+			ep.Workload = id.Namespace + "/" + name
+		}
+		if byWorkload && owned {
+			ep = endpoint{ID: ep.Workload, Kind: kind, Namespace: id.Namespace, Name: name}
+		}
+		if i, seen := index[ep.ID]; seen {
+			out[i].members = append(out[i].members, id)
+			continue
+		}
+		ep.members = []simulate.PodID{id}
+		index[ep.ID] = len(out)
+		out = append(out, ep)
+	}
+	slices.SortFunc(out, func(a, b endpoint) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// connections lists each ordered pair of distinct endpoints with the ports
+// allowed from every member of the first to every member of the second.
+func connections(m *simulate.Model, eps []endpoint) []connection {
+	mx := m.Matrix()
+	var out []connection
+	for _, a := range eps {
+		for _, b := range eps {
+			if a.ID == b.ID {
+				continue
+			}
+			set := simulate.AllPorts()
+			for _, pa := range a.members {
+				for _, pb := range b.members {
+					set = set.Intersect(mx.Ports(pa, pb))
+				}
+			}
+			if set.IsEmpty() {
+				continue
+			}
+			cn := connection{From: a.ID, To: b.ID, set: set}
+			for _, r := range set.Ranges() {
+				cn.Ports = append(cn.Ports, portJSON{string(r.Protocol), r.Start, r.End})
+			}
+			out = append(out, cn)
+		}
+	}
+	return out
+}
+
+func writeText(w io.Writer, out matrixJSON) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FROM\tTO\tPORTS")
+	for _, cn := range out.Connections {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", cn.From, cn.To, cn.set)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d %s, %d %s; a pair not listed has nothing allowed.\n",
+		len(out.Endpoints), plural(len(out.Endpoints), "endpoint", "endpoints"),
+		len(out.Connections), plural(len(out.Connections), "connection", "connections"))
+}
+
+// writeTruthTable prints the upstream e2e style table for one port: "." where
+// every member of the row may reach every member of the column, "X" where not.
+// The diagonal of a single pod is always "."; of a workload, it tells whether
+// its members reach each other.
+func writeTruthTable(w io.Writer, m *simulate.Model, eps []endpoint, port simulate.PortSpec) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
+	fmt.Fprint(tw, "-")
+	for _, b := range eps {
+		fmt.Fprintf(tw, "\t%s", b.ID)
+	}
+	fmt.Fprintln(tw)
+	for _, a := range eps {
+		fmt.Fprint(tw, a.ID)
+		for _, b := range eps {
+			cell := "."
+		pairs:
+			for _, pa := range a.members {
+				for _, pb := range b.members {
+					v, err := m.Check(simulate.Pod(pa.Namespace, pa.Name), simulate.Pod(pb.Namespace, pb.Name), port)
+					if err != nil {
+						return err
+					}
+					if !v.Allowed {
+						cell = "X"
+						break pairs
+					}
+				}
+			}
+			fmt.Fprintf(tw, "\t%s", cell)
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}

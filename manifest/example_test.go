@@ -1,0 +1,99 @@
+package manifest_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/netpolsim/netpolsim/manifest"
+)
+
+func Example() {
+	const manifests = `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        ports: [{name: http, containerPort: 8080}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels: {app: web}
+  ingress:
+  - ports: [{port: http}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+`
+	res, err := manifest.LoadReader("shop.yaml", strings.NewReader(manifests))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, pod := range res.Cluster.Pods {
+		kind, name, _ := manifest.WorkloadOf(&pod)
+		fmt.Printf("pod %s/%s app=%s from %s %s\n", pod.Namespace, pod.Name, pod.Labels["app"], kind, name)
+	}
+	for _, np := range res.Cluster.NetworkPolicies {
+		fmt.Printf("policy %s/%s\n", np.Namespace, np.Name)
+	}
+	for _, n := range res.Notices {
+		fmt.Println(n)
+	}
+	// Output:
+	// pod shop/web-0 app=web from Deployment web
+	// pod shop/web-1 app=web from Deployment web
+	// policy shop/web
+	// manifest: shop.yaml: document 2 (line 30): ConfigMap shop/settings: skipped: v1 ConfigMap is not simulated
+}
+
+// Every problem of the input is reported, one a line, with where it is.
+func ExampleError() {
+	const manifests = `apiVersion: v1
+kind: Pod
+metadata:
+  name: db
+  namespace: shop
+spec:
+  containers:
+  - name: postgres
+    ports:
+    - containerPort: "5432"
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: db
+  namespace: shop
+spec:
+  podSelectr: {}
+  ingress:
+  - ports:
+    - port: 9000
+      endPort: 8000
+`
+	_, err := manifest.LoadReader("db.yaml", strings.NewReader(manifests))
+	fmt.Println(err)
+	// Output:
+	// manifest: db.yaml: document 0 (line 1): Pod shop/db: spec.containers[0].ports[0].containerPort: expected integer, got string
+	// manifest: db.yaml: document 1 (line 12): NetworkPolicy shop/db: spec.podSelectr: unknown field
+	// manifest: db.yaml: document 1 (line 12): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort: invalid value 8000: must be greater than or equal to `port`
+}

@@ -1,0 +1,202 @@
+package manifest
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netpolsim/netpolsim/simulate"
+)
+
+// Result is what a successful load produced.
+type Result struct {
+	// Cluster holds every supported object of the input, and the pods that
+	// the workloads generate, in input order: documents in the order they
+	// were read, the items of a list in list order, and the pods of a
+	// workload in replica order at the workload's place. Namespaced objects
+	// without a namespace are in "default"; every object has its apiVersion
+	// and kind set.
+	Cluster simulate.Cluster
+
+	// Notices lists the objects that were skipped because their kind is not
+	// simulated, in input order. Nil when nothing was skipped.
+	Notices []Notice
+}
+
+// Source says where in the input an object or a problem is.
+type Source struct {
+	// File is the path of the file as given or as found by walking a
+	// directory, "-" for standard input, or the name given to [LoadReader].
+	File string
+
+	// Document is the 0-based index of the document in File. Documents that
+	// hold nothing (only comments, blank lines or null) are not counted; a
+	// document that cannot be parsed is. It is -1 when the problem concerns
+	// the whole file, such as a file that cannot be read.
+	Document int
+
+	// Line is the 1-based line of the document's first line that is neither
+	// blank nor a comment, or 0 when not known.
+	Line int
+
+	// Item locates an object inside a list document, as a field path such as
+	// "items[2]" or, in a list of lists, "items[0].items[3]". It is empty for
+	// the object that makes up the document itself.
+	Item string
+}
+
+// String renders s as "file: document 2 (line 14): items[1]", leaving out
+// the parts that are not known or empty. A file name with line breaks or
+// other control characters is quoted.
+func (s Source) String() string {
+	var b strings.Builder
+	b.WriteString(quoteControl(s.File))
+	if s.Document >= 0 {
+		fmt.Fprintf(&b, ": document %d", s.Document)
+		if s.Line > 0 {
+			fmt.Fprintf(&b, " (line %d)", s.Line)
+		}
+	}
+	if s.Item != "" {
+		b.WriteString(": ")
+		b.WriteString(s.Item)
+	}
+	return b.String()
+}
+
+// Notice reports an object that was read but left out of the cluster.
+type Notice struct {
+	Source Source
+	// APIVersion, Kind, Namespace and Name are the object's as written
+	// (no namespace defaulting: the scope of an unknown kind is not known).
+	// Any of them may be empty.
+	APIVersion, Kind, Namespace, Name string
+	// Message says what happened, in lowercase.
+	Message string
+}
+
+// String renders n on one line in the form
+//
+//	manifest: deploy/app.yaml: document 3 (line 20): ConfigMap shop/settings: skipped: v1 ConfigMap is not simulated
+func (n Notice) String() string {
+	return line(n.Source, n.Kind, n.Namespace, n.Name, "", n.Message)
+}
+
+// LoadPaths loads the manifests in the given files and directories, in the
+// order given, and returns the cluster they describe.
+//
+// A directory is walked recursively in lexical order and every file in it
+// whose name ends in .yaml, .yml or .json is loaded; other files are
+// ignored. A file named explicitly is loaded whatever its name. The path "-"
+// reads standard input. With no paths, the result is an empty cluster.
+//
+// Every file is read in full, even after a problem; on any problem LoadPaths
+// returns a nil Result and an *[Error] that lists all of them.
+func LoadPaths(paths ...string) (*Result, error) {
+	l := newLoader()
+	for _, p := range paths {
+		l.path(p)
+	}
+	return l.result()
+}
+
+// LoadReader loads the manifests read from r until end of input and returns
+// the cluster they describe. The name is used as [Source.File] in notices
+// and problems; "-" is the convention for standard input.
+//
+// On any problem LoadReader returns a nil Result and an *[Error] that lists
+// all of them.
+func LoadReader(name string, r io.Reader) (*Result, error) {
+	l := newLoader()
+	l.reader(name, r)
+	return l.result()
+}
+
+// WorkloadOf returns the kind and name of the controller that owns pod (its
+// ownerReference with controller set to true), such as "Deployment" and
+// "web" for the pods [LoadPaths] generates from Deployment web. The owner is
+// in the pod's namespace. ok is false for a pod without a controller.
+func WorkloadOf(pod *corev1.Pod) (kind, name string, ok bool) {
+	ref := metav1.GetControllerOfNoCopy(pod)
+	if ref == nil {
+		return "", "", false
+	}
+	return ref.Kind, ref.Name, true
+}
+
+// manifestExt reports whether a file found by walking a directory is loaded.
+func manifestExt(name string) bool {
+	switch filepath.Ext(name) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// path loads one argument of LoadPaths.
+func (l *loader) path(p string) {
+	if p == "-" {
+		l.reader("-", os.Stdin)
+		return
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		l.fileProblem(p, err)
+		return
+	}
+	if !info.IsDir() {
+		l.file(p)
+		return
+	}
+	// WalkDir visits entries in lexical order and never follows symbolic
+	// links to directories; a link to a file is read like a file.
+	_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			l.fileProblem(path, err)
+			return nil
+		}
+		if !d.IsDir() && manifestExt(path) {
+			l.file(path)
+		}
+		return nil
+	})
+}
+
+// file loads the file at path.
+func (l *loader) file(path string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		l.fileProblem(path, err)
+		return
+	}
+	l.stream(path, data)
+}
+
+// reader loads everything r gives.
+func (l *loader) reader(name string, r io.Reader) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		l.fileProblem(name, err)
+		return
+	}
+	l.stream(name, data)
+}
+
+// fileProblem records that the file at path cannot be read.
+func (l *loader) fileProblem(path string, err error) {
+	msg := err.Error()
+	if pe, ok := err.(*fs.PathError); ok {
+		msg = pe.Err.Error() // the path is already in the Source
+	}
+	l.problems = append(l.problems, Problem{
+		Source:  Source{File: path, Document: -1},
+		Message: oneLine(msg),
+		Err:     err,
+	})
+}
