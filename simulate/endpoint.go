@@ -60,10 +60,10 @@ func IP(addr netip.Addr) Endpoint { return Endpoint{kind: kindIP, addr: addr.Wit
 
 // ParseEndpoint reads an endpoint as people type it:
 //
-//	shop/db-0              the pod db-0 in namespace shop
-//	svc/shop/db            the Service db in namespace shop ("service/" too)
-//	shop/app=db,tier!=x    the pods of shop matching a label selector
-//	10.1.2.3, 2001:db8::1  an IP address
+//	shop/db-0                  the pod db-0 in namespace shop
+//	svc/shop/db                the Service db in namespace shop ("service/" too)
+//	shop/app=db,tier in (a,b)  the pods of shop matching a label selector
+//	10.1.2.3, 2001:db8::1      an IP address
 func ParseEndpoint(s string) (Endpoint, error) {
 	if addr, err := netip.ParseAddr(s); err == nil {
 		return IP(addr), nil

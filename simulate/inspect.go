@@ -2,6 +2,8 @@ package simulate
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -37,4 +39,98 @@ func (m *Model) Selecting(pod PodID) (ingressPolicies, egressPolicies []*policy.
 		}
 	}
 	return out[ingress], out[egress], nil
+}
+
+// Policies returns the compiled policies of the model, sorted by namespace
+// and name. They are shared: callers must not change them.
+func (m *Model) Policies() []*policy.Policy { return slices.Clone(m.policies) }
+
+// policyIndex finds a policy by "namespace/name".
+func (m *Model) policyIndex(id string) (int32, error) {
+	ns, name, _ := strings.Cut(id, "/")
+	i, found := slices.BinarySearchFunc(m.policies, PodID{ns, name}, func(p *policy.Policy, t PodID) int {
+		return cmpID(PodID{p.Namespace, p.Name}, t)
+	})
+	if !found {
+		return 0, fmt.Errorf("simulate: no NetworkPolicy %s", id)
+	}
+	return int32(i), nil
+}
+
+// SelectedBy returns the pods the policy "namespace/name" selects (its
+// subjects; hostNetwork pods are never selected), sorted. It costs
+// O(pods + classes × policies per class).
+func (m *Model) SelectedBy(policyID string) ([]PodID, error) {
+	pi, err := m.policyIndex(policyID)
+	if err != nil {
+		return nil, err
+	}
+	d := ingress
+	if !m.policies[pi].Ingress {
+		d = egress
+	}
+	classes := make([]bool, len(m.classes))
+	for c := range m.classes {
+		if g := m.dir[d].group[c]; g >= 0 && slices.Contains(m.dir[d].policies[g], pi) {
+			classes[c] = true
+		}
+	}
+	return m.podsOf(func(c int32) bool { return classes[c] }), nil
+}
+
+// RulePeers returns the pods that rule index of the policy "namespace/name"
+// admits as peers in direction ("ingress" or "egress"), sorted. Addresses
+// outside the cluster are not pods and are not listed. It costs O(pods).
+func (m *Model) RulePeers(policyID, direction string, index int) ([]PodID, error) {
+	pi, err := m.policyIndex(policyID)
+	if err != nil {
+		return nil, err
+	}
+	d := slices.Index(dirName[:], direction)
+	if d < 0 {
+		return nil, fmt.Errorf("simulate: direction %q: want ingress or egress", direction)
+	}
+	if index < 0 || index >= len(m.rulePeers[pi][d]) {
+		return nil, fmt.Errorf("simulate: NetworkPolicy %s has no %s rule %d", policyID, direction, index)
+	}
+	id := m.rulePeers[pi][d][index]
+	if id < 0 {
+		return nil, nil
+	}
+	return m.podsOf(func(c int32) bool { return m.sets[id].Has(int(c)) }), nil
+}
+
+// podsOf lists the pods whose class satisfies in, sorted.
+func (m *Model) podsOf(in func(class int32) bool) []PodID {
+	var out []PodID
+	for i := range m.pods {
+		if in(m.podClass[i]) {
+			out = append(out, m.pods[i].id)
+		}
+	}
+	return out
+}
+
+// ServiceObjects returns the Services of the model, sorted by namespace and
+// name. They are shared: callers must not change them.
+func (m *Model) ServiceObjects() []*corev1.Service { return slices.Clone(m.services) }
+
+// Backends returns the pods a Service selects in its namespace, sorted; none
+// for a Service without a selector.
+func (m *Model) Backends(namespace, name string) ([]PodID, error) {
+	i, ok := m.svcByID[PodID{namespace, name}]
+	if !ok {
+		return nil, fmt.Errorf("simulate: no service %s/%s", namespace, name)
+	}
+	svc := m.services[i]
+	var out []PodID
+	if len(svc.Spec.Selector) == 0 {
+		return nil, nil
+	}
+	for p := range m.pods {
+		if pi := &m.pods[p]; pi.id.Namespace == namespace && selectorSetMatches(svc.Spec.Selector, pi.labels) {
+			out = append(out, pi.id)
+		}
+	}
+	return out, nil
 }

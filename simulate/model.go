@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/netpolsim/netpolsim/internal/bitset"
 	"github.com/netpolsim/netpolsim/policy"
@@ -32,7 +33,9 @@ type Model struct {
 	nodeByName map[string][]netip.Addr
 	services   []*corev1.Service // sorted by namespace, then name
 	svcByID    map[PodID]int32
-	policies   []*policy.Policy // sorted by namespace, then name
+	policies   []*policy.Policy        // sorted by namespace, then name
+	ingresses  []*networkingv1.Ingress // sorted by namespace, then name
+	nodeAddrs  []netip.Addr            // every known node address, sorted
 
 	// Pods that no selector, named port or ipBlock tells apart share a class.
 	podClass []int32
@@ -120,6 +123,7 @@ func Compile(c Cluster, opts ...Option) (*Model, error) {
 	errs = append(errs, m.addServices(c)...)
 	errs = append(errs, m.addPolicies(c)...)
 	errs = append(errs, m.addNodes(c)...)
+	errs = append(errs, m.addIngresses(c)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -313,7 +317,34 @@ func (m *Model) addNodes(c Cluster) []error {
 			addrs = append(addrs, ip.WithZone("").Unmap())
 		}
 		m.nodeByName[n.Name] = addrs
+		m.nodeAddrs = append(m.nodeAddrs, addrs...)
 	}
+	m.nodeAddrs = append(m.nodeAddrs, m.opts.nodeAddrs...)
+	slices.SortFunc(m.nodeAddrs, netip.Addr.Compare)
+	m.nodeAddrs = slices.Compact(m.nodeAddrs)
+	return errs
+}
+
+func (m *Model) addIngresses(c Cluster) []error {
+	var errs []error
+	seen := map[PodID]bool{}
+	for i := range c.Ingresses {
+		ing := &c.Ingresses[i]
+		id := PodID{ing.Namespace, ing.Name}
+		switch {
+		case ing.Namespace == "" || ing.Name == "":
+			errs = append(errs, fmt.Errorf("simulate: ingress #%d %q: metadata.namespace and metadata.name are required", i, id))
+			continue
+		case seen[id]:
+			errs = append(errs, fmt.Errorf("simulate: duplicate Ingress %s", id))
+			continue
+		}
+		seen[id] = true
+		m.ingresses = append(m.ingresses, ing)
+	}
+	slices.SortFunc(m.ingresses, func(a, b *networkingv1.Ingress) int {
+		return cmpID(PodID{a.Namespace, a.Name}, PodID{b.Namespace, b.Name})
+	})
 	return errs
 }
 

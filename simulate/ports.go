@@ -46,19 +46,26 @@ func TCP(port int32) PortSpec { return PortSpec{Protocol: corev1.ProtocolTCP, St
 func UDP(port int32) PortSpec { return PortSpec{Protocol: corev1.ProtocolUDP, Start: port, End: port} }
 
 // ParsePortSpec reads a port as people type it: "5432" (TCP), "5432/TCP",
-// "53/udp", "8000-8080/TCP", "http" (a named TCP port), "dns/UDP".
-// Protocol names are case-insensitive. Ports must be in 1..65535 and a range
-// must not run backwards; names follow Kubernetes port-name rules.
+// "53/udp", "8000-8080/TCP", "http" (a named TCP port), "dns/UDP", and the
+// protocol-first form that [PortSpec.String] prints ("TCP/5432",
+// "UDP/dns"). Protocol names are case-insensitive; when both sides of the
+// "/" are protocol names, the first is the port name ("udp/TCP"). Ports must
+// be in 1..65535 and a range must not run backwards; names follow
+// Kubernetes port-name rules.
 func ParsePortSpec(s string) (PortSpec, error) {
 	spec := PortSpec{Protocol: corev1.ProtocolTCP}
 	body := s
 	if i := strings.LastIndexByte(s, '/'); i >= 0 {
-		body = s[:i]
-		proto := corev1.Protocol(strings.ToUpper(s[i+1:]))
-		if protoIndex(proto) < 0 {
-			return PortSpec{}, fmt.Errorf("simulate: port %q: unknown protocol %q (want TCP, UDP or SCTP)", s, s[i+1:])
+		before, after := s[:i], s[i+1:]
+		proto, word := after, before
+		if protoIndex(corev1.Protocol(strings.ToUpper(after))) < 0 && protoIndex(corev1.Protocol(strings.ToUpper(before))) >= 0 {
+			proto, word = before, after
 		}
-		spec.Protocol = proto
+		if protoIndex(corev1.Protocol(strings.ToUpper(proto))) < 0 {
+			return PortSpec{}, fmt.Errorf("simulate: port %q: unknown protocol %q (want TCP, UDP or SCTP)", s, proto)
+		}
+		spec.Protocol = corev1.Protocol(strings.ToUpper(proto))
+		body = word
 	}
 	if body == "" {
 		return PortSpec{}, fmt.Errorf("simulate: port %q: missing port number or name", s)
@@ -110,10 +117,13 @@ func (p PortSpec) validate() error {
 	return nil
 }
 
-// String renders the spec the way ParsePortSpec reads it: "TCP/5432",
-// "UDP/8000-8080", "TCP/http".
+// String renders the spec protocol first, the way verdicts print it and
+// ParsePortSpec reads it back: "TCP/5432", "UDP/8000-8080", "TCP/http"; a
+// port named like a protocol comes first ("udp/TCP") so that it reads back.
 func (p PortSpec) String() string {
 	switch {
+	case p.Name != "" && protoIndex(corev1.Protocol(strings.ToUpper(p.Name))) >= 0:
+		return p.Name + "/" + string(p.Protocol)
 	case p.Name != "":
 		return string(p.Protocol) + "/" + p.Name
 	case p.Start == p.End:

@@ -100,6 +100,9 @@ func (m *Model) Query(from, to Endpoint, port PortSpec) (*Answer, error) {
 		port PortSpec
 	}
 	var dsts []target
+	if svc := m.service(to); svc != nil && svc.Spec.Type == corev1.ServiceTypeExternalName {
+		return m.externalNameAnswer(a, srcs, svc, port)
+	}
 	if to.kind == kindService {
 		backends, ports, notes, err := m.serviceTargets(to, port)
 		if err != nil {
@@ -126,6 +129,41 @@ func (m *Model) Query(from, to Endpoint, port PortSpec) (*Answer, error) {
 			}
 			a.Verdicts = append(a.Verdicts, v)
 		}
+	}
+	return a, nil
+}
+
+// service returns the Service e names, or nil.
+func (m *Model) service(e Endpoint) *corev1.Service {
+	if e.kind != kindService {
+		return nil
+	}
+	if i, ok := m.svcByID[PodID{e.namespace, e.name}]; ok {
+		return m.services[i]
+	}
+	return nil
+}
+
+// externalNameAnswer judges traffic to an ExternalName Service: a DNS name
+// outside the cluster, so only the sources' egress decides, and only a rule
+// open to any address can be known to allow it.
+func (m *Model) externalNameAnswer(a *Answer, srcs []Endpoint, svc *corev1.Service, port PortSpec) (*Answer, error) {
+	if port.Name != "" || port.Start != port.End {
+		return nil, fmt.Errorf("simulate: %s is an ExternalName Service: give one port number", a.To)
+	}
+	a.Notes = append(a.Notes, fmt.Sprintf("%s is the DNS name %s outside the cluster; NetworkPolicy cannot match DNS names, only addresses", a.To, svc.Spec.ExternalName))
+	for _, s := range srcs {
+		from, err := m.resolveOne(s)
+		if err != nil {
+			return nil, err
+		}
+		if from < 0 {
+			return nil, fmt.Errorf("simulate: %s → %s: neither end is a pod of the cluster", s, a.To)
+		}
+		v := Verdict{From: s, To: a.To, Port: port, m: m, from: from, to: -1, reason: byExternalName, extName: svc.Spec.ExternalName}
+		v.dests = sourcesOn(m.outsideAccess(egress, from), port.Protocol, port.Start)
+		v.Allowed = v.dests.Any
+		a.Verdicts = append(a.Verdicts, v)
 	}
 	return a, nil
 }
@@ -176,6 +214,9 @@ func (m *Model) serviceTargets(e Endpoint, port PortSpec) ([]Endpoint, []PortSpe
 		return nil, nil, nil, fmt.Errorf("simulate: service %s has no port %s", e, port)
 	}
 	var notes []string
+	if svc.Spec.ClusterIP == corev1.ClusterIPNone {
+		notes = append(notes, fmt.Sprintf("service %s is headless: clients connect to the backend pods' addresses directly", e))
+	}
 	if len(svc.Spec.Selector) == 0 {
 		notes = append(notes, fmt.Sprintf("service %s has no selector: its endpoints are managed by hand and not modelled", e))
 	}

@@ -27,15 +27,18 @@ type Verdict struct {
 	m        *Model
 	from, to int32 // pod index, or -1 for an address outside the cluster
 	reason   reason
+	extName  string  // for byExternalName: the DNS name of the Service
+	dests    Sources // for byExternalName: the outside addresses the source may reach on Port
 }
 
 type reason uint8
 
 const (
-	byPolicy     reason = iota // the policies decide
-	bySelf                     // a pod to itself
-	byNode                     // a node to its own pods
-	byNoSuchPort               // the destination does not serve the named port
+	byPolicy       reason = iota // the policies decide
+	bySelf                       // a pod to itself
+	byNode                       // a node to its own pods
+	byNoSuchPort                 // the destination does not serve the named port
+	byExternalName               // the destination is a DNS name outside the cluster
 )
 
 // Check answers one connection between two single endpoints: pods (see
@@ -316,6 +319,14 @@ func (v Verdict) String() string {
 		return fmt.Sprintf("allowed: %s → %s on %s: %s is an address of the pod's node, and a node may always reach its own pods", v.From, v.To, port, v.From)
 	case byNoSuchPort:
 		return fmt.Sprintf("denied: %s serves no %s port named %q", v.To, v.Port.Protocol, v.Port.Name)
+	case byExternalName:
+		if v.Allowed {
+			return fmt.Sprintf("allowed: %s → %s (%s, outside the cluster) on %s: %s may reach any address on it", v.From, v.To, v.extName, port, v.From)
+		}
+		if v.dests.IsEmpty() {
+			return fmt.Sprintf("denied: %s → %s (%s, outside the cluster) on %s: %s may reach no address outside the cluster on it", v.From, v.To, v.extName, port, v.From)
+		}
+		return fmt.Sprintf("denied: %s → %s (%s, outside the cluster) on %s: %s may reach only %s on it, and policies cannot match the DNS name %s", v.From, v.To, v.extName, port, v.From, v.dests, v.extName)
 	}
 	var parts []string
 	for _, d := range []int{egress, ingress} {
@@ -343,6 +354,8 @@ func (v Verdict) String() string {
 				msg = fmt.Sprintf("%s is isolated for %s by %s; its %s rules allow %s on only part of %s", s.Pod, dirName[d], strings.Join(s.Policies, ", "), dirName[d], other, port)
 			}
 			parts = append(parts, msg)
+		case !v.Allowed:
+			// A side that allows says nothing about why the verdict is no.
 		default:
 			refs := make([]string, len(s.AllowedBy))
 			for i, r := range s.AllowedBy {

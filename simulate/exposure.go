@@ -1,0 +1,438 @@
+package simulate
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/netpolsim/netpolsim/policy"
+)
+
+// Sources says which addresses outside the cluster something admits: every
+// address, or the addresses of some ipBlocks. The zero Sources admits none.
+type Sources struct {
+	Any    bool
+	Blocks []policy.IPBlock // sorted by String, without duplicates; unused when Any
+}
+
+// IsEmpty reports whether s admits no address.
+func (s Sources) IsEmpty() bool { return !s.Any && len(s.Blocks) == 0 }
+
+// String renders s as "any address", "no address", or the blocks joined by
+// "; " ("203.0.113.0/24; 10.0.0.0/8 except 10.1.0.0/16").
+func (s Sources) String() string {
+	switch {
+	case s.Any:
+		return "any address"
+	case len(s.Blocks) == 0:
+		return "no address"
+	}
+	parts := make([]string, len(s.Blocks))
+	for i, b := range s.Blocks {
+		parts[i] = b.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (s Sources) union(o Sources) Sources {
+	if s.Any || o.Any {
+		return Sources{Any: true}
+	}
+	out := Sources{Blocks: append(slices.Clone(s.Blocks), o.Blocks...)}
+	slices.SortFunc(out.Blocks, func(a, b policy.IPBlock) int { return strings.Compare(a.String(), b.String()) })
+	out.Blocks = slices.CompactFunc(out.Blocks, func(a, b policy.IPBlock) bool { return a.String() == b.String() })
+	return out
+}
+
+// Access is a set of ports open to (or from) a set of outside addresses.
+type Access struct {
+	Ports   PortSet
+	Sources Sources
+}
+
+// RouteKind names a way into a pod from outside the cluster.
+type RouteKind string
+
+// The routes into a pod, in the order Exposure lists them.
+const (
+	RouteDirect       RouteKind = "Direct"       // to the pod's own address
+	RouteNodePort     RouteKind = "NodePort"     // a Service's port on every node
+	RouteLoadBalancer RouteKind = "LoadBalancer" // a Service's load balancer
+	RouteIngress      RouteKind = "Ingress"      // an Ingress rule, through the ingress controller
+)
+
+var routeOrder = map[RouteKind]int{RouteDirect: 0, RouteNodePort: 1, RouteLoadBalancer: 2, RouteIngress: 3}
+
+// Route is one way into a pod from outside the cluster.
+type Route struct {
+	Kind RouteKind
+	// Via names what the route goes through: "svc/NAMESPACE/NAME" for
+	// NodePort and LoadBalancer, "ingress/NAMESPACE/NAME" for Ingress; empty
+	// for Direct.
+	Via string
+	// Host and Path are the Ingress rule's (empty host: any host); TLS is
+	// true when the host is listed in the Ingress's spec.tls.
+	Host, Path string
+	TLS        bool
+	// EntryPorts are the ports a client outside uses: the node port, the
+	// load balancer's port, 80 (and 443 with TLS) for an Ingress, the pod's
+	// own ports for Direct. Empty for a node port the cluster allocates.
+	EntryPorts PortSet
+	// PodPorts are the ports the traffic reaches at the pod.
+	PodPorts PortSet
+	// Sources are the outside addresses that may use the route.
+	Sources Sources
+	// Note explains what decides Sources, e.g. which source address the pod
+	// sees.
+	Note string
+}
+
+// String renders r on one line.
+func (r Route) String() string {
+	var b strings.Builder
+	b.WriteString(string(r.Kind))
+	if r.Via != "" {
+		b.WriteString(" " + r.Via)
+	}
+	if r.Kind == RouteIngress {
+		host := r.Host
+		if host == "" {
+			host = "*"
+		}
+		fmt.Fprintf(&b, " host %s path %s", host, cmp.Or(r.Path, "/"))
+		if r.TLS {
+			b.WriteString(" (TLS)")
+		}
+	}
+	if r.Kind != RouteDirect && !r.EntryPorts.IsEmpty() {
+		fmt.Fprintf(&b, " on %s", r.EntryPorts)
+	}
+	fmt.Fprintf(&b, " → pod %s from %s", r.PodPorts, r.Sources)
+	if r.Note != "" {
+		b.WriteString(" (" + r.Note + ")")
+	}
+	return b.String()
+}
+
+// PodExposure is what a pod offers to, and may reach in, the world outside
+// the cluster.
+type PodExposure struct {
+	Pod PodID
+	// Inbound are the routes into the pod, sorted by kind and then by Via,
+	// Host and Path. A Direct route is always listed; its Sources may be
+	// empty.
+	Inbound []Route
+	// Outbound are the ports the pod may reach outside the cluster and on
+	// which addresses, one Access per distinct set of addresses.
+	Outbound []Access
+}
+
+// Exposed reports whether some outside address may reach the pod by a route
+// other than Direct (pod addresses are routable from outside only in some
+// networks), or Direct too when direct is true.
+func (e PodExposure) Exposed(direct bool) bool {
+	for _, r := range e.Inbound {
+		if (direct || r.Kind != RouteDirect) && !r.Sources.IsEmpty() {
+			return true
+		}
+	}
+	return false
+}
+
+// Exposure returns, for every pod (sorted), the routes from outside the
+// cluster into it and what it may reach outside.
+//
+// Direct routes and outbound access come from the pod's policies: a pod not
+// isolated admits (reaches) any address on every port; an isolated one only
+// what its rules with no peers (any address) or ipBlock peers allow.
+// NodePort and LoadBalancer routes follow the Service's
+// externalTrafficPolicy: with Local the pod sees the client's address and
+// its ipBlock rules decide; with Cluster (the default) it sees the address
+// of the node the traffic entered, which policies cannot tell from the
+// node's own traffic when that node runs the pod (see [NodeTraffic]), so the
+// route is open to any address. Ingress routes go through the ingress
+// controller's pods (see [IngressController]): open to the addresses that
+// reach the controller, when some controller pod may reach the backend.
+func (m *Model) Exposure() []PodExposure {
+	out := make([]PodExposure, len(m.pods))
+	for i := range m.pods {
+		out[i] = m.podExposure(int32(i))
+	}
+	return out
+}
+
+func (m *Model) podExposure(pod int32) PodExposure {
+	e := PodExposure{Pod: m.pods[pod].id, Outbound: m.outsideAccess(egress, pod)}
+	in := m.outsideAccess(ingress, pod)
+	direct := Route{Kind: RouteDirect, Note: "the pod's own address, where the network routes it"}
+	for _, a := range in {
+		direct.PodPorts = NewPortSet(append(direct.PodPorts.Ranges(), a.Ports.Ranges()...)...)
+		direct.Sources = direct.Sources.union(a.Sources)
+	}
+	direct.EntryPorts = direct.PodPorts
+	e.Inbound = append(e.Inbound, direct)
+	e.Inbound = append(e.Inbound, m.serviceRoutes(pod, in)...)
+	e.Inbound = append(e.Inbound, m.ingressRoutes(pod)...)
+	slices.SortStableFunc(e.Inbound, func(a, b Route) int {
+		return cmp.Or(routeOrder[a.Kind]-routeOrder[b.Kind], strings.Compare(a.Via, b.Via),
+			strings.Compare(a.Host, b.Host), strings.Compare(a.Path, b.Path))
+	})
+	return e
+}
+
+// outsideAccess lists what the pod admits from (ingress) or may reach
+// (egress) outside the cluster, merged by set of addresses.
+func (m *Model) outsideAccess(d int, pod int32) []Access {
+	g := m.dir[d].group[m.podClass[pod]]
+	if g < 0 {
+		return []Access{{Ports: AllPorts(), Sources: Sources{Any: true}}}
+	}
+	bySources := map[string]*Access{}
+	var keys []string
+	for _, pi := range m.dir[d].policies[g] {
+		for _, r := range m.rules(pi, d) {
+			var src Sources
+			if r.Peers == nil {
+				src.Any = true
+			}
+			for _, p := range r.Peers {
+				if p.IPBlock != nil {
+					src = src.union(Sources{Blocks: []policy.IPBlock{*p.IPBlock}})
+				}
+			}
+			if src.IsEmpty() {
+				continue
+			}
+			dest := pod // ingress: named ports resolve at the pod
+			if d == egress {
+				dest = -1 // egress: nobody outside serves a named port
+			}
+			ports := m.rulePorts(r, dest)
+			if ports.IsEmpty() {
+				continue
+			}
+			key := src.String()
+			if a, ok := bySources[key]; ok {
+				a.Ports = NewPortSet(append(a.Ports.Ranges(), ports.Ranges()...)...)
+				continue
+			}
+			bySources[key] = &Access{Ports: ports, Sources: src}
+			keys = append(keys, key)
+		}
+	}
+	slices.Sort(keys)
+	out := make([]Access, len(keys))
+	for i, k := range keys {
+		out[i] = *bySources[k]
+	}
+	return out
+}
+
+// rulePorts returns the ports a rule allows, with named ports resolved at
+// the pod dest (none when dest is -1).
+func (m *Model) rulePorts(r policy.Rule, dest int32) PortSet {
+	if r.Ports == nil {
+		return AllPorts()
+	}
+	var ranges []PortRange
+	for _, p := range r.Ports {
+		if p.Name == "" {
+			ranges = append(ranges, PortRange{p.Protocol, p.Start, p.End})
+			continue
+		}
+		if dest >= 0 {
+			if n, ok := m.pods[dest].containerPort(p.Name, p.Protocol); ok {
+				ranges = append(ranges, PortRange{p.Protocol, n, n})
+			}
+		}
+	}
+	return NewPortSet(ranges...)
+}
+
+// sourcesOn returns the outside addresses in access that may use port.
+func sourcesOn(access []Access, proto corev1.Protocol, port int32) Sources {
+	var s Sources
+	for _, a := range access {
+		if a.Ports.Contains(proto, port) {
+			s = s.union(a.Sources)
+		}
+	}
+	return s
+}
+
+// serviceRoutes lists the NodePort and LoadBalancer routes into pod.
+func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
+	p := &m.pods[pod]
+	var out []Route
+	for _, svc := range m.services {
+		kind := RouteKind(svc.Spec.Type)
+		if (kind != RouteNodePort && kind != RouteLoadBalancer) || svc.Namespace != p.id.Namespace ||
+			len(svc.Spec.Selector) == 0 || !selectorSetMatches(svc.Spec.Selector, p.labels) {
+			continue
+		}
+		for _, sp := range svc.Spec.Ports {
+			proto := cmp.Or(sp.Protocol, corev1.ProtocolTCP)
+			target, ok := targetPort(p, sp)
+			if !ok {
+				continue // the backend does not serve the named target port
+			}
+			r := Route{Kind: kind, Via: "svc/" + svc.Namespace + "/" + svc.Name, PodPorts: NewPortSet(PortRange{proto, target, target})}
+			entry := sp.NodePort
+			if kind == RouteLoadBalancer {
+				entry = sp.Port
+			}
+			if entry != 0 {
+				r.EntryPorts = NewPortSet(PortRange{proto, entry, entry})
+			}
+			if svc.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal {
+				r.Sources = sourcesOn(in, proto, target)
+				r.Note = "externalTrafficPolicy Local: the pod sees the client's address"
+			} else {
+				r.Sources, r.Note = m.viaNodes(pod, proto, target)
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// viaNodes decides a route on which the pod sees a node's address.
+func (m *Model) viaNodes(pod int32, proto corev1.Protocol, port int32) (Sources, string) {
+	const seen = "externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered"
+	if m.opts.nodeAllowed {
+		return Sources{Any: true}, seen + ", and traffic from its own node is always allowed"
+	}
+	k := m.portClass(protoIndex(proto), port)
+	for _, a := range m.nodeAddrs {
+		if m.allowsOn(ingress, pod, -1, a, k) {
+			return Sources{Any: true}, seen + ", and its policies admit node " + a.String()
+		}
+	}
+	if len(m.nodeAddrs) == 0 {
+		return Sources{}, seen + "; no node addresses are known (add Node objects or the NodeAddresses option)"
+	}
+	return Sources{}, seen + ", and its policies admit no node address"
+}
+
+// targetPort resolves a Service port's targetPort at one backend pod.
+func targetPort(p *podInfo, sp corev1.ServicePort) (int32, bool) {
+	switch {
+	case sp.TargetPort.Type == intstr.String && sp.TargetPort.StrVal != "":
+		return p.containerPort(sp.TargetPort.StrVal, cmp.Or(sp.Protocol, corev1.ProtocolTCP))
+	case sp.TargetPort.IntVal != 0:
+		return sp.TargetPort.IntVal, true
+	}
+	return sp.Port, true
+}
+
+// ingressRoutes lists the Ingress routes into pod.
+func (m *Model) ingressRoutes(pod int32) []Route {
+	p := &m.pods[pod]
+	var out []Route
+	var controllers []int32
+	for i := range m.pods {
+		c := &m.pods[i]
+		if c.id.Namespace == m.opts.controllerNs && len(m.opts.controllerLabels) > 0 && selectorSetMatches(m.opts.controllerLabels, c.labels) {
+			controllers = append(controllers, int32(i))
+		}
+	}
+	for _, ing := range m.ingresses {
+		if ing.Namespace != p.id.Namespace {
+			continue
+		}
+		type path struct {
+			host, path string
+			backend    *networkingv1.IngressServiceBackend
+		}
+		var paths []path
+		if b := ing.Spec.DefaultBackend; b != nil && b.Service != nil {
+			paths = append(paths, path{backend: b.Service})
+		}
+		for _, rule := range ing.Spec.Rules {
+			if rule.HTTP == nil {
+				continue
+			}
+			for _, hp := range rule.HTTP.Paths {
+				if hp.Backend.Service != nil {
+					paths = append(paths, path{host: rule.Host, path: hp.Path, backend: hp.Backend.Service})
+				}
+			}
+		}
+		for _, pa := range paths {
+			target, ok := m.ingressTarget(ing.Namespace, pa.backend, p)
+			if !ok {
+				continue
+			}
+			r := Route{Kind: RouteIngress, Via: "ingress/" + ing.Namespace + "/" + ing.Name, Host: pa.host, Path: pa.path,
+				TLS: tlsHost(ing, pa.host), PodPorts: NewPortSet(PortRange{corev1.ProtocolTCP, target, target})}
+			r.EntryPorts = NewPortSet(PortRange{corev1.ProtocolTCP, 80, 80})
+			if r.TLS {
+				r.EntryPorts = NewPortSet(PortRange{corev1.ProtocolTCP, 80, 80}, PortRange{corev1.ProtocolTCP, 443, 443})
+			}
+			r.Sources, r.Note = m.throughController(controllers, pod, target)
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ingressTarget resolves an Ingress backend to a target port at pod p, when
+// p is one of the Service's backends.
+func (m *Model) ingressTarget(ns string, b *networkingv1.IngressServiceBackend, p *podInfo) (int32, bool) {
+	i, ok := m.svcByID[PodID{ns, b.Name}]
+	if !ok {
+		return 0, false
+	}
+	svc := m.services[i]
+	if len(svc.Spec.Selector) == 0 || !selectorSetMatches(svc.Spec.Selector, p.labels) {
+		return 0, false
+	}
+	for _, sp := range svc.Spec.Ports {
+		if (b.Port.Name != "" && sp.Name == b.Port.Name) || (b.Port.Name == "" && sp.Port == b.Port.Number) {
+			return targetPort(p, sp)
+		}
+	}
+	return 0, false
+}
+
+func tlsHost(ing *networkingv1.Ingress, host string) bool {
+	for _, t := range ing.Spec.TLS {
+		if len(t.Hosts) == 0 || slices.Contains(t.Hosts, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// throughController decides an Ingress route: open to whoever reaches a
+// controller pod from outside, if that controller pod may reach the backend.
+func (m *Model) throughController(controllers []int32, pod, port int32) (Sources, string) {
+	if len(controllers) == 0 {
+		return Sources{}, fmt.Sprintf("no ingress controller pods (namespace %s, labels %v)", m.opts.controllerNs, m.opts.controllerLabels)
+	}
+	var src Sources
+	var reaching []string
+	for _, c := range controllers {
+		v := Verdict{Port: TCP(port), from: c, to: pod, m: m}
+		m.decide(&v)
+		if !v.Allowed {
+			continue
+		}
+		reaching = append(reaching, m.pods[c].id.String())
+		for _, r := range m.serviceRoutes(c, m.outsideAccess(ingress, c)) {
+			src = src.union(r.Sources)
+		}
+	}
+	switch {
+	case len(reaching) == 0:
+		return Sources{}, "no ingress controller pod may reach the pod"
+	case src.IsEmpty():
+		return Sources{}, "through " + strings.Join(reaching, ", ") + ", which no NodePort or LoadBalancer Service exposes"
+	}
+	return src, "through " + strings.Join(reaching, ", ")
+}

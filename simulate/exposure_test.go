@@ -1,0 +1,170 @@
+package simulate
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+func svc(ns, name string, typ corev1.ServiceType, selector map[string]string, ports ...corev1.ServicePort) corev1.Service {
+	s := corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+	s.Spec.Type, s.Spec.Selector, s.Spec.Ports = typ, selector, ports
+	return s
+}
+
+// exposed is a web pod behind a NodePort (Cluster), a LoadBalancer (Local)
+// and an Ingress, an internal db, and an ingress-nginx controller behind a
+// LoadBalancer.
+func exposed() Cluster {
+	c := Cluster{
+		Pods: []corev1.Pod{
+			mkPod("web", "web-0", "10.0.0.10", map[string]string{"app": "web"}, cport("http", corev1.ProtocolTCP, 8080)),
+			mkPod("web", "db-0", "10.0.0.20", map[string]string{"app": "db"}, cport("pg", corev1.ProtocolTCP, 5432)),
+			mkPod("ingress-nginx", "ctrl-0", "10.0.1.10", map[string]string{"app.kubernetes.io/name": "ingress-nginx"}, cport("http", corev1.ProtocolTCP, 80)),
+		},
+		Services: []corev1.Service{
+			svc("web", "web-np", corev1.ServiceTypeNodePort, map[string]string{"app": "web"}, corev1.ServicePort{Port: 80, TargetPort: intstr.FromString("http"), NodePort: 30080}),
+			svc("web", "web-lb", corev1.ServiceTypeLoadBalancer, map[string]string{"app": "web"}, corev1.ServicePort{Port: 443, TargetPort: intstr.FromInt32(8080), NodePort: 30443}),
+			svc("web", "web", corev1.ServiceTypeClusterIP, map[string]string{"app": "web"}, corev1.ServicePort{Name: "http", Port: 80, TargetPort: intstr.FromString("http")}),
+			svc("ingress-nginx", "ctrl", corev1.ServiceTypeLoadBalancer, map[string]string{"app.kubernetes.io/name": "ingress-nginx"}, corev1.ServicePort{Port: 80}),
+		},
+		NetworkPolicies: []networkingv1.NetworkPolicy{
+			mkPolicy("web", "web-from-office", map[string]string{"app": "web"}, func(s *networkingv1.NetworkPolicySpec) {
+				s.Ingress = []networkingv1.NetworkPolicyIngressRule{
+					{From: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "203.0.113.0/24"}}}, Ports: []networkingv1.NetworkPolicyPort{npPort(corev1.ProtocolTCP, intstr.FromString("http"))}},
+					{From: []networkingv1.NetworkPolicyPeer{{NamespaceSelector: sel(map[string]string{corev1.LabelMetadataName: "ingress-nginx"})}}},
+				}
+			}),
+			mkPolicy("web", "db-internal", map[string]string{"app": "db"}, func(s *networkingv1.NetworkPolicySpec) {
+				s.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{PodSelector: sel(map[string]string{"app": "web"})}}}}
+				s.Egress = []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "0.0.0.0/0", Except: []string{"10.0.0.0/8"}}}}, Ports: []networkingv1.NetworkPolicyPort{npPort(corev1.ProtocolTCP, intstr.FromInt32(443))}}}
+			}),
+		},
+	}
+	c.Services[1].Spec.ExternalTrafficPolicy = corev1.ServiceExternalTrafficPolicyLocal
+	ing := networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "web", Name: "site"}}
+	ing.Spec.TLS = []networkingv1.IngressTLS{{Hosts: []string{"shop.example"}}}
+	ing.Spec.Rules = []networkingv1.IngressRule{{Host: "shop.example", IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
+		Paths: []networkingv1.HTTPIngressPath{{Path: "/", Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: "web", Port: networkingv1.ServiceBackendPort{Name: "http"}}}}},
+	}}}}
+	c.Ingresses = []networkingv1.Ingress{ing}
+	return c
+}
+
+func routes(e PodExposure) []string {
+	var out []string
+	for _, r := range e.Inbound {
+		out = append(out, r.String())
+	}
+	return out
+}
+
+func TestExposure(t *testing.T) {
+	m := mustCompile(t, exposed())
+	got := map[string][]string{}
+	out := map[string][]string{}
+	for _, e := range m.Exposure() {
+		got[e.Pod.String()] = routes(e)
+		for _, a := range e.Outbound {
+			out[e.Pod.String()] = append(out[e.Pod.String()], a.Ports.String()+" to "+a.Sources.String())
+		}
+	}
+	want := map[string][]string{
+		"ingress-nginx/ctrl-0": {
+			"Direct → pod all from any address (the pod's own address, where the network routes it)",
+			"LoadBalancer svc/ingress-nginx/ctrl on TCP/80 → pod TCP/80 from any address (externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered, and traffic from its own node is always allowed)",
+		},
+		"web/db-0": {
+			"Direct → pod none from no address (the pod's own address, where the network routes it)",
+		},
+		"web/web-0": {
+			"Direct → pod TCP/8080 from 203.0.113.0/24 (the pod's own address, where the network routes it)",
+			"NodePort svc/web/web-np on TCP/30080 → pod TCP/8080 from any address (externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered, and traffic from its own node is always allowed)",
+			"LoadBalancer svc/web/web-lb on TCP/443 → pod TCP/8080 from 203.0.113.0/24 (externalTrafficPolicy Local: the pod sees the client's address)",
+			"Ingress ingress/web/site host shop.example path / (TLS) on TCP/80,TCP/443 → pod TCP/8080 from any address (through ingress-nginx/ctrl-0)",
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("inbound routes (-want +got):\n%s", diff)
+	}
+	wantOut := map[string][]string{
+		"ingress-nginx/ctrl-0": {"all to any address"},
+		"web/db-0":             {"TCP/443 to 0.0.0.0/0 except 10.0.0.0/8"},
+		"web/web-0":            {"all to any address"},
+	}
+	if diff := cmp.Diff(wantOut, out); diff != "" {
+		t.Errorf("outbound (-want +got):\n%s", diff)
+	}
+	for _, e := range m.Exposure() {
+		if wantExposed := e.Pod.Name != "db-0"; e.Exposed(false) != wantExposed {
+			t.Errorf("%s: Exposed(false) = %v, want %v", e.Pod, e.Exposed(false), wantExposed)
+		}
+	}
+}
+
+// TestExposureClusterPolicyWithoutNodeTraffic: when node traffic is policed,
+// a NodePort with externalTrafficPolicy Cluster is open only if the pod's
+// policies admit a node address.
+func TestExposureClusterPolicyWithoutNodeTraffic(t *testing.T) {
+	c := exposed()
+	m := mustCompile(t, c, NodeTraffic(false))
+	nodePort := func(m *Model) Route {
+		for _, e := range m.Exposure() {
+			if e.Pod.String() == "web/web-0" {
+				for _, r := range e.Inbound {
+					if r.Kind == RouteNodePort {
+						return r
+					}
+				}
+			}
+		}
+		t.Fatal("no NodePort route for web/web-0")
+		return Route{}
+	}
+	if r := nodePort(m); !r.Sources.IsEmpty() || r.Note != "externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered; no node addresses are known (add Node objects or the NodeAddresses option)" {
+		t.Errorf("no nodes: %s", r)
+	}
+	m = mustCompile(t, c, NodeTraffic(false), NodeAddresses(netip.MustParseAddr("192.168.1.1")))
+	if r := nodePort(m); !r.Sources.IsEmpty() || r.Note != "externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered, and its policies admit no node address" {
+		t.Errorf("node outside the office range: %s", r)
+	}
+	m = mustCompile(t, c, NodeTraffic(false), NodeAddresses(netip.MustParseAddr("203.0.113.7")))
+	if r := nodePort(m); !r.Sources.Any {
+		t.Errorf("node inside the office range: %s", r)
+	}
+}
+
+func TestExternalNameService(t *testing.T) {
+	c := exposed()
+	ext := svc("web", "payments", corev1.ServiceTypeExternalName, nil, corev1.ServicePort{Port: 443})
+	ext.Spec.ExternalName = "api.payments.example"
+	c.Services = append(c.Services, ext)
+	m := mustCompile(t, c)
+	for _, tc := range []struct {
+		from string
+		want string
+	}{
+		{"web/web-0", "allowed: web/web-0 → svc/web/payments (api.payments.example, outside the cluster) on TCP/443: web/web-0 may reach any address on it"},
+		{"web/db-0", "denied: web/db-0 → svc/web/payments (api.payments.example, outside the cluster) on TCP/443: web/db-0 may reach only 0.0.0.0/0 except 10.0.0.0/8 on it, and policies cannot match the DNS name api.payments.example"},
+	} {
+		from, err := ParseEndpoint(tc.from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := m.Query(from, Service("web", "payments"), TCP(443))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Verdicts) != 1 || a.Verdicts[0].String() != tc.want {
+			t.Errorf("Query(%s → svc/web/payments):\n%s\nwant verdict %s", tc.from, a, tc.want)
+		}
+		if len(a.Notes) != 1 {
+			t.Errorf("notes = %q, want the DNS note", a.Notes)
+		}
+	}
+}
