@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 )
 
 // PodID names a pod by namespace and name.
@@ -63,6 +65,7 @@ func IP(addr netip.Addr) Endpoint { return Endpoint{kind: kindIP, addr: addr.Wit
 //	shop/db-0                  the pod db-0 in namespace shop
 //	svc/shop/db                the Service db in namespace shop ("service/" too)
 //	shop/app=db,tier in (a,b)  the pods of shop matching a label selector
+//	shop/*                     every pod of shop
 //	10.1.2.3, 2001:db8::1      an IP address
 func ParseEndpoint(s string) (Endpoint, error) {
 	if addr, err := netip.ParseAddr(s); err == nil {
@@ -81,8 +84,11 @@ func ParseEndpoint(s string) (Endpoint, error) {
 	if !ok || ns == "" || rest == "" {
 		return Endpoint{}, fmt.Errorf("simulate: endpoint %q: want NAMESPACE/POD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME or an IP address", s)
 	}
+	if rest == "*" {
+		return PodsMatching(ns, &metav1.LabelSelector{}), nil
+	}
 	if strings.ContainsAny(rest, "=!(, ") {
-		sel, err := metav1.ParseToLabelSelector(rest)
+		sel, err := parseSelector(rest)
 		if err != nil {
 			return Endpoint{}, fmt.Errorf("simulate: endpoint %q: %w", s, err)
 		}
@@ -94,12 +100,54 @@ func ParseEndpoint(s string) (Endpoint, error) {
 	return Pod(ns, rest), nil
 }
 
-// String renders e the way ParseEndpoint reads it.
+// parseSelector reads kubectl's selector syntax (=, ==, !=, in, notin,
+// exists, !exists) into a LabelSelector; "a!=b" becomes "a notin (b)",
+// which means the same.
+func parseSelector(s string) (*metav1.LabelSelector, error) {
+	reqs, err := labels.ParseToRequirements(s)
+	if err != nil {
+		return nil, err
+	}
+	ls := &metav1.LabelSelector{}
+	for _, r := range reqs {
+		var op metav1.LabelSelectorOperator
+		switch r.Operator() {
+		case selection.Equals, selection.DoubleEquals:
+			if _, dup := ls.MatchLabels[r.Key()]; !dup {
+				if ls.MatchLabels == nil {
+					ls.MatchLabels = map[string]string{}
+				}
+				ls.MatchLabels[r.Key()] = r.ValuesUnsorted()[0]
+				continue
+			}
+			op = metav1.LabelSelectorOpIn
+		case selection.In:
+			op = metav1.LabelSelectorOpIn
+		case selection.NotEquals, selection.NotIn:
+			op = metav1.LabelSelectorOpNotIn
+		case selection.Exists:
+			op = metav1.LabelSelectorOpExists
+		case selection.DoesNotExist:
+			op = metav1.LabelSelectorOpDoesNotExist
+		default:
+			return nil, fmt.Errorf("operator %q is not one a label selector can hold", r.Operator())
+		}
+		ls.MatchExpressions = append(ls.MatchExpressions, metav1.LabelSelectorRequirement{Key: r.Key(), Operator: op, Values: r.ValuesUnsorted()})
+	}
+	return ls, nil
+}
+
+// String renders e the way ParseEndpoint reads it; the set of every pod of
+// a namespace renders as "NAMESPACE/*". A nil selector (no pod) renders as
+// "NAMESPACE/<none>", which does not read back.
 func (e Endpoint) String() string {
 	switch e.kind {
 	case kindPod:
 		return e.namespace + "/" + e.name
 	case kindPods:
+		if e.selector != nil && len(e.selector.MatchLabels)+len(e.selector.MatchExpressions) == 0 {
+			return e.namespace + "/*"
+		}
 		return e.namespace + "/" + metav1.FormatLabelSelector(e.selector)
 	case kindService:
 		return "svc/" + e.namespace + "/" + e.name

@@ -67,7 +67,7 @@ func ExampleModel_Query_service() {
 	}
 	fmt.Println(a)
 	// Output:
-	// shop/app=api → svc/shop/db on TCP/pg: allowed for all 1 pairs
+	// shop/app=api → svc/shop/db on TCP/pg: allowed for the one pair
 	//   allowed: shop/api-1 → shop/db-0 on TCP/5432 (serve): shop/api-1 is not isolated for egress; ingress allowed by shop/db-allow-api ingress[0]
 }
 

@@ -196,19 +196,20 @@ func (m *Model) addPods(c Cluster) []error {
 		}
 		m.podByID[id] = -1
 		pi := podInfo{pod: p, id: id, ns: m.nsByName[p.Namespace], host: p.Spec.HostNetwork, labels: p.Labels}
-		ips := make([]string, 0, 1+len(p.Status.PodIPs))
+		type field struct{ path, ip string }
+		ips := make([]field, 0, 1+len(p.Status.PodIPs))
 		if p.Status.PodIP != "" {
-			ips = append(ips, p.Status.PodIP)
+			ips = append(ips, field{"status.podIP", p.Status.PodIP})
 		}
 		for j, ip := range p.Status.PodIPs {
-			if j > 0 || ip.IP != p.Status.PodIP {
-				ips = append(ips, ip.IP)
+			if ip.IP != p.Status.PodIP {
+				ips = append(ips, field{fmt.Sprintf("status.podIPs[%d].ip", j), ip.IP})
 			}
 		}
-		for _, s := range ips {
-			a, err := netip.ParseAddr(s)
+		for _, f := range ips {
+			a, err := netip.ParseAddr(f.ip)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("simulate: pod %s: status.podIPs: invalid IP address %q", id, s))
+				errs = append(errs, fmt.Errorf("simulate: pod %s: %s: invalid IP address %q", id, f.path, f.ip))
 				continue
 			}
 			a = a.WithZone("").Unmap()

@@ -46,7 +46,8 @@ func (a *Answer) Any() bool {
 }
 
 // String renders a summary line ("allowed for all 2 pairs", "allowed for 1
-// of 3 pairs", "denied for all 2 pairs", "no pairs"), then one line per
+// of 3 pairs", "denied for all 2 pairs", "allowed for the one pair", "no
+// pairs"), then one line per
 // verdict and one per note.
 func (a *Answer) String() string {
 	var b strings.Builder
@@ -60,6 +61,10 @@ func (a *Answer) String() string {
 	switch {
 	case len(a.Verdicts) == 0:
 		b.WriteString("no pairs")
+	case len(a.Verdicts) == 1 && allowed == 1:
+		b.WriteString("allowed for the one pair")
+	case len(a.Verdicts) == 1:
+		b.WriteString("denied for the one pair")
 	case allowed == len(a.Verdicts):
 		fmt.Fprintf(&b, "allowed for all %d pairs", allowed)
 	case allowed == 0:

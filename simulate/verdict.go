@@ -113,6 +113,11 @@ func (m *Model) decide(v *Verdict) {
 	case v.from < 0 && m.opts.nodeAllowed && m.isNodeOf(v.From.addr, v.to):
 		v.reason, v.Allowed = byNode, true
 		return
+	case v.from >= 0 && v.to >= 0 && m.opts.nodeAllowed && m.pods[v.from].host &&
+		m.pods[v.from].pod.Spec.NodeName != "" && m.pods[v.from].pod.Spec.NodeName == m.pods[v.to].pod.Spec.NodeName:
+		// A hostNetwork pod sends with its node's address.
+		v.reason, v.Allowed = byNode, true
+		return
 	}
 	v.Allowed = true
 	for k, last := m.portClass(p, v.Port.Start), m.portClass(p, v.Port.End); k <= last; k++ {
@@ -244,7 +249,8 @@ type Side struct {
 	// Port, sorted.
 	AllowedBy []RuleRef
 	// Allowed is true when this side lets every port of the verdict's Port
-	// through.
+	// through, or when the traffic is exempt from policy (a pod to itself, a
+	// node to its own pods).
 	Allowed bool
 }
 
@@ -263,6 +269,7 @@ func (v Verdict) side(d int) Side {
 	if v.m == nil || subject < 0 {
 		return s
 	}
+	exempt := v.reason == bySelf || v.reason == byNode
 	m := v.m
 	s.Pod = m.pods[subject].id
 	g := m.dir[d].group[m.podClass[subject]]
@@ -295,6 +302,7 @@ func (v Verdict) side(d int) Side {
 		}
 		s.Allowed = s.Allowed && ok
 	}
+	s.Allowed = s.Allowed || exempt
 	return s
 }
 
@@ -316,6 +324,9 @@ func (v Verdict) String() string {
 	case bySelf:
 		return fmt.Sprintf("allowed: %s → itself on %s: a pod may always reach itself", v.From, port)
 	case byNode:
+		if v.from >= 0 {
+			return fmt.Sprintf("allowed: %s → %s on %s: %s uses the host network of the pod's node, and a node may always reach its own pods", v.From, v.To, port, v.From)
+		}
 		return fmt.Sprintf("allowed: %s → %s on %s: %s is an address of the pod's node, and a node may always reach its own pods", v.From, v.To, port, v.From)
 	case byNoSuchPort:
 		return fmt.Sprintf("denied: %s serves no %s port named %q", v.To, v.Port.Protocol, v.Port.Name)
