@@ -57,7 +57,9 @@ func Service(namespace, name string) Endpoint {
 }
 
 // IP returns the endpoint of an address. An address of a pod in the model
-// stands for that pod; any other address is outside the cluster.
+// stands for that pod; any other address is outside the cluster. A
+// hostNetwork pod's address is its node's, so it stays an address: ask with
+// [Pod] to speak of the hostNetwork pod itself.
 func IP(addr netip.Addr) Endpoint { return Endpoint{kind: kindIP, addr: addr.WithZone("").Unmap()} }
 
 // ParseEndpoint reads an endpoint as people type it:

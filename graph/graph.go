@@ -1,0 +1,438 @@
+package graph
+
+import (
+	"fmt"
+	"net/netip"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/iterator"
+
+	"github.com/netpolsim/netpolsim/manifest"
+	"github.com/netpolsim/netpolsim/simulate"
+)
+
+// Compile-time checks that the types satisfy gonum's interfaces.
+var (
+	_ graph.Directed = (*Graph)(nil)
+	_ graph.Node     = (*Node)(nil)
+	_ graph.Edge     = (*Edge)(nil)
+	_ PortEdge       = (*Edge)(nil)
+	_ OutsideGraph   = (*Graph)(nil)
+)
+
+// OutsideName is the name of the node that stands for every address outside
+// the cluster. No pod or workload has it: their names contain a slash.
+const OutsideName = "outside"
+
+// Node is a node of a Graph: a pod, a workload, or the outside. Nodes are
+// immutable.
+type Node struct {
+	id        int64
+	name      string
+	kind      string
+	namespace string
+	pods      []simulate.PodID
+	isolated  bool
+}
+
+// ID returns the node's ID in its graph.
+func (n *Node) ID() int64 { return n.id }
+
+// Name returns "namespace/name" of the pod or workload, or OutsideName.
+//
+// If a workload has the name of a bare pod, or of a workload of another kind
+// in the same namespace, the workload's node is named
+// "namespace/kind/name" instead, with the kind in lower case
+// ("shop/statefulset/web"), so that every name is unique.
+func (n *Node) Name() string { return n.name }
+
+// String returns Name.
+func (n *Node) String() string { return n.name }
+
+// DOTID returns Name, so that gonum's encoding/dot names nodes readably.
+func (n *Node) DOTID() string { return n.name }
+
+// Kind returns "Pod" for a pod, the kind of a workload ("Deployment",
+// "StatefulSet", ...), or "" for the outside node.
+func (n *Node) Kind() string { return n.kind }
+
+// Namespace returns the namespace of the pod or workload; "" for the outside.
+func (n *Node) Namespace() string { return n.namespace }
+
+// Pods returns the pods the node stands for, sorted: one for a pod, the
+// workload's pods for a workload, none for the outside.
+func (n *Node) Pods() []simulate.PodID { return slices.Clone(n.pods) }
+
+// IsOutside reports whether n is the node that stands for the outside.
+func (n *Node) IsOutside() bool { return n.kind == "" }
+
+// IngressIsolated reports whether a policy isolates every pod of n for
+// ingress (see simulate.Model.Selecting). A pod that is not isolated accepts
+// every connection, from every pod and address, on every port. It is false
+// for the outside node.
+func (n *Node) IngressIsolated() bool { return n.isolated }
+
+// PortEdge is an edge that carries the ports it allows. The questions of
+// this package read the ports of every hop from edges that implement it.
+type PortEdge interface {
+	graph.Edge
+	Ports() simulate.PortSet
+}
+
+// Edge is an edge of a Graph: the ports on which its From node may open
+// connections to its To node. Edges are immutable.
+type Edge struct {
+	from, to *Node
+	ports    simulate.PortSet
+}
+
+// From returns the node the connections start at.
+func (e *Edge) From() graph.Node { return e.from }
+
+// To returns the node the connections go to.
+func (e *Edge) To() graph.Node { return e.to }
+
+// Ports returns the ports allowed from From to To; never empty.
+func (e *Edge) Ports() simulate.PortSet { return e.ports }
+
+// ReversedEdge returns e itself: the ports allowed one way say nothing about
+// the other way, so reversing is not valid for this edge type (gonum's
+// convention for such edges).
+func (e *Edge) ReversedEdge() graph.Edge { return e }
+
+// String renders e as "from -(ports)-> to".
+func (e *Edge) String() string { return fmt.Sprintf("%s -(%s)-> %s", e.from, e.ports, e.to) }
+
+// Graph is the reachability graph of a simulate.Model. It implements gonum's
+// graph.Directed, is immutable, and is safe for concurrent use.
+type Graph struct {
+	m       *simulate.Model
+	nodes   []*Node // by ID
+	byName  map[string]*Node
+	byPod   map[simulate.PodID]*Node
+	out     [][]*Edge // by ID of From; each sorted by ID of To
+	in      [][]*Edge // by ID of To; each sorted by ID of From
+	outside *Node
+}
+
+// Option sets how New builds a graph.
+type Option func(*config)
+
+type config struct {
+	workloads bool
+	every     bool
+	outside   bool
+	addrs     []netip.Addr
+}
+
+// ByWorkload makes one node per workload (the owner manifest.WorkloadOf
+// reads) instead of one per pod; a pod without an owner stays a node of its
+// own. An edge between workloads means that some pod of one may reach some
+// pod of the other, on the union of their ports, unless EveryMember is given
+// too.
+func ByWorkload() Option { return func(c *config) { c.workloads = true } }
+
+// EveryMember changes the edges between workloads (see ByWorkload) to the
+// strict reading of netpolsim matrix --group workload: an edge only when
+// every pod of one may reach every pod of the other, carrying the ports they
+// all allow. It under-approximates reachability, so it is the wrong choice
+// for blast radius questions; it has no effect without ByWorkload.
+func EveryMember() Option { return func(c *config) { c.every = true } }
+
+// Outside adds the node that stands for every address outside the cluster,
+// named OutsideName, with an edge to each pod that some outside address may
+// reach, carrying the ports on which some such address may reach it.
+//
+// Without addrs, the addresses tried for each pod are 203.0.113.1 and
+// 2001:db8::1 (documentation addresses that stand for the internet at
+// large; the next free address should a pod have one of them) and, for every ipBlock in the ingress rules of the policies that
+// isolate the pod, the lowest address of the block that is neither in one
+// of its except ranges nor an address of a pod (or, for a hostNetwork pod,
+// of its node). An address outside the cluster is allowed only by ipBlock
+// rules and by rules that admit any peer, so these witnesses make the edge
+// exact: some outside address may reach the pod on a port exactly when the
+// edge carries it. Node addresses that no pod carries are not known to the
+// model; a witness that is the address of the pod's own node would count as
+// node traffic (see simulate.NodeTraffic).
+//
+// With addrs, exactly those addresses are tried, for instance the sources
+// a load balancer forwards. An address of a pod is not outside the cluster,
+// and New reports it as an error.
+func Outside(addrs ...netip.Addr) Option {
+	return func(c *config) {
+		c.outside = true
+		c.addrs = append(c.addrs, addrs...)
+	}
+}
+
+// New builds the reachability graph of m. It fails only for an address given
+// to Outside that is invalid or belongs to a pod.
+//
+// New asks m for the ports of every ordered pair of pods, spread over
+// GOMAXPROCS goroutines: it costs O(pods²) calls of simulate.Matrix.Ports.
+func New(m *simulate.Model, opts ...Option) (*Graph, error) {
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	g := &Graph{m: m, byName: map[string]*Node{}, byPod: map[simulate.PodID]*Node{}}
+	g.addNodes(c.workloads)
+	g.connect(c.workloads && c.every)
+	if c.outside {
+		if err := g.addOutside(c.addrs, c.workloads && c.every); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// addNodes makes the nodes of the pods or workloads of g.m, sorted by name.
+func (g *Graph) addNodes(byWorkload bool) {
+	type key struct{ namespace, kind, name string }
+	index := map[key]*Node{}
+	var nodes []*Node
+	for _, id := range g.m.Pods() {
+		k := key{id.Namespace, "Pod", id.Name}
+		if byWorkload {
+			if kind, name, ok := manifest.WorkloadOf(g.m.PodObject(id)); ok {
+				k = key{id.Namespace, kind, name}
+			}
+		}
+		n, ok := index[k]
+		if !ok {
+			n = &Node{name: k.namespace + "/" + k.name, kind: k.kind, namespace: k.namespace}
+			index[k] = n
+			nodes = append(nodes, n)
+		}
+		n.pods = append(n.pods, id)
+	}
+	// A workload that shares its name with a bare pod or another workload
+	// gets its kind in its name.
+	count := map[string]int{}
+	for _, n := range nodes {
+		count[n.name]++
+	}
+	for _, n := range nodes {
+		if count[n.name] > 1 && n.kind != "Pod" {
+			_, name, _ := strings.Cut(n.name, "/")
+			n.name = n.namespace + "/" + strings.ToLower(n.kind) + "/" + name
+		}
+	}
+	slices.SortFunc(nodes, func(a, b *Node) int { return strings.Compare(a.name, b.name) })
+	for i, n := range nodes {
+		n.id = int64(i)
+		n.isolated = true
+		for _, p := range n.pods {
+			g.byPod[p] = n
+			if in, _, err := g.m.Selecting(p); err != nil || len(in) == 0 {
+				n.isolated = false
+			}
+		}
+		g.byName[n.name] = n
+	}
+	g.nodes = nodes
+	g.out = make([][]*Edge, len(nodes))
+	g.in = make([][]*Edge, len(nodes))
+}
+
+// connect adds the edges between pods or workloads: for each ordered pair of
+// distinct nodes, the union (or with every, the intersection) over their
+// pods of the ports the matrix allows.
+func (g *Graph) connect(every bool) {
+	mx := g.m.Matrix()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(g.nodes)) {
+					return
+				}
+				a := g.nodes[i]
+				for _, b := range g.nodes {
+					if a == b {
+						continue
+					}
+					if ports := combine(a.pods, b.pods, every, mx.Ports); !ports.IsEmpty() {
+						g.out[i] = append(g.out[i], &Edge{from: a, to: b, ports: ports})
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, edges := range g.out {
+		for _, e := range edges {
+			g.in[e.to.id] = append(g.in[e.to.id], e)
+		}
+	}
+}
+
+// combine returns the union (or with every, the intersection) of ports(a, b)
+// over every a of from and b of to.
+func combine(from, to []simulate.PodID, every bool, ports func(a, b simulate.PodID) simulate.PortSet) simulate.PortSet {
+	if len(from) == 1 && len(to) == 1 {
+		return ports(from[0], to[0])
+	}
+	if every {
+		acc := simulate.AllPorts()
+		for _, a := range from {
+			for _, b := range to {
+				if acc = acc.Intersect(ports(a, b)); acc.IsEmpty() {
+					return acc
+				}
+			}
+		}
+		return acc
+	}
+	var ranges []simulate.PortRange
+	var last simulate.PortSet
+	for i, a := range from {
+		for j, b := range to {
+			p := ports(a, b)
+			switch {
+			case p.IsAll():
+				return p
+			case (i > 0 || j > 0) && p.Equal(last):
+				continue // the pods of a workload mostly get the same ports
+			}
+			ranges = append(ranges, p.Ranges()...)
+			last = p
+		}
+	}
+	return simulate.NewPortSet(ranges...)
+}
+
+// Model returns the model g was built from.
+func (g *Graph) Model() *simulate.Model { return g.m }
+
+// NodeNamed returns the node with the given name (see Node.Name), or nil.
+func (g *Graph) NodeNamed(name string) *Node { return g.byName[name] }
+
+// NodeOf returns the node that stands for pod: the pod's own node, or its
+// workload's. It returns nil for a pod that is not in the model.
+func (g *Graph) NodeOf(pod simulate.PodID) *Node { return g.byPod[pod] }
+
+// Outside returns the node that stands for the outside, or nil when g was
+// built without the Outside option.
+func (g *Graph) Outside() graph.Node {
+	if g.outside == nil {
+		return nil
+	}
+	return g.outside
+}
+
+// Node returns the node with the given ID, or nil.
+func (g *Graph) Node(id int64) graph.Node {
+	if n := g.node(id); n != nil {
+		return n
+	}
+	return nil
+}
+
+func (g *Graph) node(id int64) *Node {
+	if id < 0 || id >= int64(len(g.nodes)) {
+		return nil
+	}
+	return g.nodes[id]
+}
+
+// Nodes returns every node, in ID order.
+func (g *Graph) Nodes() graph.Nodes {
+	if len(g.nodes) == 0 {
+		return graph.Empty
+	}
+	out := make([]graph.Node, len(g.nodes))
+	for i, n := range g.nodes {
+		out[i] = n
+	}
+	return iterator.NewOrderedNodes(out)
+}
+
+// From returns the nodes that the node with the given ID may reach directly,
+// in ID order.
+func (g *Graph) From(id int64) graph.Nodes {
+	if g.node(id) == nil {
+		return graph.Empty
+	}
+	return ends(g.out[id], (*Edge).To)
+}
+
+// To returns the nodes that may reach the node with the given ID directly,
+// in ID order.
+func (g *Graph) To(id int64) graph.Nodes {
+	if g.node(id) == nil {
+		return graph.Empty
+	}
+	return ends(g.in[id], (*Edge).From)
+}
+
+// ends returns a fresh iterator over one end of each edge: gonum's
+// algorithms may reorder the slice an iterator hands out.
+func ends(edges []*Edge, end func(*Edge) graph.Node) graph.Nodes {
+	if len(edges) == 0 {
+		return graph.Empty
+	}
+	out := make([]graph.Node, len(edges))
+	for i, e := range edges {
+		out[i] = end(e)
+	}
+	return iterator.NewOrderedNodes(out)
+}
+
+// HasEdgeBetween reports whether there is an edge between the nodes with IDs
+// x and y, in either direction.
+func (g *Graph) HasEdgeBetween(x, y int64) bool {
+	return g.HasEdgeFromTo(x, y) || g.HasEdgeFromTo(y, x)
+}
+
+// HasEdgeFromTo reports whether there is an edge from the node with ID u to
+// the node with ID v.
+func (g *Graph) HasEdgeFromTo(u, v int64) bool { return g.edge(u, v) != nil }
+
+// Edge returns the edge from the node with ID u to the node with ID v, an
+// *Edge, or nil when there is none.
+func (g *Graph) Edge(u, v int64) graph.Edge {
+	if e := g.edge(u, v); e != nil {
+		return e
+	}
+	return nil
+}
+
+// EdgeFromTo returns the *Edge from u to v, or nil when there is none.
+func (g *Graph) EdgeFromTo(u, v int64) *Edge { return g.edge(u, v) }
+
+func (g *Graph) edge(u, v int64) *Edge {
+	if g.node(u) == nil {
+		return nil
+	}
+	edges := g.out[u]
+	i, ok := slices.BinarySearchFunc(edges, v, func(e *Edge, v int64) int {
+		switch {
+		case e.to.id < v:
+			return -1
+		case e.to.id > v:
+			return 1
+		}
+		return 0
+	})
+	if !ok {
+		return nil
+	}
+	return edges[i]
+}
+
+// Edges returns every edge, sorted by the ID of From, then of To.
+func (g *Graph) Edges() []*Edge {
+	var out []*Edge
+	for _, edges := range g.out {
+		out = append(out, edges...)
+	}
+	return out
+}
