@@ -38,6 +38,12 @@ func init() {
 		{"matrix", "print which pods may reach which, on which ports", matrixUsage, matrixExamples, runMatrix},
 		{"check", "answer one question and explain it (exit 0 allowed, 1 denied, 2 error)", checkUsage, checkExamples, runCheck},
 		{"explain", "show which policies select a pod and what it may send and receive", explainUsage, explainExamples, runExplain},
+		{"graph", "draw the reachability graph (Graphviz DOT or SVG)", graphUsage, graphExamples, runGraph},
+		{"paths", "list the multi-hop paths from one pod or workload to another", pathsUsage, pathsExamples, runPaths},
+		{"blast-radius", "show what a compromised pod or workload may reach, hop by hop", blastUsage, blastExamples, runBlastRadius},
+		{"diff", "compare who may reach whom in two sets of manifests (exit 0 same, 1 different, 2 error)", diffUsage, diffExamples, runDiff},
+		{"exposure", "show how each pod may be reached from outside the cluster, and what it may reach outside", exposureUsage, exposureExamples, runExposure},
+		{"lint", "find mistakes and gaps in the network policies (exit 1 at or above --fail-on)", lintUsage, lintExamples, runLint},
 	}
 }
 
@@ -74,7 +80,7 @@ func topUsage() string {
 	var b strings.Builder
 	b.WriteString("netpolsim simulates Kubernetes NetworkPolicy from manifests: which pods can\ntalk to which, on which ports, and why.\n\nUsage:\n  netpolsim COMMAND -f PATH... [flags]\n\nCommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(&b, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(&b, "  %-13s %s\n", c.name, c.summary)
 	}
 	b.WriteString("\nRun 'netpolsim COMMAND --help' for a command's flags and examples.\n")
 	return b.String()

@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/netpolsim/netpolsim/manifest"
+	"github.com/netpolsim/netpolsim/simulate"
+)
+
+const (
+	prBefore = "../../examples/manifests/pr-before"
+	prAfter  = "../../examples/manifests/pr-after"
+)
+
+func TestDiffGolden(t *testing.T) {
+	for _, c := range []struct {
+		golden string
+		args   []string
+		code   int
+	}{
+		{"diff-pr.txt", []string{"diff", prBefore, prAfter}, 1},
+		{"diff-pr-flags.txt", []string{"diff", "-f", prBefore, "--against", prAfter}, 1},
+		{"diff-pr-workload.txt", []string{"diff", prBefore, prAfter, "--group", "workload"}, 1},
+		{"diff-pr.json", []string{"diff", "-f", prBefore, "--against", prAfter, "-o", "json"}, 1},
+		{"diff-pr-workload.json", []string{"diff", "-f", prBefore, "--against", prAfter, "-o", "json", "--group", "workload"}, 1},
+		{"diff-pr.md", []string{"diff", prBefore, prAfter, "-o", "md"}, 1},
+		{"diff-pr-reverse.txt", []string{"diff", prAfter, prBefore}, 1},
+		{"diff-same.txt", []string{"diff", shop, prBefore}, 0},
+		{"diff-same.json", []string{"diff", shop, prBefore, "-o", "json"}, 0},
+		{"diff-same.md", []string{"diff", shop, prBefore, "-o", "md"}, 0},
+		// Nothing shared: every pod is on one side only.
+		{"diff-shop-multitenant.txt", []string{"diff", "-f", shop, "--against", multitenant}, 1},
+		{"diff-help.txt", []string{"diff", "--help"}, 0},
+	} {
+		t.Run(c.golden, func(t *testing.T) {
+			out, errOut, code := run(t, "", c.args...)
+			if code != c.code {
+				t.Errorf("exit status %d, want %d; stderr:\n%s", code, c.code, errOut)
+			}
+			golden(t, c.golden, out)
+		})
+	}
+}
+
+// The flags of -f and --against may repeat, and either side may be stdin.
+func TestDiffRepeatedAndStdin(t *testing.T) {
+	want, _, _ := run(t, "", "diff", prBefore, prAfter)
+	var files []string
+	for _, f := range []string{"namespace.yaml", "policies.yaml", "services.yaml", "workloads.yaml"} {
+		files = append(files, "--against", filepath.Join(prAfter, f))
+	}
+	out, errOut, code := run(t, "", append([]string{"diff", "-f", prBefore}, files...)...)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("--against file by file (-want +got):\n%s", diff)
+	}
+
+	var stdin strings.Builder
+	for _, f := range []string{"namespace.yaml", "policies.yaml", "services.yaml", "workloads.yaml"} {
+		data, err := os.ReadFile(filepath.Join(prBefore, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdin.WriteString("---\n")
+		stdin.Write(data)
+		stdin.WriteString("\n")
+	}
+	out, errOut, code = run(t, stdin.String(), "diff", "-f", "-", "--against", prAfter)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("-f - (-want +got):\n%s", diff)
+	}
+}
+
+func TestDiffErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db, namespace: shop}\nspec:\n  podSelector: {}\n  ingress:\n    - ports: [{port: 443, endPort: 80}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"nothing", []string{"diff"}, "netpolsim diff: nothing to compare: give -f OLD... --against NEW..., or two paths OLD NEW"},
+		{"one path", []string{"diff", shop}, "netpolsim diff: want two paths OLD NEW, got 1"},
+		{"three paths", []string{"diff", shop, shop, shop}, "netpolsim diff: want two paths OLD NEW, got 3"},
+		{"paths and flags", []string{"diff", shop, shop, "-f", shop}, "netpolsim diff: give either -f OLD... --against NEW... or two paths OLD NEW, not both"},
+		{"no --against", []string{"diff", "-f", shop}, "netpolsim diff: -f needs --against NEW to compare with"},
+		{"no -f", []string{"diff", "--against", shop}, "netpolsim diff: --against needs -f OLD to compare with"},
+		{"stdin twice", []string{"diff", "-f", "-", "--against", "-"}, "netpolsim diff: standard input (-) can be read on one side only"},
+		{"bad format", []string{"diff", shop, shop, "-o", "csv"}, "netpolsim diff: -o csv: want text, json or md"},
+		{"bad group", []string{"diff", shop, shop, "--group", "team"}, "netpolsim diff: --group team: the only grouping is workload"},
+		{"unknown flag", []string{"diff", shop, shop, "--frob"}, "netpolsim diff: flag provided but not defined: -frob"},
+		{"missing old", []string{"diff", filepath.Join(dir, "missing"), shop}, "no such file or directory"},
+		{"invalid new", []string{"diff", shop, bad}, "bad.yaml: document 0 (line 1): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := run(t, "", c.args...)
+			if code != 2 {
+				t.Errorf("exit status %d, want 2", code)
+			}
+			if !strings.Contains(errOut, c.stderr) {
+				t.Errorf("stderr %q does not contain %q", errOut, c.stderr)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+		})
+	}
+}
+
+// TestDiffPodsAgreesWithConnections checks the pod-level diff, computed by
+// simulate.Diff, against the comparison of the two sides' matrix
+// connections that --group workload uses, with pods as endpoints.
+func TestDiffPodsAgreesWithConnections(t *testing.T) {
+	load := func(path string) *simulate.Model {
+		t.Helper()
+		res, err := manifest.LoadPaths(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := simulate.Compile(res.Cluster)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	models := map[string]*simulate.Model{}
+	for _, p := range []string{shop, multitenant, prBefore, prAfter} {
+		models[p] = load(p)
+	}
+	opts := cmp.AllowUnexported(diffResult{}, endpoint{}, connection{}, diffChange{}, simulate.PortSet{}, simulate.Change{})
+	for a, ma := range models {
+		for b, mb := range models {
+			epsA, epsB := endpoints(ma, false, ""), endpoints(mb, false, "")
+			want := diffConnections(epsA, epsB, connections(ma, epsA), connections(mb, epsB))
+			got := diffPods(ma, mb)
+			if diff := cmp.Diff(want, got, opts); diff != "" {
+				t.Errorf("diff %s %s: simulate.Diff and the matrix connections disagree (-connections +simulate.Diff):\n%s", a, b, diff)
+			}
+		}
+	}
+}
+
+// TestDiffReadme keeps examples/apptest/README.md honest: the output it shows
+// for netpolsim diff is what the command prints.
+func TestDiffReadme(t *testing.T) {
+	readme, err := os.ReadFile("../../examples/apptest/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cmdLine = "go run ./cmd/netpolsim diff examples/manifests/pr-before examples/manifests/pr-after"
+	_, after, ok := strings.Cut(string(readme), cmdLine+"\n```\n\nprints (and exits with status 1, as `diff` does when there are differences):\n\n```\n")
+	if !ok {
+		t.Fatalf("examples/apptest/README.md no longer shows %q followed by its output", cmdLine)
+	}
+	shown, _, _ := strings.Cut(after, "```")
+	out, errOut, code := run(t, "", "diff", prBefore, prAfter)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if diff := cmp.Diff(shown, out); diff != "" {
+		t.Errorf("examples/apptest/README.md output block (-readme +actual):\n%s", diff)
+	}
+}

@@ -1,0 +1,333 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os/exec"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/netpolsim/netpolsim/graph"
+	"github.com/netpolsim/netpolsim/simulate"
+)
+
+// graphFlags are the flags of the commands over the reachability graph.
+type graphFlags struct {
+	group string
+	port  string
+}
+
+func (gf *graphFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&gf.group, "group", "workload", "workload or pod")
+	fs.StringVar(&gf.port, "port", "", "only connections on this port")
+}
+
+const graphFlagsUsage = `  --group GROUP           workload (default): one node per workload, with an edge
+                          when some pod of one may reach some pod of the other
+                          (an attacker holding one pod may take its siblings);
+                          pod: one node per pod, exact
+  --port PORT             only the connections on PORT: 80, 5432/TCP, 53/udp,
+                          8000-8080/TCP (any port of the range) or a port name
+`
+
+// nodeUsage says what a NODE argument may be.
+const nodeUsage = `NODE is a workload (NAMESPACE/NAME, or NAMESPACE/KIND/NAME when a workload
+shares its name with another object), a pod (NAMESPACE/POD, which stands for
+its workload unless --group pod), or "outside" for every address outside the
+cluster.
+`
+
+// check validates the flags before anything is loaded.
+func (gf *graphFlags) check() (simulate.PortSpec, error) {
+	if gf.group != "workload" && gf.group != "pod" {
+		return simulate.PortSpec{}, fmt.Errorf("--group %s: want workload or pod", gf.group)
+	}
+	if gf.port == "" {
+		return simulate.PortSpec{}, nil
+	}
+	return simulate.ParsePortSpec(gf.port)
+}
+
+// build loads the manifests and builds the graph the flags ask for.
+func (gf *graphFlags) build(e *env, co *common, outside bool) (*graph.Graph, bool) {
+	port, _ := gf.check() // checked before
+	m, _, ok := co.load(e)
+	if !ok {
+		return nil, false
+	}
+	var opts []graph.Option
+	if gf.group == "workload" {
+		opts = append(opts, graph.ByWorkload())
+	}
+	if outside {
+		opts = append(opts, graph.Outside())
+	}
+	g, err := graph.New(m, opts...)
+	if err == nil && gf.port != "" {
+		g, err = graph.Restrict(g, port)
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim:", err)
+		return nil, false
+	}
+	return g, true
+}
+
+// node finds the node a NODE argument names.
+func (gf *graphFlags) node(g *graph.Graph, s string) (*graph.Node, error) {
+	if n := g.NodeNamed(s); n != nil {
+		return n, nil
+	}
+	if ns, name, ok := strings.Cut(s, "/"); ok {
+		if n := g.NodeOf(simulate.PodID{Namespace: ns, Name: name}); n != nil {
+			return n, nil
+		}
+	}
+	if gf.group == "pod" {
+		return nil, fmt.Errorf("no pod %s (with --group pod, a NODE is a pod or outside)", s)
+	}
+	return nil, fmt.Errorf("no workload or pod %s", s)
+}
+
+const graphUsage = `Usage: netpolsim graph -f PATH... [-o dot|svg] [--group workload|pod] [--port PORT] [--outside=BOOL]
+
+Draw the reachability graph: a node per workload (or pod) inside a box per
+namespace, and an edge wherever the first may open connections to the second,
+labelled with the ports. Green nodes are isolated for ingress by a
+NetworkPolicy; red, dashed ones accept every connection. The node "outside
+the cluster" has an edge to every pod some address outside the cluster may
+reach.
+
+Flags:
+  -o FORMAT               dot (default): Graphviz source; svg: a picture, made by
+                          running Graphviz's dot -Tsvg, which must be on PATH
+` + graphFlagsUsage + `  --outside=BOOL          draw the outside node and its edges (default true)
+` + commonFlags
+
+const graphExamples = `  netpolsim graph -f deploy/ > cluster.dot
+  netpolsim graph -f deploy/ -o svg > cluster.svg
+  netpolsim graph -f deploy/ --group pod --port 5432 | dot -Tpng > db.png
+`
+
+func runGraph(e *env, args []string) int {
+	c := lookup("graph")
+	var co common
+	var gf graphFlags
+	fs := newFlagSet(c, e, &co)
+	gf.add(fs)
+	output := fs.String("o", "dot", "dot or svg")
+	outside := fs.Bool("outside", true, "draw the outside node")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageError(e, c.name, err)
+	}
+	if len(pos) > 0 {
+		return usageError(e, c.name, fmt.Errorf("unexpected argument %q", pos[0]))
+	}
+	if *output != "dot" && *output != "svg" {
+		return usageError(e, c.name, fmt.Errorf("-o %s: want dot or svg", *output))
+	}
+	if _, err := gf.check(); err != nil {
+		return usageError(e, c.name, err)
+	}
+	var dotPath string
+	if *output == "svg" {
+		if dotPath, err = exec.LookPath("dot"); err != nil {
+			fmt.Fprintln(e.stderr, "netpolsim graph: -o svg runs Graphviz's dot, which is not on PATH: install graphviz (apt-get install graphviz, brew install graphviz, ...) or use -o dot and render the output elsewhere")
+			return exitError
+		}
+	}
+	g, ok := gf.build(e, &co, *outside)
+	if !ok {
+		return exitError
+	}
+	src, err := graph.DOT(g)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim graph:", err)
+		return exitError
+	}
+	if *output == "dot" {
+		e.stdout.Write(src)
+		return exitOK
+	}
+	var svg, stderr bytes.Buffer
+	cmd := exec.Command(dotPath, "-Tsvg")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(src), &svg, &stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(e.stderr, "netpolsim graph: %s -Tsvg: %v\n%s", dotPath, err, stderr.Bytes())
+		return exitError
+	}
+	e.stdout.Write(svg.Bytes())
+	return exitOK
+}
+
+const pathsUsage = `Usage: netpolsim paths -f PATH... --from NODE --to NODE [--max-hops K] [--group workload|pod] [--port PORT]
+
+Print every path of at most K hops along which --from may reach --to, a hop
+being one allowed connection, with the ports allowed on each hop; shortest
+paths first. A path visits no node twice. Exit status 0 when there is a path,
+1 when there is none within K hops, 2 on error.
+
+` + nodeUsage + `
+Flags:
+  --from NODE             where the attacker starts (outside: the internet)
+  --to NODE               what it wants to reach
+  --max-hops K            longest path to list (default 3)
+` + graphFlagsUsage + commonFlags
+
+const pathsExamples = `  netpolsim paths -f deploy/ --from outside --to shop/db
+  netpolsim paths -f deploy/ --from shop/frontend-0 --to shop/db-0 --group pod --max-hops 4
+  netpolsim paths -f deploy/ --from shop/web --to shop/db --port 5432
+`
+
+func runPaths(e *env, args []string) int {
+	c := lookup("paths")
+	var co common
+	var gf graphFlags
+	fs := newFlagSet(c, e, &co)
+	gf.add(fs)
+	from := fs.String("from", "", "start node")
+	to := fs.String("to", "", "end node")
+	maxHops := fs.Int("max-hops", 3, "longest path")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageError(e, c.name, err)
+	}
+	if len(pos) > 0 {
+		return usageError(e, c.name, fmt.Errorf("unexpected argument %q", pos[0]))
+	}
+	for _, f := range []struct{ name, value string }{{"--from", *from}, {"--to", *to}} {
+		if f.value == "" {
+			return usageError(e, c.name, fmt.Errorf("%s is required", f.name))
+		}
+	}
+	if *to == graph.OutsideName {
+		return usageError(e, c.name, errors.New("--to outside: traffic leaving the cluster is not modelled; outside can only be --from"))
+	}
+	if *maxHops < 0 {
+		return usageError(e, c.name, fmt.Errorf("--max-hops %d: want 0 or more", *maxHops))
+	}
+	if _, err := gf.check(); err != nil {
+		return usageError(e, c.name, err)
+	}
+	g, ok := gf.build(e, &co, true)
+	if !ok {
+		return exitError
+	}
+	src, err := gf.node(g, *from)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim paths: --from:", err)
+		return exitError
+	}
+	dst, err := gf.node(g, *to)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim paths: --to:", err)
+		return exitError
+	}
+	found := graph.AllPaths(g, src, dst, *maxHops)
+	within := fmt.Sprintf("within %d %s", *maxHops, plural(*maxHops, "hop", "hops"))
+	if len(found) == 0 {
+		fmt.Fprintf(e.stdout, "no path from %s to %s %s", src, dst, within)
+		if p, ok := graph.ShortestPath(g, src, dst); ok {
+			fmt.Fprintf(e.stdout, "; the shortest has %d hops:\n  %s\n", p.Len(), p)
+		} else {
+			fmt.Fprintln(e.stdout, ", nor any longer.")
+		}
+		return exitDenied
+	}
+	fmt.Fprintf(e.stdout, "%d %s from %s to %s %s:\n", len(found), plural(len(found), "path", "paths"), src, dst, within)
+	for _, p := range found {
+		fmt.Fprintf(e.stdout, "  %s\n", p)
+	}
+	return exitOK
+}
+
+const blastUsage = `Usage: netpolsim blast-radius -f PATH... NODE [--hops K] [--group workload|pod] [--port PORT]
+
+Print what an attacker who holds NODE may reach, hop by hop: every node
+reachable in at most K hops, with its distance, the node before it on a
+shortest path, and the ports of that last hop.
+
+` + nodeUsage + `
+Flags:
+  --hops K                at most K hops (default: no limit)
+` + graphFlagsUsage + commonFlags
+
+const blastExamples = `  netpolsim blast-radius -f deploy/ shop/frontend-0
+  netpolsim blast-radius -f deploy/ shop/frontend-0 --group pod --hops 2
+  netpolsim blast-radius -f deploy/ outside
+`
+
+func runBlastRadius(e *env, args []string) int {
+	c := lookup("blast-radius")
+	var co common
+	var gf graphFlags
+	fs := newFlagSet(c, e, &co)
+	gf.add(fs)
+	hops := fs.Int("hops", -1, "most hops")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return usageError(e, c.name, err)
+	}
+	if len(pos) != 1 {
+		return usageError(e, c.name, fmt.Errorf("want exactly one NODE, got %d arguments", len(pos)))
+	}
+	hopsSet := false
+	fs.Visit(func(f *flag.Flag) { hopsSet = hopsSet || f.Name == "hops" })
+	if hopsSet && *hops < 0 {
+		return usageError(e, c.name, fmt.Errorf("--hops %d: want 0 or more", *hops))
+	}
+	if _, err := gf.check(); err != nil {
+		return usageError(e, c.name, err)
+	}
+	g, ok := gf.build(e, &co, true)
+	if !ok {
+		return exitError
+	}
+	root, err := gf.node(g, pos[0])
+	if err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim blast-radius:", err)
+		return exitError
+	}
+	r := graph.Reach(g, root, *hops)
+	w := e.stdout
+	fmt.Fprintf(w, "blast radius of %s:\n", describe(root))
+	if r.Len() > 0 {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "HOPS\tNODE\tVIA\tPORTS")
+		for _, n := range r.Nodes() {
+			p := r.Path(n.ID())
+			d, _ := r.Hops(n.ID())
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", d, n, p.Nodes[len(p.Nodes)-2], p.Ports[len(p.Ports)-1])
+		}
+		tw.Flush()
+	}
+	others := g.Nodes().Len() - 1 // the root
+	if o := g.Outside(); o != nil && o.ID() != root.ID() {
+		others-- // nothing reaches the outside node
+	}
+	limit := "with no hop limit"
+	if *hops >= 0 {
+		limit = fmt.Sprintf("within %d %s", *hops, plural(*hops, "hop", "hops"))
+	}
+	fmt.Fprintf(w, "\n%d of %d other %s reachable %s.\n", r.Len(), others, plural(others, "node", "nodes"), limit)
+	return exitOK
+}
+
+// describe names a node with what it stands for.
+func describe(n *graph.Node) string {
+	switch {
+	case n.IsOutside():
+		return "outside (every address outside the cluster)"
+	case n.Kind() == "Pod":
+		return n.Name() + " (Pod)"
+	}
+	pods := n.Pods()
+	names := make([]string, len(pods))
+	for i, p := range pods {
+		names[i] = p.String()
+	}
+	return fmt.Sprintf("%s (%s: %s)", n.Name(), n.Kind(), strings.Join(names, ", "))
+}

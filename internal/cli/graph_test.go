@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+func TestGraphGolden(t *testing.T) {
+	for _, c := range []struct {
+		golden string
+		args   []string
+		code   int
+	}{
+		{"graph-shop.txt", []string{"graph", "-f", shop}, 0},
+		{"graph-shop-pod-5432.txt", []string{"graph", "-f", shop, "--group", "pod", "--port", "5432", "--outside=false"}, 0},
+		{"graph-multitenant.txt", []string{"graph", "-f", multitenant, "-o", "dot"}, 0},
+		{"graph-help.txt", []string{"graph", "--help"}, 0},
+		{"paths-shop-outside-db.txt", []string{"paths", "-f", shop, "--from", "outside", "--to", "shop/db"}, 0},
+		{"paths-shop-pods.txt", []string{"paths", "-f", shop, "--from", "shop/frontend-0", "--to", "shop/db-0", "--group", "pod", "--max-hops", "4"}, 0},
+		{"paths-shop-too-far.txt", []string{"paths", "-f", shop, "--from", "shop/db-0", "--to", "shop/api", "--max-hops", "2"}, 1},
+		{"paths-shop-none.txt", []string{"paths", "-f", shop, "--from", "shop/db", "--to", "shop/api", "--port", "9090"}, 1},
+		{"paths-help.txt", []string{"help", "paths"}, 0},
+		{"blast-shop-frontend.txt", []string{"blast-radius", "-f", shop, "shop/frontend-0"}, 0},
+		{"blast-shop-frontend-pod.txt", []string{"blast-radius", "shop/frontend-0", "-f", shop, "--group", "pod", "--hops", "1"}, 0},
+		{"blast-shop-outside.txt", []string{"blast-radius", "-f", shop, "outside"}, 0},
+		{"blast-shop-db-5432.txt", []string{"blast-radius", "-f", shop, "shop/db", "--port", "5432"}, 0},
+		{"blast-multitenant.txt", []string{"blast-radius", "-f", multitenant, "--group", "pod", "--hops", "2", "outside"}, 0},
+		{"blast-help.txt", []string{"blast-radius", "-h"}, 0},
+	} {
+		t.Run(c.golden, func(t *testing.T) {
+			out, errOut, code := run(t, "", c.args...)
+			if code != c.code {
+				t.Errorf("exit status %d, want %d; stderr:\n%s", code, c.code, errOut)
+			}
+			golden(t, c.golden, out)
+		})
+	}
+}
+
+func TestGraphErrors(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"bad format", []string{"graph", "-f", shop, "-o", "png"}, "netpolsim graph: -o png: want dot or svg"},
+		{"bad group", []string{"graph", "-f", shop, "--group", "team"}, "netpolsim graph: --group team: want workload or pod"},
+		{"bad port", []string{"graph", "-f", shop, "--port", "0"}, `netpolsim graph: simulate: port "0": 0 is not between 1 and 65535`},
+		{"graph argument", []string{"graph", "-f", shop, "extra"}, `netpolsim graph: unexpected argument "extra"`},
+		{"no -f", []string{"graph"}, "netpolsim: no manifests"},
+		{"paths without --to", []string{"paths", "-f", shop, "--from", "outside"}, "netpolsim paths: --to is required"},
+		{"paths to outside", []string{"paths", "-f", shop, "--from", "shop/db", "--to", "outside"}, "netpolsim paths: --to outside: traffic leaving the cluster is not modelled"},
+		{"paths negative hops", []string{"paths", "-f", shop, "--from", "shop/db", "--to", "shop/api", "--max-hops", "-1"}, "netpolsim paths: --max-hops -1: want 0 or more"},
+		{"paths unknown node", []string{"paths", "-f", shop, "--from", "shop/nope", "--to", "shop/db"}, "netpolsim paths: --from: no workload or pod shop/nope"},
+		{"paths workload with --group pod", []string{"paths", "-f", shop, "--from", "shop/api", "--to", "shop/db-0", "--group", "pod"}, "netpolsim paths: --from: no pod shop/api (with --group pod, a NODE is a pod or outside)"},
+		{"blast no node", []string{"blast-radius", "-f", shop}, "netpolsim blast-radius: want exactly one NODE, got 0 arguments"},
+		{"blast negative hops", []string{"blast-radius", "-f", shop, "shop/db", "--hops", "-2"}, "netpolsim blast-radius: --hops -2: want 0 or more"},
+		{"blast unknown node", []string{"blast-radius", "-f", shop, "nope"}, "netpolsim blast-radius: no workload or pod nope"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, errOut, code := run(t, "", c.args...)
+			if code != 2 {
+				t.Errorf("exit status %d, want 2", code)
+			}
+			if !strings.Contains(errOut, c.stderr) {
+				t.Errorf("stderr %q does not contain %q", errOut, c.stderr)
+			}
+		})
+	}
+}
+
+// TestGraphSVG renders the shop with Graphviz, when it is installed.
+func TestGraphSVG(t *testing.T) {
+	if _, err := exec.LookPath("dot"); err != nil {
+		t.Skip("Graphviz's dot is not on PATH")
+	}
+	out, errOut, code := run(t, "", "graph", "-f", shop, "-o", "svg")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"<svg", "shop/db", "outside the cluster", "TCP/5432", "</svg>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the SVG does not contain %q", want)
+		}
+	}
+}
+
+// TestGraphSVGWithoutGraphviz checks the advice given when Graphviz is
+// missing.
+func TestGraphSVGWithoutGraphviz(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	out, errOut, code := run(t, "", "graph", "-f", shop, "-o", "svg")
+	if code != 2 || out != "" {
+		t.Errorf("exit %d, stdout %q; want 2 and nothing", code, out)
+	}
+	if want := "install graphviz"; !strings.Contains(errOut, want) || !strings.Contains(errOut, "-o dot") {
+		t.Errorf("stderr %q does not advise to install graphviz or use -o dot", errOut)
+	}
+}
+
+// TestPathsReadmeQuestion answers the question of the issue on the example
+// shop: is there any path from the internet to the database?
+func TestPathsReadmeQuestion(t *testing.T) {
+	out, _, code := run(t, "", "paths", "-f", shop, "--from", "outside", "--to", "shop/db-0", "--max-hops", "2")
+	if code != 1 || !strings.HasPrefix(out, "no path from outside to shop/db within 2 hops; the shortest has 3 hops:") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+}

@@ -1,0 +1,90 @@
+// Package lint finds mistakes and risky gaps in a cluster's network policies:
+// pods no policy isolates, Services open to any address, policies and peers
+// that select nothing, rules that other rules make redundant, egress
+// isolation that cuts pods off from DNS, and named ports nobody serves.
+//
+// Run checks a compiled simulate.Model and returns Findings, each naming
+// its check (a stable id such as "no-default-deny-ingress"), a Severity,
+// the object and field concerned, what is wrong and how to fix it. Rules
+// lists the checks. Every check reads the model through its public API, so
+// a finding is about the cluster as the manifests describe it: the pods
+// that exist, the labels they carry, the ports they serve.
+//
+// # Checks
+//
+// no-default-deny-ingress (warning) and no-default-deny-egress (info): pods
+// of a namespace that no policy isolates for that direction. One finding per
+// namespace and direction, on the Namespace, listing the pods in Related,
+// rather than one per pod: the fix, a default-deny policy, is per namespace.
+// hostNetwork pods are left out: policies never apply to them.
+//
+// exposed-service (warning): a NodePort or LoadBalancer Service through
+// which any address outside the cluster may reach one of its backends on
+// some port, as Model.Exposure decides (a route whose Sources.Any is true).
+// Info instead of warning when every such backend is an ingress controller
+// pod (see IngressController): that is the intended entry point.
+//
+// policy-selects-nothing (warning): a policy whose spec.podSelector selects
+// no pod of its namespace.
+//
+// peer-matches-nothing: an ingress or egress rule whose peers are all
+// pod/namespace selectors (no ipBlock, which may match addresses outside)
+// and match no pod, so that the rule allows nothing. A warning when some
+// peer has no namespaceSelector (it looks in the policy's own namespace,
+// which the manifests describe); info when every peer looks in other
+// namespaces, whose pods the manifests may not include.
+//
+// shadowed-rule (info): a rule R of policy P that allows nothing that a
+// rule R' (R' ≠ R, same direction) of a policy P' does not already allow,
+// where P' selects every pod that P selects (P' = P included). Precisely,
+// with the pods of the model:
+//
+//   - P selects at least one pod, and P' selects each of them;
+//   - every pod R admits as a peer (Model.RulePeers), R' admits too, and
+//     when R has a pod/namespace-selector peer, R' has no ipBlock peer (pod
+//     addresses change, so a block holding today's pods does not stand in
+//     for a selector);
+//   - R admits no outside address that R' does not: R' has no peers (any),
+//     or R has peers and each ipBlock of R lies inside one ipBlock of R'
+//     (its CIDR within that CIDR, and each of that block's exceptions that
+//     overlaps it within one of its own exceptions);
+//   - on every port: for ingress, at each pod P selects, the ports of R
+//     (named ports resolved at that pod) are among those of R'; for egress,
+//     at each peer pod of R, the ports of R (named ports resolved at the
+//     peer) are among those of R', and toward outside addresses the numeric
+//     ports of R are among those of R'.
+//
+// Removing R then changes no verdict of the model. When two rules shadow
+// each other (they allow the same), only the one that comes later (by
+// policy namespace/name, then index) is reported, so that removing every
+// reported rule at once is safe too. A rule whose selector peers match
+// nothing is left to peer-matches-nothing.
+//
+// egress-blocks-dns: pods isolated for egress that cannot reach cluster DNS
+// but may reach another pod on a port that a Service's port translates to
+// there (so they need DNS names to use it; a pod's own Services do not
+// count). DNS is the pods labelled k8s-app=kube-dns in kube-system (see
+// DNS). An error when UDP/53 is blocked, a warning when only TCP/53 is
+// (large answers fall back to TCP). When the model has no DNS pod (the
+// manifests describe only the application), the pods' egress rules are
+// evaluated against a hypothetical one: labels k8s-app=kube-dns in
+// kube-system, container ports dns (UDP/53) and dns-tcp (TCP/53). Its
+// address and its namespace's labels are not known, so an ipBlock peer
+// counts as allowing it, and so does a peer whose podSelector matches it,
+// whatever its namespaceSelector (many clusters select kube-system by a
+// label of their own). Pods with dnsPolicy Default or None do not use
+// cluster DNS and are left out, as are DNS pods themselves. One finding per
+// namespace and severity, listing the pods and the policies that isolate
+// them in Related.
+//
+// named-port-unserved (warning): a rule's port given by name that no pod
+// serves where the name is resolved: for ingress, no pod the policy selects
+// has a container port of that name and protocol; for egress, no peer pod
+// of the rule has (addresses outside the cluster serve no named port). Left
+// out when the policy selects nothing, or when the rule's selector peers
+// match nothing, which the checks above report.
+//
+// Kubernetes rejects an ipBlock whose except entries are not inside its
+// cidr, and so does policy.Compile, so a model never holds one and no check
+// looks for it.
+package lint
