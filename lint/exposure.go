@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -12,10 +13,10 @@ import (
 // which any outside address may reach a backend, one finding per Service.
 func (l *linter) exposedServices() []Finding {
 	type exposure struct {
-		kind              simulate.RouteKind
-		pods              []int
-		entry, podPorts   simulate.PortSet
-		allocatedNodePort bool
+		pods               []int
+		lbPorts, nodePorts simulate.PortSet
+		podPorts           simulate.PortSet
+		allocatedNodePort  bool
 	}
 	byVia := map[string]*exposure{}
 	for _, pe := range l.m.Exposure() {
@@ -25,16 +26,20 @@ func (l *linter) exposedServices() []Finding {
 			}
 			x := byVia[r.Via]
 			if x == nil {
-				x = &exposure{kind: r.Kind}
+				x = &exposure{}
 				byVia[r.Via] = x
 			}
 			if i := l.podIdx[pe.Pod]; len(x.pods) == 0 || x.pods[len(x.pods)-1] != i {
 				x.pods = append(x.pods, i)
 			}
-			x.entry = union(x.entry, r.EntryPorts)
 			x.podPorts = union(x.podPorts, r.PodPorts)
-			if r.EntryPorts.IsEmpty() {
+			switch {
+			case r.Kind == simulate.RouteLoadBalancer:
+				x.lbPorts = union(x.lbPorts, r.EntryPorts)
+			case r.EntryPorts.IsEmpty():
 				x.allocatedNodePort = true
+			default:
+				x.nodePorts = union(x.nodePorts, r.EntryPorts)
 			}
 		}
 	}
@@ -54,18 +59,18 @@ func (l *linter) exposedServices() []Finding {
 				controller = false
 			}
 		}
-		entry := "node port " + x.entry.String()
-		if x.kind == simulate.RouteLoadBalancer {
-			entry = "load balancer port " + x.entry.String()
+		var entries []string
+		if !x.lbPorts.IsEmpty() {
+			entries = append(entries, "load balancer port "+x.lbPorts.String())
 		}
-		switch {
-		case x.entry.IsEmpty():
-			entry = "a node port the cluster allocates"
-		case x.allocatedNodePort:
-			entry += " and node ports the cluster allocates"
+		if !x.nodePorts.IsEmpty() {
+			entries = append(entries, "node port "+x.nodePorts.String())
+		}
+		if x.allocatedNodePort {
+			entries = append(entries, "node ports the cluster allocates")
 		}
 		f.Message = fmt.Sprintf("%s Service lets any address outside the cluster reach %s on %s through %s",
-			x.kind, listNames(names, 5), x.podPorts, entry)
+			svc.Spec.Type, listNames(names, 5), x.podPorts, strings.Join(entries, " and "))
 		local := svc.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal
 		switch {
 		case controller:

@@ -3,6 +3,7 @@ package simulate
 import (
 	"cmp"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -159,14 +160,27 @@ func (e PodExposure) Exposed(direct bool) bool {
 // controller's pods (see [IngressController]): open to the addresses that
 // reach the controller, when some controller pod may reach the backend.
 func (m *Model) Exposure() []PodExposure {
+	controllers := m.ingressControllers()
 	out := make([]PodExposure, len(m.pods))
 	for i := range m.pods {
-		out[i] = m.podExposure(int32(i))
+		out[i] = m.podExposure(int32(i), controllers)
 	}
 	return out
 }
 
-func (m *Model) podExposure(pod int32) PodExposure {
+// ingressControllers returns the pods the IngressController option names.
+func (m *Model) ingressControllers() []int32 {
+	var controllers []int32
+	for i := range m.pods {
+		c := &m.pods[i]
+		if c.id.Namespace == m.opts.controllerNs && len(m.opts.controllerLabels) > 0 && selectorSetMatches(m.opts.controllerLabels, c.labels) {
+			controllers = append(controllers, int32(i))
+		}
+	}
+	return controllers
+}
+
+func (m *Model) podExposure(pod int32, controllers []int32) PodExposure {
 	e := PodExposure{Pod: m.pods[pod].id, Outbound: m.outsideAccess(egress, pod)}
 	in := m.outsideAccess(ingress, pod)
 	direct := Route{Kind: RouteDirect, Note: "the pod's own address, where the network routes it"}
@@ -177,7 +191,7 @@ func (m *Model) podExposure(pod int32) PodExposure {
 	direct.EntryPorts = direct.PodPorts
 	e.Inbound = append(e.Inbound, direct)
 	e.Inbound = append(e.Inbound, m.serviceRoutes(pod, in)...)
-	e.Inbound = append(e.Inbound, m.ingressRoutes(pod)...)
+	e.Inbound = append(e.Inbound, m.ingressRoutes(pod, controllers)...)
 	slices.SortStableFunc(e.Inbound, func(a, b Route) int {
 		return cmp.Or(routeOrder[a.Kind]-routeOrder[b.Kind], strings.Compare(a.Via, b.Via),
 			strings.Compare(a.Host, b.Host), strings.Compare(a.Path, b.Path))
@@ -275,30 +289,67 @@ func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
 			len(svc.Spec.Selector) == 0 || !selectorSetMatches(svc.Spec.Selector, p.labels) {
 			continue
 		}
+		// A LoadBalancer Service opens node ports too, unless told not to.
+		kinds := []RouteKind{kind}
+		if kind == RouteLoadBalancer && (svc.Spec.AllocateLoadBalancerNodePorts == nil || *svc.Spec.AllocateLoadBalancerNodePorts) {
+			kinds = append(kinds, RouteNodePort)
+		}
 		for _, sp := range svc.Spec.Ports {
 			proto := cmp.Or(sp.Protocol, corev1.ProtocolTCP)
 			target, ok := targetPort(p, sp)
 			if !ok {
 				continue // the backend does not serve the named target port
 			}
-			r := Route{Kind: kind, Via: "svc/" + svc.Namespace + "/" + svc.Name, PodPorts: NewPortSet(PortRange{proto, target, target})}
-			entry := sp.NodePort
-			if kind == RouteLoadBalancer {
-				entry = sp.Port
+			for _, k := range kinds {
+				r := Route{Kind: k, Via: "svc/" + svc.Namespace + "/" + svc.Name, PodPorts: NewPortSet(PortRange{proto, target, target})}
+				entry := sp.NodePort
+				if k == RouteLoadBalancer {
+					entry = sp.Port
+				}
+				if entry != 0 {
+					r.EntryPorts = NewPortSet(PortRange{proto, entry, entry})
+				}
+				if svc.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal {
+					r.Sources = sourcesOn(in, proto, target)
+					r.Note = "externalTrafficPolicy Local: the pod sees the client's address"
+				} else {
+					r.Sources, r.Note = m.viaNodes(pod, proto, target)
+				}
+				if k == RouteLoadBalancer {
+					limitToSourceRanges(&r, svc.Spec.LoadBalancerSourceRanges)
+				}
+				out = append(out, r)
 			}
-			if entry != 0 {
-				r.EntryPorts = NewPortSet(PortRange{proto, entry, entry})
-			}
-			if svc.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal {
-				r.Sources = sourcesOn(in, proto, target)
-				r.Note = "externalTrafficPolicy Local: the pod sees the client's address"
-			} else {
-				r.Sources, r.Note = m.viaNodes(pod, proto, target)
-			}
-			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// limitToSourceRanges applies a load balancer's loadBalancerSourceRanges:
+// a route open to any address becomes open to those ranges; a route already
+// limited by ipBlocks is noted, not intersected.
+func limitToSourceRanges(r *Route, ranges []string) {
+	if len(ranges) == 0 {
+		return
+	}
+	var blocks []policy.IPBlock
+	for _, s := range ranges {
+		if p, err := netip.ParsePrefix(strings.TrimSpace(s)); err == nil {
+			blocks = append(blocks, policy.IPBlock{CIDR: p.Masked()})
+		}
+	}
+	if len(blocks) == 0 {
+		r.Note += "; loadBalancerSourceRanges holds no valid CIDR and is ignored"
+		return
+	}
+	if r.Sources.Any {
+		r.Sources = Sources{}.union(Sources{Blocks: blocks})
+		r.Note += "; the load balancer admits only loadBalancerSourceRanges"
+		return
+	}
+	if !r.Sources.IsEmpty() {
+		r.Note += "; the load balancer further admits only " + strings.Join(ranges, ", ")
+	}
 }
 
 // viaNodes decides a route on which the pod sees a node's address.
@@ -331,16 +382,9 @@ func targetPort(p *podInfo, sp corev1.ServicePort) (int32, bool) {
 }
 
 // ingressRoutes lists the Ingress routes into pod.
-func (m *Model) ingressRoutes(pod int32) []Route {
+func (m *Model) ingressRoutes(pod int32, controllers []int32) []Route {
 	p := &m.pods[pod]
 	var out []Route
-	var controllers []int32
-	for i := range m.pods {
-		c := &m.pods[i]
-		if c.id.Namespace == m.opts.controllerNs && len(m.opts.controllerLabels) > 0 && selectorSetMatches(m.opts.controllerLabels, c.labels) {
-			controllers = append(controllers, int32(i))
-		}
-	}
 	for _, ing := range m.ingresses {
 		if ing.Namespace != p.id.Namespace {
 			continue

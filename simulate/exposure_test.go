@@ -77,6 +77,7 @@ func TestExposure(t *testing.T) {
 	want := map[string][]string{
 		"ingress-nginx/ctrl-0": {
 			"Direct → pod all from any address (the pod's own address, where the network routes it)",
+			"NodePort svc/ingress-nginx/ctrl → pod TCP/80 from any address (externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered, and traffic from its own node is always allowed)",
 			"LoadBalancer svc/ingress-nginx/ctrl on TCP/80 → pod TCP/80 from any address (externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered, and traffic from its own node is always allowed)",
 		},
 		"web/db-0": {
@@ -84,6 +85,7 @@ func TestExposure(t *testing.T) {
 		},
 		"web/web-0": {
 			"Direct → pod TCP/8080 from 203.0.113.0/24 (the pod's own address, where the network routes it)",
+			"NodePort svc/web/web-lb on TCP/30443 → pod TCP/8080 from 203.0.113.0/24 (externalTrafficPolicy Local: the pod sees the client's address)",
 			"NodePort svc/web/web-np on TCP/30080 → pod TCP/8080 from any address (externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered, and traffic from its own node is always allowed)",
 			"LoadBalancer svc/web/web-lb on TCP/443 → pod TCP/8080 from 203.0.113.0/24 (externalTrafficPolicy Local: the pod sees the client's address)",
 			"Ingress ingress/web/site host shop.example path / (TLS) on TCP/80,TCP/443 → pod TCP/8080 from any address (through ingress-nginx/ctrl-0)",
@@ -117,7 +119,7 @@ func TestExposureClusterPolicyWithoutNodeTraffic(t *testing.T) {
 		for _, e := range m.Exposure() {
 			if e.Pod.String() == "web/web-0" {
 				for _, r := range e.Inbound {
-					if r.Kind == RouteNodePort {
+					if r.Kind == RouteNodePort && r.Via == "svc/web/web-np" {
 						return r
 					}
 				}
@@ -166,5 +168,44 @@ func TestExternalNameService(t *testing.T) {
 		if len(a.Notes) != 1 {
 			t.Errorf("notes = %q, want the DNS note", a.Notes)
 		}
+	}
+}
+
+// TestExposureLoadBalancerOptions: loadBalancerSourceRanges narrow a route
+// open to any address, and allocateLoadBalancerNodePorts: false drops the
+// node ports of a LoadBalancer Service.
+func TestExposureLoadBalancerOptions(t *testing.T) {
+	c := exposed()
+	no := false
+	c.Services[3].Spec.AllocateLoadBalancerNodePorts = &no
+	c.Services[3].Spec.LoadBalancerSourceRanges = []string{"198.51.100.0/24", "192.0.2.0/24"}
+	m := mustCompile(t, c)
+	var got []string
+	for _, e := range m.Exposure() {
+		if e.Pod.String() == "ingress-nginx/ctrl-0" {
+			got = routes(e)
+		}
+	}
+	want := []string{
+		"Direct → pod all from any address (the pod's own address, where the network routes it)",
+		"LoadBalancer svc/ingress-nginx/ctrl on TCP/80 → pod TCP/80 from 192.0.2.0/24; 198.51.100.0/24 (externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered, and traffic from its own node is always allowed; the load balancer admits only loadBalancerSourceRanges)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("controller routes (-want +got):\n%s", diff)
+	}
+}
+
+func TestNamespaces(t *testing.T) {
+	c := shop()
+	m := mustCompile(t, c)
+	if diff := cmp.Diff([]string{"ops", "shop"}, m.Namespaces()); diff != "" {
+		t.Errorf("Namespaces (-want +got):\n%s", diff)
+	}
+	want := map[string]string{"team": "shop", corev1.LabelMetadataName: "shop"}
+	if diff := cmp.Diff(want, m.NamespaceLabels("shop")); diff != "" {
+		t.Errorf("NamespaceLabels(shop) (-want +got):\n%s", diff)
+	}
+	if m.NamespaceLabels("nope") != nil {
+		t.Error("NamespaceLabels(nope) is not nil")
 	}
 }

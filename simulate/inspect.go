@@ -134,3 +134,24 @@ func (m *Model) Backends(namespace, name string) ([]PodID, error) {
 	}
 	return out, nil
 }
+
+// Namespaces returns the names of the model's namespaces, sorted: those of
+// the cluster's Namespace objects and those implied by pods and policies.
+func (m *Model) Namespaces() []string {
+	out := make([]string, len(m.namespaces))
+	for i, ns := range m.namespaces {
+		out[i] = ns.ns.Name
+	}
+	return out
+}
+
+// NamespaceLabels returns the labels selectors see on a namespace,
+// kubernetes.io/metadata.name included, or nil for an unknown namespace. The
+// map is shared: callers must not change it.
+func (m *Model) NamespaceLabels(name string) map[string]string {
+	i, ok := m.nsByName[name]
+	if !ok {
+		return nil
+	}
+	return m.namespaces[i].labels
+}
