@@ -193,34 +193,14 @@ func New(m *simulate.Model, opts ...Option) (*Graph, error) {
 
 // addNodes makes the nodes of the pods or workloads of g.m, sorted by name.
 func (g *Graph) addNodes(byWorkload bool) {
-	type key struct{ namespace, kind, name string }
-	index := map[key]*Node{}
 	var nodes []*Node
-	for _, id := range g.m.Pods() {
-		k := key{id.Namespace, "Pod", id.Name}
-		if byWorkload {
-			if kind, name, ok := manifest.WorkloadOf(g.m.PodObject(id)); ok {
-				k = key{id.Namespace, kind, name}
-			}
+	if byWorkload {
+		for _, w := range manifest.Workloads(g.m) {
+			nodes = append(nodes, &Node{name: w.ID, kind: w.Kind, namespace: w.Namespace, pods: w.Pods})
 		}
-		n, ok := index[k]
-		if !ok {
-			n = &Node{name: k.namespace + "/" + k.name, kind: k.kind, namespace: k.namespace}
-			index[k] = n
-			nodes = append(nodes, n)
-		}
-		n.pods = append(n.pods, id)
-	}
-	// A workload that shares its name with a bare pod or another workload
-	// gets its kind in its name.
-	count := map[string]int{}
-	for _, n := range nodes {
-		count[n.name]++
-	}
-	for _, n := range nodes {
-		if count[n.name] > 1 && n.kind != "Pod" {
-			_, name, _ := strings.Cut(n.name, "/")
-			n.name = n.namespace + "/" + strings.ToLower(n.kind) + "/" + name
+	} else {
+		for _, id := range g.m.Pods() {
+			nodes = append(nodes, &Node{name: id.String(), kind: "Pod", namespace: id.Namespace, pods: []simulate.PodID{id}})
 		}
 	}
 	slices.SortFunc(nodes, func(a, b *Node) int { return strings.Compare(a.name, b.name) })

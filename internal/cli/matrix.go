@@ -145,29 +145,25 @@ func runMatrix(e *env, args []string) int {
 	return exitOK
 }
 
-// endpoints lists the pods, or the workloads, sorted by id.
+// endpoints lists the pods, or the workloads (manifest.Workloads), sorted by
+// id; with ns, only those of that namespace.
 func endpoints(m *simulate.Model, byWorkload bool, ns string) []endpoint {
 	var out []endpoint
-	index := map[string]int{}
-	for _, id := range m.Pods() {
-		if ns != "" && id.Namespace != ns {
+	for _, w := range manifest.Workloads(m) {
+		if ns != "" && w.Namespace != ns {
 			continue
 		}
-		ep := endpoint{ID: id.String(), Kind: "Pod", Namespace: id.Namespace, Name: id.Name}
-		kind, name, owned := manifest.WorkloadOf(m.PodObject(id))
-		if owned {
-			ep.Workload = id.Namespace + "/" + name
-		}
-		if byWorkload && owned {
-			ep = endpoint{ID: ep.Workload, Kind: kind, Namespace: id.Namespace, Name: name}
-		}
-		if i, seen := index[ep.ID]; seen {
-			out[i].members = append(out[i].members, id)
+		if byWorkload {
+			out = append(out, endpoint{ID: w.ID, Kind: w.Kind, Namespace: w.Namespace, Name: w.Name, members: w.Pods})
 			continue
 		}
-		ep.members = []simulate.PodID{id}
-		index[ep.ID] = len(out)
-		out = append(out, ep)
+		for _, id := range w.Pods {
+			ep := endpoint{ID: id.String(), Kind: "Pod", Namespace: id.Namespace, Name: id.Name, members: []simulate.PodID{id}}
+			if w.Kind != "Pod" {
+				ep.Workload = w.ID
+			}
+			out = append(out, ep)
+		}
 	}
 	slices.SortFunc(out, func(a, b endpoint) int { return strings.Compare(a.ID, b.ID) })
 	return out
