@@ -250,24 +250,16 @@ func (r *diffResult) sort() {
 	})
 }
 
-func diffPorts(set simulate.PortSet) []portJSON {
-	out := []portJSON{}
-	for _, r := range set.Ranges() {
-		out = append(out, portJSON{string(r.Protocol), r.Start, r.End})
-	}
-	return out
-}
-
 func diffConnection(from, to string, set simulate.PortSet) connection {
-	return connection{From: from, To: to, Ports: diffPorts(set), set: set}
+	return connection{From: from, To: to, Ports: portsJSON(set), set: set}
 }
 
 func newDiffChange(from, to string, before, after simulate.PortSet) diffChange {
 	ch := simulate.Change{Before: before, After: after}
 	return diffChange{
 		From: from, To: to,
-		Before: diffPorts(before), After: diffPorts(after),
-		Gained: diffPorts(ch.Gained()), Lost: diffPorts(ch.Lost()),
+		Before: portsJSON(before), After: portsJSON(after),
+		Gained: portsJSON(ch.Gained()), Lost: portsJSON(ch.Lost()),
 		change: ch,
 	}
 }

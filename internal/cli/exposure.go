@@ -74,14 +74,6 @@ type (
 	}
 )
 
-func portsJSON(s simulate.PortSet) []portJSON {
-	out := []portJSON{}
-	for _, r := range s.Ranges() {
-		out = append(out, portJSON{string(r.Protocol), r.Start, r.End})
-	}
-	return out
-}
-
 func sourcesToJSON(s simulate.Sources) sourcesJSON {
 	out := sourcesJSON{Any: s.Any, Blocks: []blockJSON{}}
 	if s.Any {

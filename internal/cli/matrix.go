@@ -52,6 +52,16 @@ type portJSON struct {
 	End      int32  `json:"end"`
 }
 
+// portsJSON renders a port set as the JSON ranges every command prints;
+// never nil, so that JSON shows [] for no port.
+func portsJSON(s simulate.PortSet) []portJSON {
+	out := []portJSON{}
+	for _, r := range s.Ranges() {
+		out = append(out, portJSON{string(r.Protocol), r.Start, r.End})
+	}
+	return out
+}
+
 type connection struct {
 	From  string     `json:"from"`
 	To    string     `json:"to"`
@@ -188,11 +198,7 @@ func connections(m *simulate.Model, eps []endpoint) []connection {
 			if set.IsEmpty() {
 				continue
 			}
-			cn := connection{From: a.ID, To: b.ID, set: set}
-			for _, r := range set.Ranges() {
-				cn.Ports = append(cn.Ports, portJSON{string(r.Protocol), r.Start, r.End})
-			}
-			out = append(out, cn)
+			out = append(out, connection{From: a.ID, To: b.ID, Ports: portsJSON(set), set: set})
 		}
 	}
 	return out
