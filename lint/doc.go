@@ -84,6 +84,15 @@
 // out when the policy selects nothing, or when the rule's selector peers
 // match nothing, which the checks above report.
 //
+// service-selects-nothing (warning): a Service with a selector that selects
+// no pod of its namespace, so it has no backends. Services without a
+// selector (endpoints kept by hand) and ExternalName Services are left out.
+//
+// target-port-unserved (warning): a Service port whose targetPort is a name
+// that some backend does not serve with the port's protocol; those backends
+// get no traffic on that port. One finding per Service port, listing the
+// backends in Related.
+//
 // Kubernetes rejects an ipBlock whose except entries are not inside its
 // cidr, and so does policy.Compile, so a model never holds one and no check
 // looks for it.

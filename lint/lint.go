@@ -149,6 +149,8 @@ var checks = []check{
 	{RuleInfo{"shadowed-rule", "rules that allow nothing another rule does not already allow (info)"}, (*linter).shadowedRules},
 	{RuleInfo{"egress-blocks-dns", "pods isolated for egress that use Services but cannot reach DNS on UDP/53 (error) or TCP/53 (warning)"}, (*linter).egressBlocksDNS},
 	{RuleInfo{"named-port-unserved", "rule ports named after a port no pod serves where the name resolves"}, (*linter).namedPortsUnserved},
+	{RuleInfo{"service-selects-nothing", "Services whose selector selects no pod, so they have no backends"}, (*linter).servicesWithoutBackends},
+	{RuleInfo{"target-port-unserved", "Service ports whose named targetPort some backend does not serve"}, (*linter).targetPortsUnserved},
 }
 
 // Rules lists the checks Run makes, in a fixed order.
