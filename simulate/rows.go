@@ -16,7 +16,8 @@ type classSets struct {
 	byPod     *selector.Index       // classes by their pods' labels
 	byNs      *selector.Index       // classes by their namespace's labels
 	notHost   bitset.Set            // classes of pods that selectors can match
-	nsClasses []bitset.Set          // per namespace: its classes
+	nsList    [][]int32             // per namespace: its classes, as a list
+	rulePeers map[string]int32      // rule peers (see rulePeerID) → interned set
 	ipBlocks  map[string]bitset.Set // ipBlock (as IPBlock.String) → classes it holds
 	podSel    map[string]bitset.Set // pod selector (as String) → classes
 	nsSel     map[string]bitset.Set // namespace selector (as String) → classes
@@ -38,14 +39,12 @@ func (m *Model) newClassSets() *classSets {
 	n := len(m.classes)
 	podLabels := make([]map[string]string, n)
 	nsLabels := make([]map[string]string, n)
-	cs := &classSets{n: n, notHost: bitset.Full(n), nsClasses: make([]bitset.Set, len(m.namespaces)), ipBlocks: map[string]bitset.Set{}, podSel: map[string]bitset.Set{}, nsSel: map[string]bitset.Set{}}
-	for i := range cs.nsClasses {
-		cs.nsClasses[i] = bitset.New(n)
-	}
+	cs := &classSets{n: n, notHost: bitset.Full(n), ipBlocks: map[string]bitset.Set{}, podSel: map[string]bitset.Set{}, nsSel: map[string]bitset.Set{},
+		nsList: make([][]int32, len(m.namespaces)), rulePeers: map[string]int32{}}
 	for c, ci := range m.classes {
 		podLabels[c] = m.pods[ci.rep].labels
 		nsLabels[c] = m.namespaces[ci.ns].labels
-		cs.nsClasses[ci.ns].Add(c)
+		cs.nsList[ci.ns] = append(cs.nsList[ci.ns], int32(c))
 		if ci.host {
 			cs.notHost.Remove(c)
 		}
@@ -55,13 +54,39 @@ func (m *Model) newClassSets() *classSets {
 	return cs
 }
 
-// subjects returns the classes p selects: pods of p's namespace that match
-// its podSelector, hostNetwork pods excluded.
-func (m *Model) subjects(cs *classSets, p *policy.Policy) bitset.Set {
-	s := cached(cs.podSel, cs.byPod, p.Subject).Clone()
-	s.And(cs.nsClasses[m.nsByName[p.Namespace]])
-	s.And(cs.notHost)
-	return s
+// inNamespace returns the classes of namespace ns whose pods sel matches,
+// hostNetwork pods excluded. A namespace holds few classes, so matching
+// them one by one beats any operation on a bitset of all classes.
+func (m *Model) inNamespace(cs *classSets, ns string, sel selector.Selector) []int32 {
+	var out []int32
+	for _, c := range cs.nsList[m.nsByName[ns]] {
+		if !m.classes[c].host && sel.Matches(m.pods[m.classes[c].rep].labels) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// rulePeerID returns the interned set of classes a rule of p admits as
+// peers. Rules with the same peers (in the same namespace, where that
+// matters) share one computation.
+func (m *Model) rulePeerID(cs *classSets, in *interner, p *policy.Policy, r *policy.Rule) int32 {
+	var key strings.Builder
+	for _, peer := range r.Peers {
+		if peer.Pods != nil && peer.Pods.SameNamespace {
+			key.WriteString(p.Namespace)
+		}
+		key.WriteString("|" + peer.String() + "|")
+	}
+	if r.Peers == nil {
+		key.WriteString("*")
+	}
+	if id, ok := cs.rulePeers[key.String()]; ok {
+		return id
+	}
+	id := in.intern(m.peerSet(cs, p, r))
+	cs.rulePeers[key.String()] = id
+	return id
 }
 
 // peerSet returns the classes a rule of p admits as peers.
@@ -72,13 +97,13 @@ func (m *Model) peerSet(cs *classSets, p *policy.Policy, r *policy.Rule) bitset.
 	out := bitset.New(cs.n)
 	for _, peer := range r.Peers {
 		switch {
+		case peer.Pods != nil && peer.Pods.SameNamespace:
+			for _, c := range m.inNamespace(cs, p.Namespace, peer.Pods.Pods) {
+				out.Add(int(c))
+			}
 		case peer.Pods != nil:
 			s := cached(cs.podSel, cs.byPod, peer.Pods.Pods).Clone()
-			if peer.Pods.SameNamespace {
-				s.And(cs.nsClasses[m.nsByName[p.Namespace]])
-			} else {
-				s.And(cached(cs.nsSel, cs.byNs, peer.Pods.Namespaces))
-			}
+			s.And(cached(cs.nsSel, cs.byNs, peer.Pods.Namespaces))
 			s.And(cs.notHost)
 			out.Or(s)
 		case peer.IPBlock != nil && m.opts.ipBlockPods:
@@ -193,10 +218,10 @@ func (m *Model) buildRows() {
 		for d, rules := range [2][]policy.Rule{p.IngressRules, p.EgressRules} {
 			m.rulePeers[pi][d] = make([]int32, len(rules))
 			for ri := range rules {
-				m.rulePeers[pi][d][ri] = in.intern(m.peerSet(cs, p, &rules[ri]))
+				m.rulePeers[pi][d][ri] = m.rulePeerID(cs, in, p, &rules[ri])
 			}
 		}
-		for c := range m.subjects(cs, p).Members() {
+		for _, c := range m.inNamespace(cs, p.Namespace, p.Subject) {
 			if p.Ingress {
 				selecting[ingress][c] = append(selecting[ingress][c], int32(pi))
 			}
