@@ -209,3 +209,23 @@ func TestNamespaces(t *testing.T) {
 		t.Error("NamespaceLabels(nope) is not nil")
 	}
 }
+
+// TestHeadlessService: a headless Service is judged like any other at its
+// backends, and the answer says that clients reach the pods directly.
+func TestHeadlessService(t *testing.T) {
+	c := exposed()
+	h := svc("web", "web-headless", corev1.ServiceTypeClusterIP, map[string]string{"app": "web"}, corev1.ServicePort{Name: "http", Port: 8080})
+	h.Spec.ClusterIP = corev1.ClusterIPNone
+	c.Services = append(c.Services, h)
+	m := mustCompile(t, c)
+	a, err := m.Query(Pod("ingress-nginx", "ctrl-0"), Service("web", "web-headless"), TCP(8080))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `ingress-nginx/ctrl-0 → svc/web/web-headless on TCP/8080: allowed for the one pair
+  allowed: ingress-nginx/ctrl-0 → web/web-0 on TCP/8080: ingress-nginx/ctrl-0 is not isolated for egress; ingress allowed by web/web-from-office ingress[1]
+  note: service svc/web/web-headless is headless: clients connect to the backend pods' addresses directly`
+	if got := a.String(); got != want {
+		t.Errorf("Query:\n%s\nwant:\n%s", got, want)
+	}
+}
