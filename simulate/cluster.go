@@ -13,6 +13,12 @@ import (
 // Namespace object gets one implicitly. Every Namespace carries the label
 // kubernetes.io/metadata.name=<name>, as the API server guarantees, whatever
 // the manifest says.
+//
+// A Model keeps references to the objects of the Cluster it was compiled
+// from (pods, their labels and container ports, services) rather than
+// copying them: do not change them after Compile. To simulate a change,
+// build a new Cluster (sharing the unchanged objects is fine) and compile
+// it.
 type Cluster struct {
 	Namespaces      []corev1.Namespace
 	Pods            []corev1.Pod

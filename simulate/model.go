@@ -21,7 +21,8 @@ import (
 const nsNameLabel = corev1.LabelMetadataName
 
 // Model is a compiled cluster: every answer is a lookup. A Model is immutable
-// and safe for concurrent queries without locks.
+// and safe for concurrent queries without locks, as long as the objects of
+// the Cluster it was compiled from are not changed (see [Cluster]).
 type Model struct {
 	opts options
 

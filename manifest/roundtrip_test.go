@@ -1,0 +1,183 @@
+package manifest_test
+
+// A round-trip property: any cluster that package fuzz generates, written
+// out as manifests (a multi-document YAML stream, or a stream of JSON
+// objects) and loaded back with LoadReader, has the same objects and
+// compiles to the same allow matrix.
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"pgregory.net/rapid"
+	"sigs.k8s.io/yaml"
+
+	"github.com/netpolsim/netpolsim/fuzz"
+	"github.com/netpolsim/netpolsim/internal/testflags"
+	"github.com/netpolsim/netpolsim/manifest"
+	"github.com/netpolsim/netpolsim/simulate"
+)
+
+// TestMain runs the properties of this package 1,000 times by default
+// (rapid's own default is 100).
+func TestMain(m *testing.M) {
+	flag.Parse()
+	testflags.DefaultChecks("1000")
+	os.Exit(m.Run())
+}
+
+// rtObjects returns every object of c with its apiVersion and kind set, as
+// a manifest carries them: Namespaces, Pods, Services, NetworkPolicies,
+// Nodes and Ingresses, in that order. The objects are copies.
+func rtObjects(c simulate.Cluster) []any {
+	tm := func(apiVersion, kind string) metav1.TypeMeta {
+		return metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}
+	}
+	var objs []any
+	for _, o := range c.Namespaces {
+		o := o.DeepCopy()
+		o.TypeMeta = tm("v1", "Namespace")
+		objs = append(objs, o)
+	}
+	for _, o := range c.Pods {
+		o := o.DeepCopy()
+		o.TypeMeta = tm("v1", "Pod")
+		objs = append(objs, o)
+	}
+	for _, o := range c.Services {
+		o := o.DeepCopy()
+		o.TypeMeta = tm("v1", "Service")
+		objs = append(objs, o)
+	}
+	for _, o := range c.NetworkPolicies {
+		o := o.DeepCopy()
+		o.TypeMeta = tm("networking.k8s.io/v1", "NetworkPolicy")
+		objs = append(objs, o)
+	}
+	for _, o := range c.Nodes {
+		o := o.DeepCopy()
+		o.TypeMeta = tm("v1", "Node")
+		objs = append(objs, o)
+	}
+	for _, o := range c.Ingresses {
+		o := o.DeepCopy()
+		o.TypeMeta = tm("networking.k8s.io/v1", "Ingress")
+		objs = append(objs, o)
+	}
+	return objs
+}
+
+// rtEncode writes objs as one stream: YAML documents separated by "---"
+// lines, or JSON objects one after another.
+func rtEncode(t *rapid.T, objs []any, asJSON bool) []byte {
+	var buf bytes.Buffer
+	for _, o := range objs {
+		var doc []byte
+		var err error
+		if asJSON {
+			doc, err = json.Marshal(o)
+		} else {
+			doc, err = yaml.Marshal(o)
+			buf.WriteString("---\n")
+		}
+		if err != nil {
+			t.Fatalf("marshal %T: %v", o, err)
+		}
+		buf.Write(doc)
+		buf.WriteString("\n")
+	}
+	return buf.Bytes()
+}
+
+func rtCompile(t *rapid.T, c simulate.Cluster, ipb bool, what string) *simulate.Model {
+	m, err := simulate.Compile(c, simulate.IPBlockMatchesPods(ipb))
+	if err != nil {
+		t.Fatalf("Compile(%s): %v", what, err)
+	}
+	return m
+}
+
+// propRoundTrip: serialize a generated cluster, load it back, and compare
+// the object counts and, with ipBlocks matching pods or not, the two
+// models: their pods, the pods each policy selects and each of its rules
+// admits (Model.SelectedBy, Model.RulePeers), and the ports of every
+// ordered pair of pods. Objects
+// are not compared field by field: the loader may set fields such as
+// apiVersion and kind.
+func propRoundTrip(t *rapid.T) {
+	c := fuzz.Cluster().Draw(t, "cluster")
+	asJSON := rapid.Bool().Draw(t, "as JSON")
+	data := rtEncode(t, rtObjects(c), asJSON)
+	res, err := manifest.LoadReader("roundtrip", bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("LoadReader: %v\ninput:\n%s", err, data)
+	}
+	if len(res.Notices) > 0 {
+		t.Fatalf("LoadReader skipped objects: %v\ninput:\n%s", res.Notices, data)
+	}
+	got := res.Cluster
+	for _, n := range []struct {
+		kind      string
+		want, got int
+	}{
+		{"Namespace", len(c.Namespaces), len(got.Namespaces)},
+		{"Pod", len(c.Pods), len(got.Pods)},
+		{"Service", len(c.Services), len(got.Services)},
+		{"NetworkPolicy", len(c.NetworkPolicies), len(got.NetworkPolicies)},
+		{"Node", len(c.Nodes), len(got.Nodes)},
+		{"Ingress", len(c.Ingresses), len(got.Ingresses)},
+	} {
+		if n.got != n.want {
+			t.Fatalf("%d %s objects written, %d loaded\ninput:\n%s", n.want, n.kind, n.got, data)
+		}
+	}
+	for _, ipb := range []bool{true, false} {
+		m1, m2 := rtCompile(t, c, ipb, "generated"), rtCompile(t, got, ipb, "loaded")
+		pods := m1.Pods()
+		if p2 := m2.Pods(); !slices.Equal(pods, p2) {
+			t.Fatalf("pods %v, loaded %v\ninput:\n%s", pods, p2, data)
+		}
+		// Which pods each policy selects, and each of its rules admits:
+		// these show a lost label even where other rules hide it in the
+		// matrix.
+		for _, p := range m1.Policies() {
+			id := p.Namespace + "/" + p.Name
+			rtSame(t, data, "SelectedBy("+id+")", func(m *simulate.Model) ([]simulate.PodID, error) { return m.SelectedBy(id) }, m1, m2)
+			for _, d := range []struct {
+				dir   string
+				rules int
+			}{{"ingress", len(p.IngressRules)}, {"egress", len(p.EgressRules)}} {
+				for i := range d.rules {
+					rtSame(t, data, fmt.Sprintf("RulePeers(%s, %s, %d)", id, d.dir, i), func(m *simulate.Model) ([]simulate.PodID, error) { return m.RulePeers(id, d.dir, i) }, m1, m2)
+				}
+			}
+		}
+		mx1, mx2 := m1.Matrix(), m2.Matrix()
+		for _, a := range pods {
+			for _, b := range pods {
+				if p1, p2 := mx1.Ports(a, b), mx2.Ports(a, b); !p1.Equal(p2) {
+					t.Fatalf("IPBlockMatchesPods(%v): %v → %v: generated cluster allows %v, loaded one %v\ninput:\n%s", ipb, a, b, p1, p2, data)
+				}
+			}
+		}
+	}
+}
+
+// rtSame fails unless q gives the same pods on both models.
+func rtSame(t *rapid.T, data []byte, what string, q func(*simulate.Model) ([]simulate.PodID, error), m1, m2 *simulate.Model) {
+	p1, err1 := q(m1)
+	p2, err2 := q(m2)
+	if err1 != nil || err2 != nil || !slices.Equal(p1, p2) {
+		t.Fatalf("%s: generated cluster %v (%v), loaded one %v (%v)\ninput:\n%s", what, p1, err1, p2, err2, data)
+	}
+}
+
+func TestRoundTrip(t *testing.T) { rapid.Check(t, propRoundTrip) }
+
+func FuzzRoundTrip(f *testing.F) { f.Fuzz(rapid.MakeFuzz(propRoundTrip)) }
