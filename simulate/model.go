@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -270,13 +272,25 @@ func (m *Model) addServices(c Cluster) []error {
 }
 
 func (m *Model) addPolicies(c Cluster) []error {
+	// Validation dominates and each policy stands alone: compile them on
+	// every core, then check them in input order.
+	compiled := make([]*policy.Policy, len(c.NetworkPolicies))
+	failed := make([]error, len(c.NetworkPolicies))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(c.NetworkPolicies)/256))
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(c.NetworkPolicies); i += workers {
+				compiled[i], failed[i] = policy.Compile(&c.NetworkPolicies[i])
+			}
+		})
+	}
+	wg.Wait()
 	var errs []error
 	seen := map[PodID]bool{}
-	for i := range c.NetworkPolicies {
-		np := &c.NetworkPolicies[i]
-		p, err := policy.Compile(np)
-		if err != nil {
-			errs = append(errs, err)
+	for i, p := range compiled {
+		if failed[i] != nil {
+			errs = append(errs, failed[i])
 			continue
 		}
 		id := PodID{p.Namespace, p.Name}

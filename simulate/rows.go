@@ -89,18 +89,34 @@ func (m *Model) rulePeerID(cs *classSets, in *interner, p *policy.Policy, r *pol
 	return id
 }
 
-// peerSet returns the classes a rule of p admits as peers.
+// peerSet returns the classes a rule of p admits as peers; nil when there
+// are none.
 func (m *Model) peerSet(cs *classSets, p *policy.Policy, r *policy.Rule) bitset.Set {
 	if r.Peers == nil {
 		return bitset.Full(cs.n)
 	}
+	// Peers of the policy's own namespace are a few classes; most often
+	// none, and then no set of all classes needs to be made.
+	var local []int32
+	wide := false
+	for _, peer := range r.Peers {
+		if peer.Pods != nil && peer.Pods.SameNamespace {
+			local = append(local, m.inNamespace(cs, p.Namespace, peer.Pods.Pods)...)
+		} else {
+			wide = true
+		}
+	}
+	if !wide && len(local) == 0 {
+		return nil
+	}
 	out := bitset.New(cs.n)
+	for _, c := range local {
+		out.Add(int(c))
+	}
 	for _, peer := range r.Peers {
 		switch {
 		case peer.Pods != nil && peer.Pods.SameNamespace:
-			for _, c := range m.inNamespace(cs, p.Namespace, peer.Pods.Pods) {
-				out.Add(int(c))
-			}
+			// Added above.
 		case peer.Pods != nil:
 			s := cached(cs.podSel, cs.byPod, peer.Pods.Pods).Clone()
 			s.And(cached(cs.nsSel, cs.byNs, peer.Pods.Namespaces))
