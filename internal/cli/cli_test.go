@@ -45,12 +45,29 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+// goldenCase is a command line whose stdout must equal testdata/golden and
+// whose exit status must be code.
+type goldenCase struct {
+	golden string
+	args   []string
+	code   int
+}
+
+func runGoldens(t *testing.T, cases []goldenCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.golden, func(t *testing.T) {
+			out, errOut, code := run(t, "", c.args...)
+			if code != c.code {
+				t.Errorf("exit status %d, want %d; stderr:\n%s", code, c.code, errOut)
+			}
+			golden(t, c.golden, out)
+		})
+	}
+}
+
 func TestGolden(t *testing.T) {
-	for _, c := range []struct {
-		golden string
-		args   []string
-		code   int
-	}{
+	runGoldens(t, []goldenCase{
 		{"matrix-shop.txt", []string{"matrix", "-f", shop}, 0},
 		{"matrix-shop.json", []string{"matrix", "-f", shop, "-o", "json"}, 0},
 		{"matrix-shop-workload.json", []string{"matrix", "-f", shop, "-o", "json", "--group", "workload"}, 0},
@@ -70,15 +87,7 @@ func TestGolden(t *testing.T) {
 		{"help-matrix.txt", []string{"matrix", "--help"}, 0},
 		{"help-check.txt", []string{"help", "check"}, 0},
 		{"help-explain.txt", []string{"explain", "-h"}, 0},
-	} {
-		t.Run(c.golden, func(t *testing.T) {
-			out, errOut, code := run(t, "", c.args...)
-			if code != c.code {
-				t.Errorf("exit status %d, want %d; stderr:\n%s", code, c.code, errOut)
-			}
-			golden(t, c.golden, out)
-		})
-	}
+	})
 }
 
 func TestStdin(t *testing.T) {

@@ -18,11 +18,7 @@ const (
 )
 
 func TestDiffGolden(t *testing.T) {
-	for _, c := range []struct {
-		golden string
-		args   []string
-		code   int
-	}{
+	runGoldens(t, []goldenCase{
 		{"diff-pr.txt", []string{"diff", prBefore, prAfter}, 1},
 		{"diff-pr-flags.txt", []string{"diff", "-f", prBefore, "--against", prAfter}, 1},
 		{"diff-pr-workload.txt", []string{"diff", prBefore, prAfter, "--group", "workload"}, 1},
@@ -36,15 +32,7 @@ func TestDiffGolden(t *testing.T) {
 		// Nothing shared: every pod is on one side only.
 		{"diff-shop-multitenant.txt", []string{"diff", "-f", shop, "--against", multitenant}, 1},
 		{"diff-help.txt", []string{"diff", "--help"}, 0},
-	} {
-		t.Run(c.golden, func(t *testing.T) {
-			out, errOut, code := run(t, "", c.args...)
-			if code != c.code {
-				t.Errorf("exit status %d, want %d; stderr:\n%s", code, c.code, errOut)
-			}
-			golden(t, c.golden, out)
-		})
-	}
+	})
 }
 
 // The flags of -f and --against may repeat, and either side may be stdin.

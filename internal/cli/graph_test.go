@@ -7,11 +7,7 @@ import (
 )
 
 func TestGraphGolden(t *testing.T) {
-	for _, c := range []struct {
-		golden string
-		args   []string
-		code   int
-	}{
+	runGoldens(t, []goldenCase{
 		{"graph-shop.txt", []string{"graph", "-f", shop}, 0},
 		{"graph-shop-pod-5432.txt", []string{"graph", "-f", shop, "--group", "pod", "--port", "5432", "--outside=false"}, 0},
 		{"graph-multitenant.txt", []string{"graph", "-f", multitenant, "-o", "dot"}, 0},
@@ -27,15 +23,7 @@ func TestGraphGolden(t *testing.T) {
 		{"blast-shop-db-5432.txt", []string{"blast-radius", "-f", shop, "shop/db", "--port", "5432"}, 0},
 		{"blast-multitenant.txt", []string{"blast-radius", "-f", multitenant, "--group", "pod", "--hops", "2", "outside"}, 0},
 		{"blast-help.txt", []string{"blast-radius", "-h"}, 0},
-	} {
-		t.Run(c.golden, func(t *testing.T) {
-			out, errOut, code := run(t, "", c.args...)
-			if code != c.code {
-				t.Errorf("exit status %d, want %d; stderr:\n%s", code, c.code, errOut)
-			}
-			golden(t, c.golden, out)
-		})
-	}
+	})
 }
 
 func TestGraphErrors(t *testing.T) {

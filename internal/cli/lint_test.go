@@ -16,11 +16,7 @@ const (
 // TestLintExposureGolden covers the lint and exposure commands; regenerate
 // with go test ./internal/cli -update.
 func TestLintExposureGolden(t *testing.T) {
-	for _, c := range []struct {
-		golden string
-		args   []string
-		code   int
-	}{
+	runGoldens(t, []goldenCase{
 		{"lint-exposed-before.txt", []string{"lint", "-f", exposedBefore}, 1},
 		{"lint-exposed-before.json", []string{"lint", "-f", exposedBefore, "-o", "json"}, 1},
 		{"lint-exposed-before-fail-on-error.txt", []string{"lint", "-f", exposedBefore, "--fail-on", "error"}, 0},
@@ -35,15 +31,7 @@ func TestLintExposureGolden(t *testing.T) {
 		{"exposure-exposed-after-json.txt", []string{"exposure", "-f", exposedAfter, "-o", "json", "-n", "store"}, 0},
 		{"exposure-shop.txt", []string{"exposure", "-f", shop}, 0},
 		{"exposure-help.txt", []string{"help", "exposure"}, 0},
-	} {
-		t.Run(c.golden, func(t *testing.T) {
-			out, errOut, code := run(t, "", c.args...)
-			if code != c.code {
-				t.Errorf("exit status %d, want %d; stderr:\n%s", code, c.code, errOut)
-			}
-			golden(t, c.golden, out)
-		})
-	}
+	})
 }
 
 // TestLintExitStatus checks --fail-on against the severities found in the
