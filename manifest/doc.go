@@ -49,8 +49,10 @@
 //   - DaemonSet: one pod, since the nodes it would run on are not known;
 //   - CronJob: one pod, from spec.jobTemplate.spec.template.
 //
-// The pods are named <workload>-0, <workload>-1, …, live in the workload's
-// namespace, and carry the template's labels, annotations and spec, and an
+// The pods are named <workload>-0, <workload>-1, …; when workloads of two
+// kinds share a name in a namespace, the pods of the one read later are
+// named <workload>-<kind>-0, … (say web-statefulset-0) so that they do not
+// collide. The pods live in the workload's namespace, and carry the template's labels, annotations and spec, and an
 // ownerReference to the workload with controller set, which [WorkloadOf]
 // reads back. Labels that the controllers set deterministically are added:
 // statefulset.kubernetes.io/pod-name and apps.kubernetes.io/pod-index for a

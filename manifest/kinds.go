@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -208,8 +209,17 @@ func (l *loader) workload(o *object, tmpl *corev1.PodTemplateSpec, n int, countP
 	l.generated += n
 	l.cluster.Pods = slices.Grow(l.cluster.Pods, n)
 	by := o.kind + " " + o.name
+	// Workloads of two kinds may share a name; their real pods do not
+	// collide, so neither may ours: the later one's pods carry its kind.
+	prefix := o.name + "-"
 	for i := range n {
-		name := o.name + "-" + strconv.Itoa(i)
+		if first, taken := l.seen[objKey{"Pod", o.namespace, prefix + strconv.Itoa(i)}]; taken && first.by != "" && first.by != by {
+			prefix = o.name + "-" + strings.ToLower(o.kind) + "-"
+			break
+		}
+	}
+	for i := range n {
+		name := prefix + strconv.Itoa(i)
 		if !l.unique(o.src, "Pod", o.namespace, name, by) {
 			continue
 		}
