@@ -233,16 +233,15 @@ func (m *Model) serviceTargets(e Endpoint, port PortSpec) ([]Endpoint, []PortSpe
 			continue
 		}
 		tp := PortSpec{Protocol: port.Protocol}
-		switch {
-		case sp.TargetPort.Type == intstr.String:
+		if sp.TargetPort.Type == intstr.String && sp.TargetPort.StrVal != "" {
+			// Kept as a name, so that the verdict shows it beside the number.
 			tp.Name = sp.TargetPort.StrVal
 			if _, ok := p.containerPort(tp.Name, tp.Protocol); !ok {
 				notes = append(notes, fmt.Sprintf("backend %s serves no %s port named %q (targetPort of %s port %d)", p.id, tp.Protocol, tp.Name, e, sp.Port))
 			}
-		case sp.TargetPort.IntVal != 0:
-			tp.Start, tp.End = sp.TargetPort.IntVal, sp.TargetPort.IntVal
-		default:
-			tp.Start, tp.End = sp.Port, sp.Port
+		} else {
+			tp.Start, _ = targetPort(p, *sp)
+			tp.End = tp.Start
 		}
 		backends = append(backends, Pod(p.id.Namespace, p.id.Name))
 		ports = append(ports, tp)
