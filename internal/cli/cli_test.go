@@ -66,6 +66,43 @@ func runGoldens(t *testing.T, cases []goldenCase) {
 	}
 }
 
+// errorCase is a command line that must fail with status 2, print nothing
+// on stdout, and say stderr (a part of it) on stderr.
+type errorCase struct {
+	name   string
+	args   []string
+	stderr string
+}
+
+func runErrors(t *testing.T, cases []errorCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := run(t, "", c.args...)
+			if code != 2 {
+				t.Errorf("exit status %d, want 2", code)
+			}
+			if !strings.Contains(errOut, c.stderr) {
+				t.Errorf("stderr %q does not contain %q", errOut, c.stderr)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+		})
+	}
+}
+
+// badPolicyFile writes a manifest whose one NetworkPolicy, shop/db, has an
+// endPort below its port, and returns its path.
+func badPolicyFile(t *testing.T) string {
+	t.Helper()
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db, namespace: shop}\nspec:\n  podSelector: {}\n  ingress:\n    - ports: [{port: 443, endPort: 80}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return bad
+}
+
 func TestGolden(t *testing.T) {
 	runGoldens(t, []goldenCase{
 		{"matrix-shop.txt", []string{"matrix", "-f", shop}, 0},
@@ -105,16 +142,8 @@ func TestStdin(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db, namespace: shop}\nspec:\n  podSelector: {}\n  ingress:\n    - ports: [{port: 443, endPort: 80}]\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		name   string
-		args   []string
-		stderr string
-	}{
+	dir, bad := t.TempDir(), badPolicyFile(t)
+	runErrors(t, []errorCase{
 		{"no command", []string{"frobnicate"}, `netpolsim: unknown command "frobnicate"`},
 		{"no -f", []string{"matrix"}, "netpolsim: no manifests: give at least one -f PATH (- for stdin)"},
 		{"bad format", []string{"matrix", "-f", shop, "-o", "xml"}, "netpolsim matrix: -o xml: want text, json, csv, md or truthtable"},
@@ -128,17 +157,7 @@ func TestErrors(t *testing.T) {
 		{"explain bad arg", []string{"explain", "-f", shop, "nope"}, `netpolsim explain: "nope": want NAMESPACE/POD`},
 		{"missing file", []string{"matrix", "-f", filepath.Join(dir, "missing.yaml")}, "no such file or directory"},
 		{"invalid policy", []string{"matrix", "-f", bad}, "bad.yaml: document 0 (line 1): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, errOut, code := run(t, "", c.args...)
-			if code != 2 {
-				t.Errorf("exit status %d, want 2", code)
-			}
-			if !strings.Contains(errOut, c.stderr) {
-				t.Errorf("stderr %q does not contain %q", errOut, c.stderr)
-			}
-		})
-	}
+	})
 }
 
 // TestReadmeOutput keeps the README honest: the output it shows for its

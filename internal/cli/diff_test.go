@@ -70,16 +70,8 @@ func TestDiffRepeatedAndStdin(t *testing.T) {
 }
 
 func TestDiffErrors(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: db, namespace: shop}\nspec:\n  podSelector: {}\n  ingress:\n    - ports: [{port: 443, endPort: 80}]\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		name   string
-		args   []string
-		stderr string
-	}{
+	dir, bad := t.TempDir(), badPolicyFile(t)
+	runErrors(t, []errorCase{
 		{"nothing", []string{"diff"}, "netpolsim diff: nothing to compare: give -f OLD... --against NEW..., or two paths OLD NEW"},
 		{"one path", []string{"diff", shop}, "netpolsim diff: want two paths OLD NEW, got 1"},
 		{"three paths", []string{"diff", shop, shop, shop}, "netpolsim diff: want two paths OLD NEW, got 3"},
@@ -92,20 +84,7 @@ func TestDiffErrors(t *testing.T) {
 		{"unknown flag", []string{"diff", shop, shop, "--frob"}, "netpolsim diff: flag provided but not defined: -frob"},
 		{"missing old", []string{"diff", filepath.Join(dir, "missing"), shop}, "no such file or directory"},
 		{"invalid new", []string{"diff", shop, bad}, "bad.yaml: document 0 (line 1): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			out, errOut, code := run(t, "", c.args...)
-			if code != 2 {
-				t.Errorf("exit status %d, want 2", code)
-			}
-			if !strings.Contains(errOut, c.stderr) {
-				t.Errorf("stderr %q does not contain %q", errOut, c.stderr)
-			}
-			if out != "" {
-				t.Errorf("stdout %q, want nothing", out)
-			}
-		})
-	}
+	})
 }
 
 // TestDiffPodsAgreesWithConnections checks the pod-level diff, computed by

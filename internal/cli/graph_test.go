@@ -27,11 +27,7 @@ func TestGraphGolden(t *testing.T) {
 }
 
 func TestGraphErrors(t *testing.T) {
-	for _, c := range []struct {
-		name   string
-		args   []string
-		stderr string
-	}{
+	runErrors(t, []errorCase{
 		{"bad format", []string{"graph", "-f", shop, "-o", "png"}, "netpolsim graph: -o png: want dot or svg"},
 		{"bad group", []string{"graph", "-f", shop, "--group", "team"}, "netpolsim graph: --group team: want workload or pod"},
 		{"bad port", []string{"graph", "-f", shop, "--port", "0"}, `netpolsim graph: simulate: port "0": 0 is not between 1 and 65535`},
@@ -45,17 +41,7 @@ func TestGraphErrors(t *testing.T) {
 		{"blast no node", []string{"blast-radius", "-f", shop}, "netpolsim blast-radius: want exactly one NODE, got 0 arguments"},
 		{"blast negative hops", []string{"blast-radius", "-f", shop, "shop/db", "--hops", "-2"}, "netpolsim blast-radius: --hops -2: want 0 or more"},
 		{"blast unknown node", []string{"blast-radius", "-f", shop, "nope"}, "netpolsim blast-radius: no workload or pod nope"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, errOut, code := run(t, "", c.args...)
-			if code != 2 {
-				t.Errorf("exit status %d, want 2", code)
-			}
-			if !strings.Contains(errOut, c.stderr) {
-				t.Errorf("stderr %q does not contain %q", errOut, c.stderr)
-			}
-		})
-	}
+	})
 }
 
 // TestGraphSVG renders the shop with Graphviz, when it is installed.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -53,11 +52,7 @@ func TestLintExitStatus(t *testing.T) {
 }
 
 func TestLintExposureErrors(t *testing.T) {
-	for _, c := range []struct {
-		name   string
-		args   []string
-		stderr string
-	}{
+	runErrors(t, []errorCase{
 		{"lint bad format", []string{"lint", "-f", shop, "-o", "csv"}, "netpolsim lint: -o csv: want text or json"},
 		{"lint bad severity", []string{"lint", "-f", shop, "--fail-on", "fatal"}, "netpolsim lint: --fail-on fatal: want info, warning or error"},
 		{"lint unknown check", []string{"lint", "-f", shop, "--disable", "exposed-service,nope"}, "netpolsim lint: --disable nope: no such check (want one of no-default-deny-ingress, "},
@@ -66,17 +61,7 @@ func TestLintExposureErrors(t *testing.T) {
 		{"exposure bad format", []string{"exposure", "-f", shop, "-o", "md"}, "netpolsim exposure: -o md: want text or json"},
 		{"exposure argument", []string{"exposure", "-f", shop, "x"}, `netpolsim exposure: unexpected argument "x"`},
 		{"exposure no -f", []string{"exposure"}, "netpolsim: no manifests"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, errOut, code := run(t, "", c.args...)
-			if code != 2 {
-				t.Errorf("exit status %d, want 2", code)
-			}
-			if !strings.Contains(errOut, c.stderr) {
-				t.Errorf("stderr %q does not contain %q", errOut, c.stderr)
-			}
-		})
-	}
+	})
 }
 
 // TestExposureJSON reads the JSON back: every pod once, sorted, and the
