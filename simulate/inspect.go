@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -59,28 +60,19 @@ func (m *Model) policyIndex(id string) (int32, error) {
 
 // SelectedBy returns the pods the policy "namespace/name" selects (its
 // subjects; hostNetwork pods are never selected), sorted. It costs
-// O(pods + classes × policies per class).
+// O(result × log result).
 func (m *Model) SelectedBy(policyID string) ([]PodID, error) {
 	pi, err := m.policyIndex(policyID)
 	if err != nil {
 		return nil, err
 	}
-	d := ingress
-	if !m.policies[pi].Ingress {
-		d = egress
-	}
-	classes := make([]bool, len(m.classes))
-	for c := range m.classes {
-		if g := m.dir[d].group[c]; g >= 0 && slices.Contains(m.dir[d].policies[g], pi) {
-			classes[c] = true
-		}
-	}
-	return m.podsOf(func(c int32) bool { return classes[c] }), nil
+	return m.podsOf(slices.Values(m.subjects[pi])), nil
 }
 
 // RulePeers returns the pods that rule index of the policy "namespace/name"
 // admits as peers in direction ("ingress" or "egress"), sorted. Addresses
-// outside the cluster are not pods and are not listed. It costs O(pods).
+// outside the cluster are not pods and are not listed. It costs
+// O(classes/64 + result × log result).
 func (m *Model) RulePeers(policyID, direction string, index int) ([]PodID, error) {
 	pi, err := m.policyIndex(policyID)
 	if err != nil {
@@ -97,16 +89,28 @@ func (m *Model) RulePeers(policyID, direction string, index int) ([]PodID, error
 	if id < 0 {
 		return nil, nil
 	}
-	return m.podsOf(func(c int32) bool { return m.sets[id].Has(int(c)) }), nil
+	return m.podsOf(func(yield func(int32) bool) {
+		for c := range m.sets[id].Members() {
+			if !yield(int32(c)) {
+				return
+			}
+		}
+	}), nil
 }
 
-// podsOf lists the pods whose class satisfies in, sorted.
-func (m *Model) podsOf(in func(class int32) bool) []PodID {
-	var out []PodID
-	for i := range m.pods {
-		if in(m.podClass[i]) {
-			out = append(out, m.pods[i].id)
-		}
+// podsOf lists the member pods of the given classes, sorted.
+func (m *Model) podsOf(classes iter.Seq[int32]) []PodID {
+	var idx []int32
+	for c := range classes {
+		idx = append(idx, m.classes[c].members...)
+	}
+	if len(idx) == 0 {
+		return nil
+	}
+	slices.Sort(idx) // pods are sorted by ID, so their indices are too
+	out := make([]PodID, len(idx))
+	for i, p := range idx {
+		out[i] = m.pods[p].id
 	}
 	return out
 }

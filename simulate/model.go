@@ -57,6 +57,9 @@ type Model struct {
 	// sets interns every distinct class set the rows use.
 	sets []bitset.Set
 
+	// Per policy, the classes it selects.
+	subjects [][]int32
+
 	// Per policy and direction, the class set each rule's peers select, as
 	// an index into sets (-1: none).
 	rulePeers [][2][]int32
@@ -77,10 +80,11 @@ type podInfo struct {
 }
 
 type classInfo struct {
-	rep   int32 // a member pod
-	ns    int32
-	host  bool
-	named map[namedPort][]int32 // container port numbers by (name, protocol)
+	rep     int32   // a member pod
+	members []int32 // every member pod, in pod order
+	ns      int32
+	host    bool
+	named   map[namedPort][]int32 // container port numbers by (name, protocol)
 }
 
 type namedPort struct {
@@ -469,6 +473,7 @@ func (m *Model) buildClasses() {
 			m.classes = append(m.classes, classInfo{rep: int32(i), ns: pi.ns, host: pi.host, named: named})
 		}
 		m.podClass[i] = c
+		m.classes[c].members = append(m.classes[c].members, int32(i))
 	}
 }
 

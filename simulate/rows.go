@@ -229,6 +229,7 @@ func (m *Model) buildRows() {
 	// Peers of every rule, once, interned.
 	in := newInterner()
 	m.rulePeers = make([][2][]int32, len(m.policies))
+	m.subjects = make([][]int32, len(m.policies))
 	selecting := [2][][]int32{make([][]int32, n), make([][]int32, n)}
 	for pi, p := range m.policies {
 		for d, rules := range [2][]policy.Rule{p.IngressRules, p.EgressRules} {
@@ -237,7 +238,8 @@ func (m *Model) buildRows() {
 				m.rulePeers[pi][d][ri] = m.rulePeerID(cs, in, p, &rules[ri])
 			}
 		}
-		for _, c := range m.inNamespace(cs, p.Namespace, p.Subject) {
+		m.subjects[pi] = m.inNamespace(cs, p.Namespace, p.Subject)
+		for _, c := range m.subjects[pi] {
 			if p.Ingress {
 				selecting[ingress][c] = append(selecting[ingress][c], int32(pi))
 			}
