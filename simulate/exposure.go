@@ -283,9 +283,9 @@ func sourcesOn(access []Access, proto corev1.Protocol, port int32) Sources {
 func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
 	p := &m.pods[pod]
 	var out []Route
-	for _, svc := range m.services {
+	for _, svc := range ofNamespace(m.services, p.id.Namespace) {
 		kind := RouteKind(svc.Spec.Type)
-		if (kind != RouteNodePort && kind != RouteLoadBalancer) || svc.Namespace != p.id.Namespace ||
+		if (kind != RouteNodePort && kind != RouteLoadBalancer) ||
 			len(svc.Spec.Selector) == 0 || !selectorSetMatches(svc.Spec.Selector, p.labels) {
 			continue
 		}
@@ -381,14 +381,22 @@ func targetPort(p *podInfo, sp corev1.ServicePort) (int32, bool) {
 	return sp.Port, true
 }
 
+// ofNamespace returns the objects of namespace ns from objs, which are
+// sorted by namespace, by binary search: exposure asks once per pod.
+func ofNamespace[T interface{ GetNamespace() string }](objs []T, ns string) []T {
+	lo, _ := slices.BinarySearchFunc(objs, ns, func(o T, ns string) int { return strings.Compare(o.GetNamespace(), ns) })
+	hi := lo
+	for hi < len(objs) && objs[hi].GetNamespace() == ns {
+		hi++
+	}
+	return objs[lo:hi]
+}
+
 // ingressRoutes lists the Ingress routes into pod.
 func (m *Model) ingressRoutes(pod int32, controllers []int32) []Route {
 	p := &m.pods[pod]
 	var out []Route
-	for _, ing := range m.ingresses {
-		if ing.Namespace != p.id.Namespace {
-			continue
-		}
+	for _, ing := range ofNamespace(m.ingresses, p.id.Namespace) {
 		type path struct {
 			host, path string
 			backend    *networkingv1.IngressServiceBackend
