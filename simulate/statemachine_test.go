@@ -407,4 +407,6 @@ func smScaleChecks(t *testing.T, div int) {
 	})
 }
 
-func FuzzStateMachine(f *testing.F) { f.Fuzz(rapid.MakeFuzz(propStateMachine)) }
+// The state machine has no native fuzz target: driven by arbitrary bytes,
+// rapid's t.Repeat often finds every action skipped and fails the run
+// ("can't find a valid (non-skipped) action") without any bug involved.
