@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"iter"
+	"slices"
 	"strings"
 )
 
@@ -37,39 +38,24 @@ func (mx *Matrix) Ports(from, to PodID) PortSet {
 	return mx.m.pairPorts(a, b)
 }
 
+// pairPorts returns the ports pod a may reach pod b on: its classes'
+// ports plus the exemptions of the pods themselves.
 func (m *Model) pairPorts(a, b int32) PortSet {
-	if a == b && m.opts.selfAllowed {
+	if m.exempt(a, b) {
 		return AllPorts()
 	}
-	ca, cb := m.podClass[a], m.podClass[b]
-	total := m.portClasses()
-	var ranges []PortRange
-	for k := int32(0); k < total; {
-		next := min(m.nextChange(egress, ca, k), m.nextChange(ingress, cb, k))
-		if m.allows(egress, ca, cb, k) && m.allows(ingress, cb, ca, k) {
-			for j := k; j < next; j++ {
-				ranges = append(ranges, m.classRange(j))
-			}
-		}
-		k = next
-	}
-	return NewPortSet(ranges...)
+	return m.classPorts(m.podClass[a], m.podClass[b])
 }
 
-// nextChange returns the first port class after k where the row of class c
-// in direction d may change, or the number of port classes.
-func (m *Model) nextChange(d int, c, k int32) int32 {
-	total := m.portClasses()
-	g := m.dir[d].group[c]
-	if g < 0 {
-		return total
+// exempt reports whether traffic from pod a to pod b is allowed whatever
+// the policies say: a pod to itself, a hostNetwork pod (which sends with its
+// node's address) to the pods of its own node.
+func (m *Model) exempt(a, b int32) bool {
+	if a == b {
+		return m.opts.selfAllowed
 	}
-	for _, r := range m.dir[d].rows[g] {
-		if r.start > k {
-			return r.start
-		}
-	}
-	return total
+	return m.opts.nodeAllowed && m.pods[a].host && m.pods[a].pod.Spec.NodeName != "" &&
+		m.pods[a].pod.Spec.NodeName == m.pods[b].pod.Spec.NodeName
 }
 
 // Pair is one cell of the matrix.
@@ -80,19 +66,63 @@ type Pair struct {
 
 // All yields every ordered pair of distinct pods with at least one allowed
 // port, sorted by From and then To.
+//
+// It is built on the class view ([Model.ClassPairs]): the ports of a pair
+// of classes are computed once for the namespace of the source and then
+// expanded to their member pods, so it costs O(classes + class pairs
+// considered + output × log output), not O(pods²).
 func (mx *Matrix) All() iter.Seq[Pair] {
 	return func(yield func(Pair) bool) {
 		m := mx.m
+		n := len(m.classes)
+		stamp := make([]int32, n)
+		for i := range stamp {
+			stamp[i] = -1
+		}
+		type dest struct {
+			pod   int32
+			ports PortSet
+		}
+		adj := map[int32][]ClassPair{} // per source class of the current namespace
+		curNs := int32(-1)
+		var cand []int32
+		var out []dest
 		for a := range m.pods {
-			for b := range m.pods {
-				if a == b {
-					continue
+			ca := m.podClass[a]
+			if ns := m.pods[a].ns; ns != curNs {
+				curNs = ns
+				clear(adj)
+			}
+			pairs, ok := adj[ca]
+			if !ok {
+				cand = m.candidates(ca, stamp, cand[:0])
+				for _, cb := range cand {
+					if ports := m.classPorts(ca, cb); !ports.IsEmpty() {
+						pairs = append(pairs, ClassPair{From: ClassID(ca), To: ClassID(cb), Ports: ports})
+					}
 				}
-				ports := m.pairPorts(int32(a), int32(b))
-				if ports.IsEmpty() {
-					continue
+				adj[ca] = pairs
+			}
+			out = out[:0]
+			for _, p := range pairs {
+				for _, b := range m.classes[p.To].members {
+					if b != int32(a) {
+						out = append(out, dest{b, p.Ports})
+					}
 				}
-				if !yield(Pair{From: m.pods[a].id, To: m.pods[b].id, Ports: ports}) {
+			}
+			if m.opts.nodeAllowed && m.pods[a].host && m.pods[a].pod.Spec.NodeName != "" {
+				// Node traffic: every pod of the node, on every port.
+				out = slices.DeleteFunc(out, func(d dest) bool { return m.exempt(int32(a), d.pod) })
+				for _, b := range m.podsByNode[m.pods[a].pod.Spec.NodeName] {
+					if b != int32(a) {
+						out = append(out, dest{b, AllPorts()})
+					}
+				}
+			}
+			slices.SortFunc(out, func(x, y dest) int { return int(x.pod) - int(y.pod) })
+			for _, d := range out {
+				if !yield(Pair{From: m.pods[a].id, To: m.pods[d.pod].id, Ports: d.ports}) {
 					return
 				}
 			}

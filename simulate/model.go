@@ -34,6 +34,7 @@ type Model struct {
 	podByID    map[PodID]int32
 	podByIP    map[netip.Addr]int32
 	nodeByName map[string][]netip.Addr
+	podsByNode map[string][]int32 // spec.nodeName → pods, in pod order
 	services   []*corev1.Service // sorted by namespace, then name
 	svcByID    map[PodID]int32
 	policies   []*policy.Policy        // sorted by namespace, then name
@@ -63,6 +64,8 @@ type Model struct {
 	// Per policy and direction, the class set each rule's peers select, as
 	// an index into sets (-1: none).
 	rulePeers [][2][]int32
+
+	lazyIndexes
 }
 
 type nsInfo struct {
@@ -228,9 +231,13 @@ func (m *Model) addPods(c Cluster) []error {
 	}
 	slices.SortFunc(m.pods, func(a, b podInfo) int { return cmpID(a.id, b.id) })
 	m.podByIP = map[netip.Addr]int32{}
+	m.podsByNode = map[string][]int32{}
 	for i := range m.pods {
 		pi := &m.pods[i]
 		m.podByID[pi.id] = int32(i)
+		if node := pi.pod.Spec.NodeName; node != "" {
+			m.podsByNode[node] = append(m.podsByNode[node], int32(i))
+		}
 		if pi.host {
 			continue // a hostNetwork pod shares its node's address
 		}

@@ -297,7 +297,7 @@ func (m *Model) buildRows() {
 				g = int32(len(dir.rows))
 				groups[key.String()] = g
 				dir.policies = append(dir.policies, pols)
-				dir.rows = append(dir.rows, m.row(d, int32(c), pols, serving, in))
+				dir.rows = append(dir.rows, m.buildRow(d, int32(c), pols, serving, in))
 			}
 			dir.group[c] = g
 		}
@@ -305,8 +305,8 @@ func (m *Model) buildRows() {
 	m.sets = in.sets
 }
 
-// row computes the verdict row of a class selected for direction d by pols.
-func (m *Model) row(d int, class int32, pols []int32, serving map[namedPort]map[int32]bitset.Set, in *interner) []run {
+// buildRow computes the verdict row of a class selected for direction d by pols.
+func (m *Model) buildRow(d int, class int32, pols []int32, serving map[namedPort]map[int32]bitset.Set, in *interner) []run {
 	var contribs []contrib
 	for _, pi := range pols {
 		p := m.policies[pi]
