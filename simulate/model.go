@@ -35,7 +35,7 @@ type Model struct {
 	podByIP    map[netip.Addr]int32
 	nodeByName map[string][]netip.Addr
 	podsByNode map[string][]int32 // spec.nodeName → pods, in pod order
-	services   []*corev1.Service // sorted by namespace, then name
+	services   []*corev1.Service  // sorted by namespace, then name
 	svcByID    map[PodID]int32
 	policies   []*policy.Policy        // sorted by namespace, then name
 	ingresses  []*networkingv1.Ingress // sorted by namespace, then name
