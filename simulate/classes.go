@@ -258,4 +258,7 @@ func (m *Model) admitting() *admitIndex {
 type lazyIndexes struct {
 	admitOnce sync.Once
 	admit     *admitIndex
+
+	workloadOnce sync.Once
+	workloadIx   *workloadIndex
 }

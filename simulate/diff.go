@@ -47,10 +47,10 @@ type Change struct {
 }
 
 // Gained returns the ports allowed after and not before.
-func (c Change) Gained() PortSet { return portDifference(c.After, c.Before) }
+func (c Change) Gained() PortSet { return c.After.Difference(c.Before) }
 
 // Lost returns the ports allowed before and not after.
-func (c Change) Lost() PortSet { return portDifference(c.Before, c.After) }
+func (c Change) Lost() PortSet { return c.Before.Difference(c.After) }
 
 // Summary says what c gained and lost: "gained TCP/9100", "lost TCP/53",
 // "gained TCP/443; lost TCP/80".
@@ -207,8 +207,8 @@ func (d *Delta) String() string {
 	return b.String()
 }
 
-// portDifference returns the ports of s that are not in o.
-func portDifference(s, o PortSet) PortSet {
+// Difference returns the ports of s that are not in o.
+func (s PortSet) Difference(o PortSet) PortSet {
 	var out []PortRange
 	j := 0
 	for _, r := range s.ranges {

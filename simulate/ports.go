@@ -42,6 +42,9 @@ type PortSpec struct {
 // TCP returns the PortSpec of one TCP port.
 func TCP(port int32) PortSpec { return PortSpec{Protocol: corev1.ProtocolTCP, Start: port, End: port} }
 
+// SCTP returns the PortSpec of one SCTP port.
+func SCTP(port int32) PortSpec { return PortSpec{Protocol: corev1.ProtocolSCTP, Start: port, End: port} }
+
 // UDP returns the PortSpec of one UDP port.
 func UDP(port int32) PortSpec { return PortSpec{Protocol: corev1.ProtocolUDP, Start: port, End: port} }
 
@@ -247,4 +250,15 @@ func (s PortSet) Intersect(o PortSet) PortSet {
 		}
 	}
 	return PortSet{ranges: out}
+}
+
+// Union returns the ports that are in s or in o.
+func (s PortSet) Union(o PortSet) PortSet {
+	switch {
+	case s.IsEmpty():
+		return o
+	case o.IsEmpty():
+		return s
+	}
+	return NewPortSet(append(slices.Clone(s.ranges), o.ranges...)...)
 }
