@@ -43,7 +43,9 @@ type PortSpec struct {
 func TCP(port int32) PortSpec { return PortSpec{Protocol: corev1.ProtocolTCP, Start: port, End: port} }
 
 // SCTP returns the PortSpec of one SCTP port.
-func SCTP(port int32) PortSpec { return PortSpec{Protocol: corev1.ProtocolSCTP, Start: port, End: port} }
+func SCTP(port int32) PortSpec {
+	return PortSpec{Protocol: corev1.ProtocolSCTP, Start: port, End: port}
+}
 
 // UDP returns the PortSpec of one UDP port.
 func UDP(port int32) PortSpec { return PortSpec{Protocol: corev1.ProtocolUDP, Start: port, End: port} }
