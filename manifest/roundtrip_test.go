@@ -8,9 +8,7 @@ package manifest_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"slices"
 	"testing"
 
@@ -19,18 +17,9 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/netpolsim/netpolsim/fuzz"
-	"github.com/netpolsim/netpolsim/internal/testflags"
 	"github.com/netpolsim/netpolsim/manifest"
 	"github.com/netpolsim/netpolsim/simulate"
 )
-
-// TestMain runs the properties of this package 1,000 times by default
-// (rapid's own default is 100).
-func TestMain(m *testing.M) {
-	flag.Parse()
-	testflags.DefaultChecks("1000")
-	os.Exit(m.Run())
-}
 
 // rtObjects returns every object of c with its apiVersion and kind set, as
 // a manifest carries them: Namespaces, Pods, Services, NetworkPolicies,

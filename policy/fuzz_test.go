@@ -3,7 +3,6 @@ package policy
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,16 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"pgregory.net/rapid"
-
-	"github.com/netpolsim/netpolsim/internal/testflags"
 )
-
-// TestMain runs the invariant property 2,000 times by default.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	testflags.DefaultChecks("2000")
-	os.Exit(m.Run())
-}
 
 // FuzzCompile feeds Compile whatever NetworkPolicy the fuzz bytes decode to
 // as JSON and checks that it neither panics nor breaks the documented

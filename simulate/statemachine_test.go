@@ -374,11 +374,11 @@ func propStateMachine(t *rapid.T) {
 	t.Repeat(s.actions())
 }
 
-// TestStateMachine runs a tenth of -rapid.checks (200 with the default of
-// TestMain), to take about half the time of TestEngineMatchesOracle with
-// -race. Each check is a sequence of about 30 clusters (see -rapid.steps),
-// each compared in full with the oracle, so the test still sees about three
-// times more clusters than the other properties.
+// TestStateMachine runs a tenth of -rapid.checks (10 with rapid's default
+// of 100, 200 in the soak step of .ci/run). Each check is a sequence of
+// about 30 clusters (see -rapid.steps), each compared in full with the
+// oracle, so the test still sees about three times more clusters than the
+// other properties.
 func TestStateMachine(t *testing.T) {
 	smScaleChecks(t, 10)
 	rapid.Check(t, propStateMachine)
