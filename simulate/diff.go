@@ -69,19 +69,23 @@ func (c Change) Summary() string {
 // they share, pair by pair, and lists the pods that only one of them has.
 // The models may have been compiled with different options.
 //
-// Pods that neither model can tell apart have the same connections, so Diff
-// compares the ports of each pair of such groups once. It costs
-// O(shared pods²) table lookups plus one comparison per pair of groups, and
-// memory in O(shared pods + the result); see BenchmarkDiff.
+// Diff works on the class view: shared pods are grouped by their pair of
+// classes (class in a, class in b), and only the pairs of such groups that
+// some class pair of a or of b allows anything between are compared, once
+// each; pod pairs are expanded for the output only. Pairs that node traffic
+// exempts (a hostNetwork pod to the pods of its node) in either model are
+// compared pod by pod. It costs O(pods + class pairs with some port in
+// either model × the groups sharing their classes + output × log output),
+// never O(pods²); see BenchmarkDiff.
 func Diff(a, b *Model) *Delta {
 	d := &Delta{}
-	// A shared pod is in both models: its index in each, and its joint
-	// class, the pair (class in a, class in b). The ports between two
-	// distinct pods in a model depend only on their classes, so two pairs of
-	// pods with the same joint classes have the same before and after.
-	type shared struct{ ia, ib, joint int32 }
-	var pods []shared
+	// A joint class is a pair (class in a, class in b) of shared pods.
+	type shared struct{ ia, ib int32 }
 	joints := map[[2]int32]int32{}
+	var members [][]shared     // per joint class: its pods, in a's order
+	byA := map[int32][]int32{} // class in a → joint classes
+	byB := map[int32][]int32{} // class in b → joint classes
+	var jointKey [][2]int32    // per joint class: its classes
 	for ia := range a.pods {
 		ib, ok := b.podByID[a.pods[ia].id]
 		if !ok {
@@ -91,10 +95,14 @@ func Diff(a, b *Model) *Delta {
 		key := [2]int32{a.podClass[ia], b.podClass[ib]}
 		j, seen := joints[key]
 		if !seen {
-			j = int32(len(joints))
+			j = int32(len(members))
 			joints[key] = j
+			members = append(members, nil)
+			jointKey = append(jointKey, key)
+			byA[key[0]] = append(byA[key[0]], j)
+			byB[key[1]] = append(byB[key[1]], j)
 		}
-		pods = append(pods, shared{int32(ia), ib, j})
+		members[j] = append(members[j], shared{int32(ia), ib})
 	}
 	for ib := range b.pods {
 		if _, ok := a.podByID[b.pods[ib].id]; !ok {
@@ -102,55 +110,85 @@ func Diff(a, b *Model) *Delta {
 		}
 	}
 
-	// Take the sources joint class by joint class, so that one row of
-	// results serves all the sources of a class: row[j] is 0 while the
-	// destinations of joint class j are not compared yet, 1 when their ports
-	// are the same in both models, or 2 + the index in cells of the ports.
-	sources := slices.Clone(pods)
-	slices.SortStableFunc(sources, func(x, y shared) int { return cmp.Compare(x.joint, y.joint) })
-	type cell struct{ before, after PortSet }
-	var cells []cell
-	row := make([]int32, len(joints))
-	for i, from := range sources {
-		if i > 0 && from.joint != sources[i-1].joint {
-			clear(row)
-			cells = cells[:0]
-		}
-		for _, to := range pods {
-			if from.ia == to.ia {
-				continue
-			}
-			k := row[to.joint]
-			if k == 0 {
-				c := cell{a.pairPorts(from.ia, to.ia), b.pairPorts(from.ib, to.ib)}
-				k = 1
-				if !c.before.Equal(c.after) {
-					k = int32(len(cells)) + 2
-					cells = append(cells, c)
-				}
-				row[to.joint] = k
-			}
-			if k == 1 {
-				continue
-			}
-			c := cells[k-2]
-			f, t := a.pods[from.ia].id, a.pods[to.ia].id
-			switch {
-			case c.before.IsEmpty():
-				d.Added = append(d.Added, Pair{From: f, To: t, Ports: c.after})
-			case c.after.IsEmpty():
-				d.Removed = append(d.Removed, Pair{From: f, To: t, Ports: c.before})
-			default:
-				d.Changed = append(d.Changed, Change{From: f, To: t, Before: c.before, After: c.after})
+	// Candidate pairs of joint classes: those some class pair of either
+	// model allows anything between.
+	candidates := map[[2]int32]bool{}
+	for cp := range a.ClassPairs() {
+		for _, j1 := range byA[int32(cp.From)] {
+			for _, j2 := range byA[int32(cp.To)] {
+				candidates[[2]int32{j1, j2}] = true
 			}
 		}
 	}
-	// Pods are sorted by namespace and name in a model, and within a joint
-	// class sources and destinations come in that order: sort by source.
-	bySource := func(x, y PodID) int { return cmp.Compare(a.podByID[x], a.podByID[y]) }
-	slices.SortStableFunc(d.Added, func(x, y Pair) int { return bySource(x.From, y.From) })
-	slices.SortStableFunc(d.Removed, func(x, y Pair) int { return bySource(x.From, y.From) })
-	slices.SortStableFunc(d.Changed, func(x, y Change) int { return bySource(x.From, y.From) })
+	for cp := range b.ClassPairs() {
+		for _, j1 := range byB[int32(cp.From)] {
+			for _, j2 := range byB[int32(cp.To)] {
+				candidates[[2]int32{j1, j2}] = true
+			}
+		}
+	}
+	record := func(from, to shared, before, after PortSet) {
+		f, t := a.pods[from.ia].id, a.pods[to.ia].id
+		switch {
+		case before.Equal(after):
+		case before.IsEmpty():
+			d.Added = append(d.Added, Pair{From: f, To: t, Ports: after})
+		case after.IsEmpty():
+			d.Removed = append(d.Removed, Pair{From: f, To: t, Ports: before})
+		default:
+			d.Changed = append(d.Changed, Change{From: f, To: t, Before: before, After: after})
+		}
+	}
+	exempt := func(from, to shared) bool {
+		return from.ia != to.ia && (a.exempt(from.ia, to.ia) || b.exempt(from.ib, to.ib))
+	}
+	for jj := range candidates {
+		from, to := jointKey[jj[0]], jointKey[jj[1]]
+		before, after := a.classPorts(from[0], to[0]), b.classPorts(from[1], to[1])
+		if before.Equal(after) {
+			continue
+		}
+		for _, from := range members[jj[0]] {
+			for _, to := range members[jj[1]] {
+				if from.ia != to.ia && !exempt(from, to) {
+					record(from, to, before, after)
+				}
+			}
+		}
+	}
+	// Node traffic, pod by pod: every shared hostNetwork pod (in either
+	// model) and the shared pods of its node (in either model).
+	for _, pods := range members {
+		for _, from := range pods {
+			if !a.pods[from.ia].host && !b.pods[from.ib].host {
+				continue
+			}
+			seen := map[int32]bool{}
+			for _, m := range [2]*Model{a, b} {
+				i := from.ia
+				if m == b {
+					i = from.ib
+				}
+				for _, q := range m.podsByNode[m.pods[i].pod.Spec.NodeName] {
+					id := m.pods[q].id
+					ta, okA := a.podByID[id]
+					tb, okB := b.podByID[id]
+					to := shared{ta, tb}
+					if !okA || !okB || seen[ta] || !exempt(from, to) {
+						continue
+					}
+					seen[ta] = true
+					record(from, to, a.pairPorts(from.ia, ta), b.pairPorts(from.ib, tb))
+				}
+			}
+		}
+	}
+	// Pods are sorted by namespace and name in a model: sort by their
+	// indices in a.
+	order := func(x, y PodID) int { return cmp.Compare(a.podByID[x], a.podByID[y]) }
+	slices.SortFunc(d.Added, func(x, y Pair) int { return cmp.Or(order(x.From, y.From), order(x.To, y.To)) })
+	slices.SortFunc(d.Removed, func(x, y Pair) int { return cmp.Or(order(x.From, y.From), order(x.To, y.To)) })
+	slices.SortFunc(d.Changed, func(x, y Change) int { return cmp.Or(order(x.From, y.From), order(x.To, y.To)) })
 	return d
 }
 

@@ -434,7 +434,19 @@ func mutate(t *rapid.T, c simulate.Cluster) simulate.Cluster {
 	}
 	n := rapid.IntRange(1, 3).Draw(t, "mutations")
 	for i := range n {
-		switch rapid.SampledFrom([]string{"drop policy", "add policy", "relabel pod", "drop pod", "add pod"}).Draw(t, "mutation") {
+		switch rapid.SampledFrom([]string{"drop policy", "add policy", "relabel pod", "drop pod", "add pod", "move pod"}).Draw(t, "mutation") {
+		case "move pod":
+			// Another node, on or off the host network: node traffic
+			// changes.
+			if len(c.Pods) > 0 {
+				k := rapid.IntRange(0, len(c.Pods)-1).Draw(t, "pod")
+				p := c.Pods[k].DeepCopy()
+				p.Spec.NodeName = rapid.SampledFrom([]string{"", "n1", "n2"}).Draw(t, "node")
+				if !p.Spec.HostNetwork && p.Spec.NodeName != "" && rapid.Bool().Draw(t, "to host") {
+					p.Spec.HostNetwork = true
+				}
+				c.Pods[k] = *p
+			}
 		case "drop policy":
 			if len(c.NetworkPolicies) > 0 {
 				k := rapid.IntRange(0, len(c.NetworkPolicies)-1).Draw(t, "policy")
@@ -471,7 +483,7 @@ func mutate(t *rapid.T, c simulate.Cluster) simulate.Cluster {
 var diffKinds = map[string]int{}
 
 func propDiff(t *rapid.T) {
-	ca := fuzz.Cluster().Draw(t, "a")
+	ca := withWorkloads(t, fuzz.Cluster().Draw(t, "a"))
 	cb := mutate(t, ca)
 	a, err := simulate.Compile(ca)
 	if err != nil {
