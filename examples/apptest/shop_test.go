@@ -26,7 +26,7 @@ func TestShopReachability(t *testing.T) {
 
 	// Nothing but the api reaches the database on 5432: not the frontend,
 	// not CoreDNS, and no pod added later unless this test changes.
-	simtest.OnlyReachableFrom(t, m, "shop/db-0", "5432", "shop/app=api")
+	simtest.OnlyReachableFrom(t, m, []string{"shop/app=api"}, "shop/db-0", "5432")
 	simtest.Unreachable(t, m, "shop/app=frontend", "svc/shop/db", "pg")
 
 	// Every pod of the shop may resolve names, over UDP and TCP.
@@ -59,7 +59,7 @@ func TestShopPostgresTruthTable(t *testing.T) {
 // A change to the manifests that opens or closes anything fails it with the
 // lines that differ; after review, accept the change with
 //
-//	go test ./examples/apptest -run Golden -update
+//	SIMTEST_UPDATE=1 go test ./examples/apptest -run Golden
 func TestShopMatrixGolden(t *testing.T) {
 	m := simtest.Load(t, manifests)
 	simtest.Golden(t, m, "testdata/shop.golden")

@@ -7,7 +7,7 @@
 //	func TestShopPolicies(t *testing.T) {
 //		m := simtest.Load(t, "../deploy")
 //		simtest.Reachable(t, m, "shop/app=frontend", "svc/shop/api", "http")
-//		simtest.OnlyReachableFrom(t, m, "shop/app=db", "5432", "shop/app=api")
+//		simtest.OnlyReachableFrom(t, m, []string{"shop/app=api"}, "shop/app=db", "5432")
 //		simtest.Isolated(t, m, "shop/db-0")
 //	}
 //
@@ -45,8 +45,7 @@
 // # Golden files
 //
 // [Golden] compares a model's whole allow matrix with a file under testdata,
-// and rewrites the file when the test binary runs with -update
-// (go test -update). simtest defines the flag -update when the test binary
-// does not have one yet; see [Update] for a test package that wants golden
-// files of its own.
+// and rewrites the file when the environment says so (SIMTEST_UPDATE=1 go
+// test), or when the caller's tests define a flag -update and it is set.
+// simtest defines no flag of its own; see [Update].
 package simtest

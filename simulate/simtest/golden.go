@@ -15,27 +15,22 @@ import (
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
-// The flag -update is defined when this package is initialized, unless a
-// package initialized earlier defined it; it is read with flag.Lookup when
-// used, so that whoever defined it, the command line decides.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files that simtest.Golden compares with")
-	}
-}
+// UpdateEnv is the environment variable that makes [Golden] rewrite its
+// files: SIMTEST_UPDATE=1 go test ./...
+const UpdateEnv = "SIMTEST_UPDATE"
 
-// Update reports whether the test binary runs with -update (or -update=true),
-// the flag that makes [Golden] rewrite its files.
+// Update reports whether [Golden] rewrites its files instead of comparing:
+// when the environment variable SIMTEST_UPDATE is true (1, t, true, ...), or
+// when the test binary has a boolean flag named update, defined by the
+// caller's own tests, and it is set (go test -update).
 //
-// simtest defines -update when it is initialized, which is before the test
-// package that imports it. A test package that wants golden files of its own
-// must therefore not define the flag again (flag.Bool("update", ...) would
-// panic with "flag redefined: update"); it can call Update instead:
-//
-//	if simtest.Update() {
-//		os.WriteFile(path, got, 0o644)
-//	}
+// simtest defines no flag of its own, so it never collides with one of the
+// tests that import it.
 func Update() bool {
+	if v, ok := os.LookupEnv(UpdateEnv); ok {
+		b, _ := strconv.ParseBool(v)
+		return b
+	}
 	f := flag.Lookup("update")
 	if f == nil {
 		return false
@@ -60,8 +55,8 @@ func matrixText(m *simulate.Model) string {
 
 // Golden asserts that the allow matrix of m is the content of the file at
 // path (by convention testdata/NAME.golden,
-// relative to the test's package directory). When the test binary runs with
-// -update (go test -update), Golden writes the file instead, creating its
+// relative to the test's package directory). When [Update] says so
+// (SIMTEST_UPDATE=1 go test), Golden writes the file instead, creating its
 // directory if needed, and the test passes.
 //
 // The file holds one line per ordered pair of distinct pods with at least
@@ -78,7 +73,7 @@ func matrixText(m *simulate.Model) string {
 //	testdata/shop.golden: the allow matrix differs (-want +got):
 //	  - shop/api-0 → shop/db-0: TCP/5432
 //	  + shop/api-0 → shop/db-0: TCP/5432-5433
-//	run go test -update to accept the new matrix
+//	set SIMTEST_UPDATE=1 to accept the new matrix
 //
 // A file that cannot be read stops the test.
 func Golden(t testing.TB, m *simulate.Model, path string) {
@@ -98,7 +93,7 @@ func Golden(t testing.TB, m *simulate.Model, path string) {
 	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("simtest: %v (run go test -update to create it)", err)
+		t.Fatalf("simtest: %v (set SIMTEST_UPDATE=1 to create it)", err)
 		return
 	}
 	if err != nil {
@@ -139,7 +134,7 @@ func Golden(t testing.TB, m *simulate.Model, path string) {
 	for _, c := range changes {
 		fmt.Fprintf(&b, "  %s %s\n", c.sign, c.line)
 	}
-	b.WriteString("run go test -update to accept the new matrix")
+	b.WriteString("set SIMTEST_UPDATE=1 to accept the new matrix")
 	t.Error(b.String())
 }
 

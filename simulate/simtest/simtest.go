@@ -161,16 +161,18 @@ func notes(a *simulate.Answer) string {
 }
 
 // OnlyReachableFrom asserts that to may be reached on port from every pod
-// of sources and from no other pod: every pair of a source pod and a
+// of from and from no other pod: every pair of a source pod and a
 // destination pod is allowed (as [Reachable] checks it), and every other pod
 // of the model is denied to every destination pod (as [Unreachable] checks
-// it). A pod's traffic to itself is not counted. With no sources, no pod may
-// reach to. The failure lists every offending pair with its explanation:
-// denied pairs from the sources, then allowed pairs from other pods.
+// it). A pod's traffic to itself is not counted. With no sources (from
+// empty), no pod may reach to. The arguments come in the order of
+// [Reachable]: sources, destination, port. The failure lists every
+// offending pair with its explanation: denied pairs from the sources, then
+// allowed pairs from other pods.
 //
 //	shop/db-0 on TCP/5432: want reachable from shop/app=api and from no other pod, got:
 //	  allowed: shop/frontend-0 → shop/db-0 on TCP/5432: egress allowed by ...; ingress allowed by ...
-func OnlyReachableFrom(t testing.TB, m *simulate.Model, to, port string, sources ...string) {
+func OnlyReachableFrom(t testing.TB, m *simulate.Model, from []string, to, port string) {
 	t.Helper()
 	dst, err := simulate.ParseEndpoint(to)
 	if err != nil {
@@ -184,7 +186,7 @@ func OnlyReachableFrom(t testing.TB, m *simulate.Model, to, port string, sources
 	}
 	var lines, names, noteLines []string
 	counted := map[simulate.PodID]bool{}
-	for _, s := range sources {
+	for _, s := range from {
 		src, err := simulate.ParseEndpoint(s)
 		if err != nil {
 			t.Fatal(err)
@@ -229,18 +231,18 @@ func OnlyReachableFrom(t testing.TB, m *simulate.Model, to, port string, sources
 			}
 		}
 	}
-	if !judged && len(sources) == 0 {
+	if !judged && len(from) == 0 {
 		lines = append(lines, "no pair of pods to judge")
 	}
 	if len(lines) == 0 {
 		return
 	}
 	lines = append(lines, noteLines...)
-	from := "from no pod"
+	want := "from no pod"
 	if len(names) > 0 {
-		from = "from " + strings.Join(names, ", ") + " and from no other pod"
+		want = "from " + strings.Join(names, ", ") + " and from no other pod"
 	}
-	t.Errorf("%s on %s: want reachable %s, got:\n  %s", dst, spec, from, strings.Join(lines, "\n  "))
+	t.Errorf("%s on %s: want reachable %s, got:\n  %s", dst, spec, want, strings.Join(lines, "\n  "))
 }
 
 // Direction is a direction of traffic as seen from a pod.

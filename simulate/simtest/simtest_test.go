@@ -177,7 +177,7 @@ func TestOnlyReachableFrom(t *testing.T) {
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ft := run(t, func(tb testing.TB) { simtest.OnlyReachableFrom(tb, m, c.to, c.port, c.sources...) })
+			ft := run(t, func(tb testing.TB) { simtest.OnlyReachableFrom(tb, m, c.sources, c.to, c.port) })
 			ft.check(t, c.fatal, c.want...)
 		})
 	}
@@ -334,18 +334,14 @@ shop/frontend-1 → shop/api-0: TCP/9090
 shop/frontend-1 → shop/api-1: TCP/9090
 `
 
-// setUpdate sets -update for the rest of the test.
+// update is this test package's own -update flag: simtest must not define
+// one (that would panic here with "flag redefined"), and Update must read it.
+var update = flag.Bool("update", false, "a flag of the tests that import simtest")
+
+// setUpdate sets SIMTEST_UPDATE for the rest of the test.
 func setUpdate(t *testing.T, on bool) {
 	t.Helper()
-	f := flag.Lookup("update")
-	if f == nil {
-		t.Fatal("simtest did not define -update")
-	}
-	old := f.Value.String()
-	if err := f.Value.Set(map[bool]string{true: "true", false: "false"}[on]); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = f.Value.Set(old) })
+	t.Setenv(simtest.UpdateEnv, map[bool]string{true: "1", false: "0"}[on])
 }
 
 func TestGolden(t *testing.T) {
@@ -355,12 +351,12 @@ func TestGolden(t *testing.T) {
 
 	// Missing file: stop, and say how to create it.
 	ft := run(t, func(tb testing.TB) { simtest.Golden(tb, m, path) })
-	ft.check(t, true, "simtest: open "+path+": no such file or directory (run go test -update to create it)")
+	ft.check(t, true, "simtest: open "+path+": no such file or directory (set SIMTEST_UPDATE=1 to create it)")
 
-	// -update writes the file, directory included.
+	// SIMTEST_UPDATE=1 writes the file, directory included.
 	setUpdate(t, true)
 	if !simtest.Update() {
-		t.Fatal("Update() = false with -update=true")
+		t.Fatal("Update() = false with SIMTEST_UPDATE=1")
 	}
 	ft = run(t, func(tb testing.TB) { simtest.Golden(tb, m, path) })
 	ft.check(t, false)
@@ -400,15 +396,25 @@ func TestGolden(t *testing.T) {
 		"  + shop/api-0 → shop/db-0: TCP/5432\n"+
 		"  + shop/api-1 → shop/db-0: TCP/5432\n"+
 		"  - shop/frontend-1 → shop/db-0: TCP/5432\n"+
-		"run go test -update to accept the new matrix")
+		"set SIMTEST_UPDATE=1 to accept the new matrix")
 }
 
 func TestUpdateFlag(t *testing.T) {
-	f := flag.Lookup("update")
-	if f == nil {
-		t.Fatal("simtest did not define -update")
+	// Without SIMTEST_UPDATE, the caller's own -update decides.
+	t.Setenv(simtest.UpdateEnv, "")
+	os.Unsetenv(simtest.UpdateEnv)
+	old := *update
+	t.Cleanup(func() { *update = old })
+	for _, on := range []bool{false, true} {
+		*update = on
+		if got := simtest.Update(); got != on {
+			t.Errorf("Update() = %v with the caller's -update=%v", got, on)
+		}
 	}
-	if got, want := simtest.Update(), f.Value.String() == "true"; got != want {
-		t.Errorf("Update() = %v with -update=%s", got, f.Value)
+	// SIMTEST_UPDATE wins over the flag.
+	*update = true
+	t.Setenv(simtest.UpdateEnv, "false")
+	if simtest.Update() {
+		t.Error("Update() = true with SIMTEST_UPDATE=false")
 	}
 }
