@@ -25,7 +25,9 @@ func (m *Model) Pods() []PodID {
 }
 
 // Ports returns every (protocol, port) on which from may reach to. A pod
-// reaches itself on every port (unless the SelfTraffic option says no). Both
+// reaches itself on every port (unless the SelfTraffic option says no), and
+// so does a hostNetwork pod every pod of its node (unless the NodeTraffic
+// option says no). Both
 // pods must exist; an unknown pod gets the empty set.
 // It costs O(runs of the two pods' rows).
 func (mx *Matrix) Ports(from, to PodID) PortSet {
@@ -38,7 +40,7 @@ func (mx *Matrix) Ports(from, to PodID) PortSet {
 }
 
 func (m *Model) pairPorts(a, b int32) PortSet {
-	if a == b && m.opts.selfAllowed {
+	if a == b && m.opts.selfAllowed || m.hostOnNodeOf(a, b) {
 		return AllPorts()
 	}
 	ca, cb := m.podClass[a], m.podClass[b]
