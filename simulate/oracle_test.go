@@ -8,6 +8,7 @@ package simulate_test
 // properties in property_test.go prove the engine equal to it.
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 	"testing"
@@ -64,12 +65,82 @@ func oracleAllowed(c simulate.Cluster, ipBlockMatchesPods bool, from, to endpoin
 // address outside the cluster, which is then fromAddr or toAddr). The
 // properties call it to resolve each pair once rather than once per port.
 func oracleAllowedResolved(c simulate.Cluster, ipBlockMatchesPods bool, fromPod, toPod *corev1.Pod, fromAddr, toAddr netip.Addr, proto corev1.Protocol, port int32) bool {
-	if fromPod != nil && fromPod == toPod {
+	return oracleDecide(c, defaultOracleOpts(ipBlockMatchesPods), fromPod, toPod, fromAddr, toAddr, proto, port)
+}
+
+// oracleOpts are the engine's options as the oracle reads them.
+type oracleOpts struct {
+	ipBlockPods bool              // IPBlockMatchesPods
+	self        bool              // SelfTraffic
+	node        bool              // NodeTraffic
+	nodeAddrs   []netip.Addr      // NodeAddresses
+	ctrlNs      string            // IngressController: namespace
+	ctrlLabels  map[string]string // IngressController: labels
+}
+
+// defaultOracleOpts are the engine's defaults, with IPBlockMatchesPods(ipb).
+func defaultOracleOpts(ipb bool) oracleOpts {
+	return oracleOpts{ipBlockPods: ipb, self: true, node: true, ctrlNs: simulate.DefaultIngressControllerNamespace,
+		ctrlLabels: map[string]string{simulate.DefaultIngressControllerLabel: simulate.DefaultIngressControllerValue}}
+}
+
+// options returns o as engine options.
+func (o oracleOpts) options() []simulate.Option {
+	return []simulate.Option{simulate.IPBlockMatchesPods(o.ipBlockPods), simulate.SelfTraffic(o.self), simulate.NodeTraffic(o.node),
+		simulate.NodeAddresses(o.nodeAddrs...), simulate.IngressController(o.ctrlNs, o.ctrlLabels)}
+}
+
+// oracleDecide is oracleAllowedResolved under the options o:
+//   - traffic exempt from policy (oracleExempt) is allowed;
+//   - otherwise the sender's egress and the receiver's ingress must both
+//     allow it.
+func oracleDecide(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, fromAddr, toAddr netip.Addr, proto corev1.Protocol, port int32) bool {
+	if oracleExempt(c, o, fromPod, toPod, fromAddr) {
 		return true
 	}
-	egressOK := oracleSideAllows(c, ipBlockMatchesPods, networkingv1.PolicyTypeEgress, fromPod, toPod, toAddr, toPod, proto, port)
-	ingressOK := oracleSideAllows(c, ipBlockMatchesPods, networkingv1.PolicyTypeIngress, toPod, fromPod, fromAddr, toPod, proto, port)
+	egressOK := oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeEgress, fromPod, toPod, toAddr, toPod, proto, port)
+	ingressOK := oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeIngress, toPod, fromPod, fromAddr, toPod, proto, port)
 	return egressOK && ingressOK
+}
+
+// oracleExempt reports whether a connection is allowed whatever the
+// policies say:
+//   - with SelfTraffic, a pod to itself;
+//   - with NodeTraffic, a node to a pod running on it (spec.nodeName): from
+//     an address the Node object of that name reports (InternalIP or
+//     ExternalIP), or from a hostNetwork pod on that node, which sends with
+//     the node's address.
+func oracleExempt(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, fromAddr netip.Addr) bool {
+	if o.self && fromPod != nil && fromPod == toPod {
+		return true
+	}
+	if !o.node || toPod == nil || toPod.Spec.NodeName == "" {
+		return false
+	}
+	if fromPod == nil {
+		return slices.Contains(oracleNodeAddrs(c, toPod.Spec.NodeName), fromAddr)
+	}
+	return fromPod.Spec.HostNetwork && fromPod.Spec.NodeName == toPod.Spec.NodeName
+}
+
+// oracleNodeAddrs returns the InternalIP and ExternalIP addresses of the
+// Node objects named name ("" for every Node).
+func oracleNodeAddrs(c simulate.Cluster, name string) []netip.Addr {
+	var out []netip.Addr
+	for _, n := range c.Nodes {
+		if name != "" && n.Name != name {
+			continue
+		}
+		for _, a := range n.Status.Addresses {
+			if a.Type != corev1.NodeInternalIP && a.Type != corev1.NodeExternalIP {
+				continue
+			}
+			if ip, err := netip.ParseAddr(a.Address); err == nil {
+				out = append(out, ip)
+			}
+		}
+	}
+	return out
 }
 
 // oracleResolve returns the pod an endpoint stands for, or nil for an
@@ -206,7 +277,7 @@ func oraclePortsMatch(ports []networkingv1.NetworkPolicyPort, dest *corev1.Pod, 
 				return true
 			}
 		default:
-			if n, ok := oracleNamedPort(dest, p.Port.StrVal, proto); ok && n == port {
+			if oracleServes(dest, p.Port.StrVal, proto, port) {
 				return true
 			}
 		}
@@ -214,8 +285,28 @@ func oraclePortsMatch(ports []networkingv1.NetworkPolicyPort, dest *corev1.Pod, 
 	return false
 }
 
-// oracleNamedPort returns the number of the container port of pod named
-// name on proto. A nil pod (outside the cluster) serves no names.
+// oracleServes reports whether pod serves port on proto under name: a
+// NetworkPolicy's named port matches every container port of the
+// destination pod with that name and protocol, in any container. A nil pod
+// (outside the cluster) serves no names.
+func oracleServes(pod *corev1.Pod, name string, proto corev1.Protocol, port int32) bool {
+	if pod == nil {
+		return false
+	}
+	for _, ctr := range pod.Spec.Containers {
+		for _, cp := range ctr.Ports {
+			if cp.Name == name && cmp.Or(cp.Protocol, corev1.ProtocolTCP) == proto && cp.ContainerPort == port {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// oracleNamedPort returns the number of the first container port of pod
+// named name on proto, in container order: what a Service's named
+// targetPort (and a question's named port) resolves to, as the endpoints
+// controller resolves it. A nil pod (outside the cluster) serves no names.
 func oracleNamedPort(pod *corev1.Pod, name string, proto corev1.Protocol) (int32, bool) {
 	if pod == nil {
 		return 0, false

@@ -180,8 +180,25 @@ func describe(c simulate.Cluster) string {
 		for _, ip := range p.Status.PodIPs {
 			podIPs = append(podIPs, ip.IP)
 		}
-		fmt.Fprintf(&b, "\n  pod %s/%s labels=%v podIP=%q podIPs=%v hostNetwork=%v ports=%v",
-			p.Namespace, p.Name, p.Labels, p.Status.PodIP, podIPs, p.Spec.HostNetwork, ports)
+		fmt.Fprintf(&b, "\n  pod %s/%s labels=%v podIP=%q podIPs=%v hostNetwork=%v nodeName=%q ports=%v",
+			p.Namespace, p.Name, p.Labels, p.Status.PodIP, podIPs, p.Spec.HostNetwork, p.Spec.NodeName, ports)
+	}
+	for _, n := range c.Nodes {
+		fmt.Fprintf(&b, "\n  node %s addresses=%v", n.Name, n.Status.Addresses)
+	}
+	for _, s := range c.Services {
+		spec, err := json.Marshal(s.Spec)
+		if err != nil {
+			spec = []byte(err.Error())
+		}
+		fmt.Fprintf(&b, "\n  service %s/%s %s", s.Namespace, s.Name, spec)
+	}
+	for _, ing := range c.Ingresses {
+		spec, err := json.Marshal(ing.Spec)
+		if err != nil {
+			spec = []byte(err.Error())
+		}
+		fmt.Fprintf(&b, "\n  ingress %s/%s %s", ing.Namespace, ing.Name, spec)
 	}
 	for _, np := range c.NetworkPolicies {
 		spec, err := json.Marshal(np.Spec)
