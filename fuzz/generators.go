@@ -224,7 +224,7 @@ func Pod(namespaces []string) *rapid.Generator[corev1.Pod] {
 		names := map[string]bool{}
 		served := map[[2]string]bool{}
 		// Rarely, names are unique per container only.
-		perContainer := rapid.IntRange(0, 5).Draw(t, "port names unique per container only") == 5
+		perContainer := rapid.IntRange(0, 2).Draw(t, "port names unique per container only") == 2
 		for ci, cname := range []string{"app", "sidecar"}[:rapid.IntRange(1, 2).Draw(t, "containers")] {
 			if perContainer {
 				names = map[string]bool{}
