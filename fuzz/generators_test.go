@@ -1,6 +1,7 @@
 package fuzz_test
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -65,9 +67,11 @@ func validatePod(p *problems, pod *corev1.Pod) {
 		p.add("%s: no containers", id)
 	}
 	containers := map[string]bool{}
-	names := map[string]bool{}
-	served := map[string]bool{}
 	for _, c := range pod.Spec.Containers {
+		// The API server validates port names and (port, protocol) pairs
+		// per container.
+		names := map[string]bool{}
+		served := map[string]bool{}
 		p.msgs(id+" container name", validation.IsDNS1123Label(c.Name))
 		if containers[c.Name] {
 			p.add("%s: duplicate container %s", id, c.Name)
@@ -100,6 +104,9 @@ func validatePod(p *problems, pod *corev1.Pod) {
 			}
 			served[key] = true
 		}
+	}
+	if pod.Spec.NodeName != "" {
+		p.msgs(id+" spec.nodeName", validation.IsDNS1123Subdomain(pod.Spec.NodeName))
 	}
 	if len(pod.Status.PodIPs) > 0 && pod.Status.PodIP != pod.Status.PodIPs[0].IP {
 		p.add("%s: podIP %q is not podIPs[0] %q", id, pod.Status.PodIP, pod.Status.PodIPs[0].IP)
@@ -215,6 +222,189 @@ func validatePolicy(p *problems, np *networkingv1.NetworkPolicy) {
 	}
 }
 
+func validateNode(p *problems, n *corev1.Node) {
+	p.msgs("node name", validation.IsDNS1123Subdomain(n.Name))
+	for _, a := range n.Status.Addresses {
+		switch a.Type {
+		case corev1.NodeInternalIP, corev1.NodeExternalIP:
+			if ip, err := netip.ParseAddr(a.Address); err != nil || ip.String() != a.Address {
+				p.add("node %s: bad or non-canonical address %q", n.Name, a.Address)
+			}
+		case corev1.NodeHostName, corev1.NodeInternalDNS, corev1.NodeExternalDNS:
+			p.msgs("node "+n.Name+" address", validation.IsDNS1123Subdomain(a.Address))
+		default:
+			p.add("node %s: bad address type %q", n.Name, a.Type)
+		}
+	}
+}
+
+// validateService checks what the API server's Service validation checks
+// of the fields the generator sets.
+func validateService(p *problems, s *corev1.Service) {
+	id := s.Namespace + "/" + s.Name
+	p.msgs(id+" namespace", validation.IsDNS1123Label(s.Namespace))
+	p.msgs(id+" name", validation.IsDNS1035Label(s.Name))
+	validateLabels(p, id+".spec.selector", s.Spec.Selector)
+	external := s.Spec.Type == corev1.ServiceTypeNodePort || s.Spec.Type == corev1.ServiceTypeLoadBalancer
+	switch s.Spec.Type {
+	case "", corev1.ServiceTypeClusterIP, corev1.ServiceTypeNodePort, corev1.ServiceTypeLoadBalancer:
+		if s.Spec.ExternalName != "" {
+			p.add("%s: externalName on type %q", id, s.Spec.Type)
+		}
+	case corev1.ServiceTypeExternalName:
+		p.msgs(id+" spec.externalName", validation.IsDNS1123Subdomain(s.Spec.ExternalName))
+		if len(s.Spec.Selector) > 0 || s.Spec.ClusterIP != "" {
+			p.add("%s: ExternalName with selector or clusterIP", id)
+		}
+	default:
+		p.add("%s: bad type %q", id, s.Spec.Type)
+	}
+	if s.Spec.ClusterIP == corev1.ClusterIPNone && external {
+		p.add("%s: headless %s", id, s.Spec.Type)
+	}
+	if len(s.Spec.Ports) == 0 && s.Spec.ClusterIP != corev1.ClusterIPNone && s.Spec.Type != corev1.ServiceTypeExternalName {
+		p.add("%s: no ports", id)
+	}
+	names := map[string]bool{}
+	served := map[string]bool{}
+	nodePorts := map[int32]bool{}
+	for i, sp := range s.Spec.Ports {
+		path := fmt.Sprintf("%s.spec.ports[%d]", id, i)
+		if len(s.Spec.Ports) > 1 && sp.Name == "" {
+			p.add("%s.name: required with several ports", path)
+		}
+		if sp.Name != "" {
+			p.msgs(path+".name", validation.IsDNS1123Label(sp.Name))
+			if names[sp.Name] {
+				p.add("%s.name: duplicate", path)
+			}
+			names[sp.Name] = true
+		}
+		p.msgs(path+".port", validation.IsValidPortNum(int(sp.Port)))
+		switch sp.Protocol {
+		case "", corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP:
+		default:
+			p.add("%s.protocol: %q", path, sp.Protocol)
+		}
+		key := fmt.Sprintf("%d/%s", sp.Port, cmpOr(sp.Protocol, corev1.ProtocolTCP))
+		if served[key] {
+			p.add("%s: duplicate port %s", path, key)
+		}
+		served[key] = true
+		switch {
+		case sp.TargetPort.Type == intstr.String:
+			p.msgs(path+".targetPort", validation.IsValidPortName(sp.TargetPort.StrVal))
+		case sp.TargetPort.IntVal != 0:
+			p.msgs(path+".targetPort", validation.IsValidPortNum(int(sp.TargetPort.IntVal)))
+		}
+		if sp.NodePort != 0 {
+			if !external {
+				p.add("%s.nodePort on type %q", path, s.Spec.Type)
+			}
+			if sp.NodePort < 30000 || sp.NodePort > 32767 || nodePorts[sp.NodePort] {
+				p.add("%s.nodePort: %d out of range or duplicate", path, sp.NodePort)
+			}
+			nodePorts[sp.NodePort] = true
+		}
+	}
+	if s.Spec.ExternalTrafficPolicy != "" && !external {
+		p.add("%s: externalTrafficPolicy on type %q", id, s.Spec.Type)
+	}
+	if (len(s.Spec.LoadBalancerSourceRanges) > 0 || s.Spec.AllocateLoadBalancerNodePorts != nil) && s.Spec.Type != corev1.ServiceTypeLoadBalancer {
+		p.add("%s: load balancer fields on type %q", id, s.Spec.Type)
+	}
+	for _, r := range s.Spec.LoadBalancerSourceRanges {
+		if pr, err := netip.ParsePrefix(r); err != nil || pr.Masked() != pr {
+			p.add("%s: bad loadBalancerSourceRanges entry %q", id, r)
+		}
+	}
+}
+
+func cmpOr(a, b corev1.Protocol) corev1.Protocol {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// validateIngress checks what the API server's Ingress validation checks of
+// the fields the generator sets.
+func validateIngress(p *problems, ing *networkingv1.Ingress) {
+	id := ing.Namespace + "/" + ing.Name
+	p.msgs(id+" namespace", validation.IsDNS1123Label(ing.Namespace))
+	p.msgs(id+" name", validation.IsDNS1123Subdomain(ing.Name))
+	if ing.Spec.DefaultBackend == nil && len(ing.Spec.Rules) == 0 {
+		p.add("%s: neither defaultBackend nor rules", id)
+	}
+	backend := func(path string, b *networkingv1.IngressBackend) {
+		if b.Service == nil || b.Resource != nil {
+			p.add("%s: exactly one of service and resource", path)
+			return
+		}
+		p.msgs(path+".service.name", validation.IsDNS1035Label(b.Service.Name))
+		switch {
+		case b.Service.Port.Name != "" && b.Service.Port.Number != 0:
+			p.add("%s.service.port: both name and number", path)
+		case b.Service.Port.Name != "":
+			p.msgs(path+".service.port.name", validation.IsValidPortName(b.Service.Port.Name))
+		default:
+			p.msgs(path+".service.port.number", validation.IsValidPortNum(int(b.Service.Port.Number)))
+		}
+	}
+	if ing.Spec.DefaultBackend != nil {
+		backend(id+".spec.defaultBackend", ing.Spec.DefaultBackend)
+	}
+	for i, r := range ing.Spec.Rules {
+		path := fmt.Sprintf("%s.spec.rules[%d]", id, i)
+		if r.Host != "" {
+			p.msgs(path+".host", validation.IsDNS1123Subdomain(r.Host))
+		}
+		if r.HTTP == nil || len(r.HTTP.Paths) == 0 {
+			p.add("%s.http.paths: required", path)
+			continue
+		}
+		for j, hp := range r.HTTP.Paths {
+			path := fmt.Sprintf("%s.http.paths[%d]", path, j)
+			if hp.PathType == nil || !strings.HasPrefix(hp.Path, "/") {
+				p.add("%s: pathType required and path must be absolute", path)
+			}
+			backend(path+".backend", &hp.Backend)
+		}
+	}
+	for i, tls := range ing.Spec.TLS {
+		for _, h := range tls.Hosts {
+			p.msgs(fmt.Sprintf("%s.spec.tls[%d].hosts", id, i), validation.IsDNS1123Subdomain(h))
+		}
+	}
+}
+
+func TestNodeValid(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := fuzz.Node().Draw(t, "node")
+		var p problems
+		validateNode(&p, &n)
+		p.check(t)
+	})
+}
+
+func TestServiceValid(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := fuzz.Service([]string{"a", "b"}).Draw(t, "service")
+		var p problems
+		validateService(&p, &s)
+		p.check(t)
+	})
+}
+
+func TestIngressValid(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ing := fuzz.Ingress([]string{"a", "b"}).Draw(t, "ingress")
+		var p problems
+		validateIngress(&p, &ing)
+		p.check(t)
+	})
+}
+
 func TestLabelsValid(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		var p problems
@@ -314,6 +504,34 @@ func TestClusterValid(t *testing.T) {
 			}
 			ids[id] = true
 		}
+		nodes := map[string]bool{}
+		for i := range c.Nodes {
+			validateNode(&p, &c.Nodes[i])
+			if nodes[c.Nodes[i].Name] {
+				p.add("duplicate node %s", c.Nodes[i].Name)
+			}
+			nodes[c.Nodes[i].Name] = true
+		}
+		ids = map[string]bool{}
+		for i := range c.Services {
+			s := &c.Services[i]
+			validateService(&p, s)
+			id := s.Namespace + "/" + s.Name
+			if ids[id] {
+				p.add("duplicate service %s", id)
+			}
+			ids[id] = true
+		}
+		ids = map[string]bool{}
+		for i := range c.Ingresses {
+			ing := &c.Ingresses[i]
+			validateIngress(&p, ing)
+			id := ing.Namespace + "/" + ing.Name
+			if ids[id] {
+				p.add("duplicate ingress %s", id)
+			}
+			ids[id] = true
+		}
 		p.check(t)
 		if _, err := simulate.Compile(c); err != nil {
 			t.Fatalf("simulate.Compile: %v", err)
@@ -360,6 +578,7 @@ func TestClusterCoverage(t *testing.T) {
 				}
 			}
 		}
+		noteCluster(c, note)
 		for _, np := range c.NetworkPolicies {
 			note(fmt.Sprintf("policyTypes %v", np.Spec.PolicyTypes))
 			if np.Spec.PolicyTypes != nil && len(np.Spec.PolicyTypes) == 0 {
@@ -457,9 +676,205 @@ func TestClusterCoverage(t *testing.T) {
 		"ipBlock", "ipBlock with except", "pod and namespace selector", "podSelector only", "namespaceSelector only",
 		"empty peer selector", "operator In", "operator NotIn", "operator Exists", "operator DoesNotExist",
 		"protocol only", "named port served", "named port not served", "endPort", "numeric port",
+		"pod with nodeName", "hostNetwork pod with its node's addresses", "node with InternalIP", "node with IPv6 InternalIP",
+		"node with ExternalIP", "node without addresses", "node Hostname address",
+		"service ClusterIP", "service default type", "service headless", "service NodePort", "service LoadBalancer", "service ExternalName",
+		"service without selector", "service selecting pods", "targetPort absent", "targetPort number", "targetPort name served", "targetPort name not served",
+		"externalTrafficPolicy Local", "externalTrafficPolicy Cluster", "externalTrafficPolicy default", "explicit nodePort",
+		"loadBalancerSourceRanges", "allocateLoadBalancerNodePorts false", "allocateLoadBalancerNodePorts true",
+		"ingress default backend", "ingress rule to a service of the cluster", "ingress backend by port name", "ingress TLS for some hosts", "ingress TLS for all hosts",
+		"ingress rule with any host", "ingress controller",
+		"ipBlock holding a pod address", "ipBlock except holding a pod address", "ipBlock holding a node address",
+		"policy port name served on different numbers", "port name served by two containers of one pod", "policy port name served by two containers of one pod",
 	} {
 		if !seen[want] {
 			t.Errorf("no generated cluster had: %s", want)
+		}
+	}
+}
+
+// noteCluster notes the features of c's Nodes, Services, Ingresses, pod
+// placement, and of how its policies' ipBlocks and named ports meet its
+// pods and nodes.
+func noteCluster(c simulate.Cluster, note func(string)) {
+	var podAddrs, nodeAddrs []netip.Addr
+	nodes := map[string][]string{}
+	for _, n := range c.Nodes {
+		if len(n.Status.Addresses) == 0 {
+			note("node without addresses")
+		}
+		for _, a := range n.Status.Addresses {
+			switch {
+			case a.Type == corev1.NodeInternalIP && strings.Contains(a.Address, ":"):
+				note("node with IPv6 InternalIP")
+			case a.Type == corev1.NodeInternalIP:
+				note("node with InternalIP")
+			case a.Type == corev1.NodeExternalIP:
+				note("node with ExternalIP")
+			case a.Type == corev1.NodeHostName:
+				note("node Hostname address")
+			}
+			if ip, err := netip.ParseAddr(a.Address); err == nil {
+				nodeAddrs = append(nodeAddrs, ip)
+				if a.Type == corev1.NodeInternalIP {
+					nodes[n.Name] = append(nodes[n.Name], a.Address)
+				}
+			}
+		}
+	}
+	// Numbers served per port name, and names served by two containers of
+	// one pod.
+	numbers := map[string]map[int32]bool{}
+	twice := map[string]bool{}
+	for _, pod := range c.Pods {
+		if pod.Spec.NodeName != "" {
+			note("pod with nodeName")
+		}
+		if pod.Spec.HostNetwork && pod.Status.PodIP != "" && len(nodes[pod.Spec.NodeName]) > 0 && nodes[pod.Spec.NodeName][0] == pod.Status.PodIP {
+			note("hostNetwork pod with its node's addresses")
+		}
+		if !pod.Spec.HostNetwork {
+			for _, ip := range pod.Status.PodIPs {
+				podAddrs = append(podAddrs, netip.MustParseAddr(ip.IP))
+			}
+		}
+		byContainer := map[string]string{}
+		for _, ctr := range pod.Spec.Containers {
+			for _, cp := range ctr.Ports {
+				if cp.Name == "" {
+					continue
+				}
+				if numbers[cp.Name] == nil {
+					numbers[cp.Name] = map[int32]bool{}
+				}
+				numbers[cp.Name][cp.ContainerPort] = true
+				if other, ok := byContainer[cp.Name]; ok && other != ctr.Name {
+					twice[cp.Name] = true
+					note("port name served by two containers of one pod")
+				}
+				byContainer[cp.Name] = ctr.Name
+			}
+		}
+	}
+	for _, s := range c.Services {
+		switch {
+		case s.Spec.ClusterIP == corev1.ClusterIPNone:
+			note("service headless")
+		case s.Spec.Type == "":
+			note("service default type")
+		default:
+			note("service " + string(s.Spec.Type))
+		}
+		if s.Spec.Type != corev1.ServiceTypeExternalName {
+			if len(s.Spec.Selector) == 0 {
+				note("service without selector")
+			}
+			for _, pod := range c.Pods {
+				if len(s.Spec.Selector) > 0 && pod.Namespace == s.Namespace && labels.SelectorFromSet(s.Spec.Selector).Matches(labels.Set(pod.Labels)) {
+					note("service selecting pods")
+				}
+			}
+		}
+		for _, sp := range s.Spec.Ports {
+			switch {
+			case sp.TargetPort.Type == intstr.String && numbers[sp.TargetPort.StrVal] != nil:
+				note("targetPort name served")
+			case sp.TargetPort.Type == intstr.String:
+				note("targetPort name not served")
+			case sp.TargetPort.IntVal != 0:
+				note("targetPort number")
+			default:
+				note("targetPort absent")
+			}
+			if sp.NodePort != 0 {
+				note("explicit nodePort")
+			}
+		}
+		if s.Spec.Type == corev1.ServiceTypeNodePort || s.Spec.Type == corev1.ServiceTypeLoadBalancer {
+			note("externalTrafficPolicy " + cmp.Or(string(s.Spec.ExternalTrafficPolicy), "default"))
+		}
+		if len(s.Spec.LoadBalancerSourceRanges) > 0 {
+			note("loadBalancerSourceRanges")
+		}
+		if a := s.Spec.AllocateLoadBalancerNodePorts; a != nil {
+			note(fmt.Sprintf("allocateLoadBalancerNodePorts %v", *a))
+		}
+		if s.Namespace == simulate.DefaultIngressControllerNamespace {
+			note("ingress controller")
+		}
+	}
+	for _, ing := range c.Ingresses {
+		var backends []*networkingv1.IngressServiceBackend
+		if ing.Spec.DefaultBackend != nil {
+			note("ingress default backend")
+			backends = append(backends, ing.Spec.DefaultBackend.Service)
+		}
+		for _, r := range ing.Spec.Rules {
+			if r.Host == "" {
+				note("ingress rule with any host")
+			}
+			for _, hp := range r.HTTP.Paths {
+				for _, s := range c.Services {
+					if s.Namespace == ing.Namespace && s.Name == hp.Backend.Service.Name {
+						note("ingress rule to a service of the cluster")
+					}
+				}
+				backends = append(backends, hp.Backend.Service)
+			}
+		}
+		for _, b := range backends {
+			if b.Port.Name != "" {
+				note("ingress backend by port name")
+			}
+		}
+		for _, tls := range ing.Spec.TLS {
+			if len(tls.Hosts) == 0 {
+				note("ingress TLS for all hosts")
+			} else {
+				note("ingress TLS for some hosts")
+			}
+		}
+	}
+	for _, np := range c.NetworkPolicies {
+		var peers []networkingv1.NetworkPolicyPeer
+		var ports []networkingv1.NetworkPolicyPort
+		for _, r := range np.Spec.Ingress {
+			peers, ports = append(peers, r.From...), append(ports, r.Ports...)
+		}
+		for _, r := range np.Spec.Egress {
+			peers, ports = append(peers, r.To...), append(ports, r.Ports...)
+		}
+		for _, peer := range peers {
+			if peer.IPBlock == nil {
+				continue
+			}
+			cidr := netip.MustParsePrefix(peer.IPBlock.CIDR)
+			for _, a := range podAddrs {
+				if cidr.Contains(a) {
+					note("ipBlock holding a pod address")
+				}
+				for _, e := range peer.IPBlock.Except {
+					if netip.MustParsePrefix(e).Contains(a) {
+						note("ipBlock except holding a pod address")
+					}
+				}
+			}
+			for _, a := range nodeAddrs {
+				if cidr.Contains(a) {
+					note("ipBlock holding a node address")
+				}
+			}
+		}
+		for _, port := range ports {
+			if port.Port == nil || port.Port.Type != intstr.String {
+				continue
+			}
+			if len(numbers[port.Port.StrVal]) > 1 {
+				note("policy port name served on different numbers")
+			}
+			if twice[port.Port.StrVal] {
+				note("policy port name served by two containers of one pod")
+			}
 		}
 	}
 }

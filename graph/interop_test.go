@@ -42,7 +42,11 @@ func TestGonumAlgorithms(t *testing.T) {
 	if !topo.PathExistsIn(g, g.Outside(), db) || topo.PathExistsIn(g, db, admin) {
 		t.Error("PathExistsIn: want outside ⇝ db and not db ⇝ admin")
 	}
-	for _, p := range graph.AllPaths(g, admin, db, -1) {
+	paths := graph.AllPaths(g, admin, db, -1)
+	if len(paths) == 0 {
+		t.Fatal("AllPaths admin→db found no path; the checks below would pass vacuously")
+	}
+	for _, p := range paths {
 		if !topo.IsPathIn(g, p.Nodes) {
 			t.Errorf("topo.IsPathIn(%s) = false", p)
 		}

@@ -248,7 +248,8 @@ func (m *Model) outsideAccess(d int, pod int32) []Access {
 }
 
 // rulePorts returns the ports a rule allows, with named ports resolved at
-// the pod dest (none when dest is -1).
+// the pod dest (every container port of the name and protocol; none when
+// dest is -1).
 func (m *Model) rulePorts(r policy.Rule, dest int32) PortSet {
 	if r.Ports == nil {
 		return AllPorts()
@@ -260,7 +261,9 @@ func (m *Model) rulePorts(r policy.Rule, dest int32) PortSet {
 			continue
 		}
 		if dest >= 0 {
-			if n, ok := m.pods[dest].containerPort(p.Name, p.Protocol); ok {
+			// Every container port of that name and protocol, as Check
+			// matches a named port.
+			for _, n := range m.classes[m.podClass[dest]].named[namedPort{p.Name, p.Protocol}] {
 				ranges = append(ranges, PortRange{p.Protocol, n, n})
 			}
 		}

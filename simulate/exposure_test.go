@@ -64,35 +64,62 @@ func routes(e PodExposure) []string {
 	return out
 }
 
+// routeFact is what a Route says, without its Note (prose): port sets and
+// sources rendered as sets.
+type routeFact struct {
+	Kind                RouteKind
+	Via, Host, Path     string
+	TLS                 bool
+	Entry, Pod, Sources string
+}
+
+func facts(e PodExposure) []routeFact {
+	var out []routeFact
+	for _, r := range e.Inbound {
+		out = append(out, routeFact{r.Kind, r.Via, r.Host, r.Path, r.TLS, r.EntryPorts.String(), r.PodPorts.String(), r.Sources.String()})
+	}
+	return out
+}
+
 func TestExposure(t *testing.T) {
 	m := mustCompile(t, exposed())
-	got := map[string][]string{}
+	got := map[string][]routeFact{}
 	out := map[string][]string{}
 	for _, e := range m.Exposure() {
-		got[e.Pod.String()] = routes(e)
+		got[e.Pod.String()] = facts(e)
 		for _, a := range e.Outbound {
 			out[e.Pod.String()] = append(out[e.Pod.String()], a.Ports.String()+" to "+a.Sources.String())
 		}
 	}
-	want := map[string][]string{
+	const any = "any address"
+	want := map[string][]routeFact{
 		"ingress-nginx/ctrl-0": {
-			"Direct → pod all from any address (the pod's own address, where the network routes it)",
-			"NodePort svc/ingress-nginx/ctrl → pod TCP/80 from any address (externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered, and traffic from its own node is always allowed)",
-			"LoadBalancer svc/ingress-nginx/ctrl on TCP/80 → pod TCP/80 from any address (externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered, and traffic from its own node is always allowed)",
+			{Kind: RouteDirect, Entry: "all", Pod: "all", Sources: any},
+			{Kind: RouteNodePort, Via: "svc/ingress-nginx/ctrl", Entry: "none", Pod: "TCP/80", Sources: any},
+			{Kind: RouteLoadBalancer, Via: "svc/ingress-nginx/ctrl", Entry: "TCP/80", Pod: "TCP/80", Sources: any},
 		},
 		"web/db-0": {
-			"Direct → pod none from no address (the pod's own address, where the network routes it)",
+			{Kind: RouteDirect, Entry: "none", Pod: "none", Sources: "no address"},
 		},
 		"web/web-0": {
-			"Direct → pod TCP/8080 from 203.0.113.0/24 (the pod's own address, where the network routes it)",
-			"NodePort svc/web/web-lb on TCP/30443 → pod TCP/8080 from 203.0.113.0/24 (externalTrafficPolicy Local: the pod sees the client's address)",
-			"NodePort svc/web/web-np on TCP/30080 → pod TCP/8080 from any address (externalTrafficPolicy Cluster: the pod sees the address of the node the traffic entered, and traffic from its own node is always allowed)",
-			"LoadBalancer svc/web/web-lb on TCP/443 → pod TCP/8080 from 203.0.113.0/24 (externalTrafficPolicy Local: the pod sees the client's address)",
-			"Ingress ingress/web/site host shop.example path / (TLS) on TCP/80,TCP/443 → pod TCP/8080 from any address (through ingress-nginx/ctrl-0)",
+			{Kind: RouteDirect, Entry: "TCP/8080", Pod: "TCP/8080", Sources: "203.0.113.0/24"},
+			{Kind: RouteNodePort, Via: "svc/web/web-lb", Entry: "TCP/30443", Pod: "TCP/8080", Sources: "203.0.113.0/24"},
+			{Kind: RouteNodePort, Via: "svc/web/web-np", Entry: "TCP/30080", Pod: "TCP/8080", Sources: any},
+			{Kind: RouteLoadBalancer, Via: "svc/web/web-lb", Entry: "TCP/443", Pod: "TCP/8080", Sources: "203.0.113.0/24"},
+			{Kind: RouteIngress, Via: "ingress/web/site", Host: "shop.example", Path: "/", TLS: true, Entry: "TCP/80,TCP/443", Pod: "TCP/8080", Sources: any},
 		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("inbound routes (-want +got):\n%s", diff)
+	}
+	// The rendering of a route, once.
+	for _, e := range m.Exposure() {
+		if e.Pod.String() == "web/web-0" {
+			const want = "Ingress ingress/web/site host shop.example path / (TLS) on TCP/80,TCP/443 → pod TCP/8080 from any address (through ingress-nginx/ctrl-0)"
+			if got := e.Inbound[len(e.Inbound)-1].String(); got != want {
+				t.Errorf("Route.String() = %q, want %q", got, want)
+			}
+		}
 	}
 	wantOut := map[string][]string{
 		"ingress-nginx/ctrl-0": {"all to any address"},
@@ -105,6 +132,29 @@ func TestExposure(t *testing.T) {
 	for _, e := range m.Exposure() {
 		if wantExposed := e.Pod.Name != "db-0"; e.Exposed(false) != wantExposed {
 			t.Errorf("%s: Exposed(false) = %v, want %v", e.Pod, e.Exposed(false), wantExposed)
+		}
+	}
+}
+
+// TestExposureNamedPortInTwoContainers: a policy's named port opens every
+// container port of that name and protocol, in any container, for the
+// Direct route as for Check.
+func TestExposureNamedPortInTwoContainers(t *testing.T) {
+	p := mkPod("web", "web-0", "10.0.0.10", map[string]string{"app": "web"}, cport("http", corev1.ProtocolTCP, 8080))
+	p.Spec.Containers = append(p.Spec.Containers, corev1.Container{Name: "sidecar", Image: "sidecar", Ports: []corev1.ContainerPort{cport("http", corev1.ProtocolTCP, 9090)}})
+	c := Cluster{Pods: []corev1.Pod{p}, NetworkPolicies: []networkingv1.NetworkPolicy{
+		mkPolicy("web", "http-from-anywhere", map[string]string{"app": "web"}, func(s *networkingv1.NetworkPolicySpec) {
+			s.Ingress = []networkingv1.NetworkPolicyIngressRule{{Ports: []networkingv1.NetworkPolicyPort{npPort(corev1.ProtocolTCP, intstr.FromString("http"))}}}
+		}),
+	}}
+	m := mustCompile(t, c)
+	want := []routeFact{{Kind: RouteDirect, Entry: "TCP/8080,TCP/9090", Pod: "TCP/8080,TCP/9090", Sources: "any address"}}
+	if diff := cmp.Diff(want, facts(m.Exposure()[0])); diff != "" {
+		t.Errorf("routes (-want +got):\n%s", diff)
+	}
+	for _, port := range []int32{8080, 9090} {
+		if v, err := m.Check(IP(netip.MustParseAddr("198.51.100.1")), Pod("web", "web-0"), TCP(port)); err != nil || !v.Allowed {
+			t.Errorf("Check on TCP/%d: %v, %v", port, v, err)
 		}
 	}
 }

@@ -374,7 +374,8 @@ func lonelyPod(t *rapid.T) corev1.Pod {
 // labels, or it is hostNetwork). Its own side then never denies, so for
 // every other pod q and every (protocol, port) point:
 //
-//   - p → q is allowed iff q's ingress alone admits p: the oracle's
+//   - p → q is allowed iff q's ingress alone admits p (or p is a
+//     hostNetwork pod on q's node: node traffic is exempt): the oracle's
 //     judgement of q's ingress side (oracleSideAllows, which is "not
 //     isolated, or some rule of a policy isolating q matches p and the
 //     port at q");
@@ -422,12 +423,14 @@ func propUnselectedPod(t *rapid.T) {
 		out, in := mx.Ports(pid, qid), mx.Ports(qid, pid)
 		for _, proto := range protocols {
 			for _, port := range pts {
-				want := oracleSideAllows(c, ipb, networkingv1.PolicyTypeIngress, q, pod, netip.Addr{}, q, proto, port)
+				want := oracleSideAllows(c, ipb, networkingv1.PolicyTypeIngress, q, pod, netip.Addr{}, q, proto, port) ||
+					oracleExempt(c, defaultOracleOpts(ipb), pod, q, netip.Addr{})
 				if got := out.Contains(proto, port); got != want {
 					t.Fatalf("IPBlockMatchesPods(%v): unselected %v → %v on %s/%d: matrix says %v, %v's ingress alone says %v (ports %v)\n%s",
 						ipb, pid, qid, proto, port, got, qid, want, out, describe(c))
 				}
-				want = oracleSideAllows(c, ipb, networkingv1.PolicyTypeEgress, q, pod, netip.Addr{}, pod, proto, port)
+				want = oracleSideAllows(c, ipb, networkingv1.PolicyTypeEgress, q, pod, netip.Addr{}, pod, proto, port) ||
+					oracleExempt(c, defaultOracleOpts(ipb), q, pod, netip.Addr{})
 				if got := in.Contains(proto, port); got != want {
 					t.Fatalf("IPBlockMatchesPods(%v): %v → unselected %v on %s/%d: matrix says %v, %v's egress alone says %v (ports %v)\n%s",
 						ipb, qid, pid, proto, port, got, qid, want, in, describe(c))
@@ -459,7 +462,8 @@ func FuzzUnselectedPod(f *testing.F) { f.Fuzz(rapid.MakeFuzz(propUnselectedPod))
 // giving c'. For every connection a → b (pods, and pods to and from
 // addresses outside the cluster; a ≠ b) and every (protocol, port) point:
 //
-//	allowed in c'  ⇔  allowed in c
+//	allowed in c'  ⇔  a → b is exempt from policy (a node to its own pod), or
+//	                  allowed in c
 //	                  ∧ (a is not a pod of n, or is hostNetwork, or some rule of a policy of c selecting a for egress allows b on the port)
 //	                  ∧ (b is not a pod of n, or is hostNetwork, or some rule of a policy of c selecting b for ingress allows a on the port)
 //
@@ -496,7 +500,8 @@ func propDefaultDenyAll(t *rapid.T) {
 				egressOK := !denied(fromPod) || lawExplicit(c, ipb, networkingv1.PolicyTypeEgress, fromPod, toPod, to.addr, toPod, proto, port)
 				ingressOK := !denied(toPod) || lawExplicit(c, ipb, networkingv1.PolicyTypeIngress, toPod, fromPod, from.addr, toPod, proto, port)
 				before := p1.Contains(proto, port)
-				if got, want := p2.Contains(proto, port), before && egressOK && ingressOK; got != want {
+				exempt := oracleExempt(c, defaultOracleOpts(ipb), fromPod, toPod, from.addr)
+				if got, want := p2.Contains(proto, port), exempt || before && egressOK && ingressOK; got != want {
 					t.Fatalf("IPBlockMatchesPods(%v): after a deny-all in %s, %v → %v on %s/%d: engine says %v, want %v (before %v, egress explicitly allowed %v, ingress explicitly allowed %v)\nbefore: %s",
 						ipb, n, from, to, proto, port, got, want, before, egressOK, ingressOK, describe(c))
 				}

@@ -26,7 +26,9 @@ func (m *Model) Pods() []PodID {
 }
 
 // Ports returns every (protocol, port) on which from may reach to. A pod
-// reaches itself on every port (unless the SelfTraffic option says no). Both
+// reaches itself on every port (unless the SelfTraffic option says no), and
+// so does a hostNetwork pod every pod of its node (unless the NodeTraffic
+// option says no). Both
 // pods must exist; an unknown pod gets the empty set.
 // It costs O(runs of the two pods' rows).
 func (mx *Matrix) Ports(from, to PodID) PortSet {
@@ -54,8 +56,7 @@ func (m *Model) exempt(a, b int32) bool {
 	if a == b {
 		return m.opts.selfAllowed
 	}
-	return m.opts.nodeAllowed && m.pods[a].host && m.pods[a].pod.Spec.NodeName != "" &&
-		m.pods[a].pod.Spec.NodeName == m.pods[b].pod.Spec.NodeName
+	return m.hostOnNodeOf(a, b)
 }
 
 // Pair is one cell of the matrix.

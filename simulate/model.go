@@ -378,7 +378,8 @@ func (m *Model) addIngresses(c Cluster) []error {
 // buildClasses groups pods that no selector, named port or ipBlock of any
 // policy can tell apart. The key of a pod is its namespace, its labels cut
 // down to what selectors look at, the numbers of the named ports rules use,
-// which ipBlock ranges hold each of its addresses, and hostNetwork.
+// which ipBlock ranges hold each of its addresses, hostNetwork, and (when
+// a hostNetwork pod's node traffic is exempt from policy) its node.
 func (m *Model) buildClasses() {
 	// What selectors look at: key → values compared with.
 	keys := map[string]map[string]bool{}
@@ -429,6 +430,13 @@ func (m *Model) buildClasses() {
 	slices.Sort(lengths)
 	lengths = slices.Compact(lengths)
 
+	// Node traffic from a hostNetwork pod to the pods of its node is exempt
+	// from policy, so then the node is part of every pod's key.
+	byNode := false
+	for i := range m.pods {
+		byNode = byNode || m.opts.nodeAllowed && m.pods[i].host && m.pods[i].pod.Spec.NodeName != ""
+	}
+
 	byKey := map[string]int32{}
 	m.podClass = make([]int32, len(m.pods))
 	var b strings.Builder
@@ -439,6 +447,10 @@ func (m *Model) buildClasses() {
 		b.WriteString(strconv.Itoa(int(pi.ns)))
 		if pi.host {
 			b.WriteString("|host")
+		}
+		if byNode {
+			b.WriteString("|node")
+			b.WriteString(strconv.Quote(pi.pod.Spec.NodeName))
 		}
 		labelKeys = labelKeys[:0]
 		for k := range pi.labels {

@@ -299,3 +299,50 @@ func TestHostNetworkPods(t *testing.T) {
 			"denied: shop/db-0 is isolated for ingress by shop/db-from-agent-label, shop/db-from-nodes, shop/default-deny; no ingress rule allows shop/agent on TCP/6000"},
 	})
 }
+
+// TestHostNetworkNodeTrafficMatrix: the matrix (and Diff, which caches by
+// class) agree with Check that a hostNetwork pod reaches every pod of its
+// own node, and only of its own node, while two pods that differ only by
+// node are told apart.
+func TestHostNetworkNodeTrafficMatrix(t *testing.T) {
+	c := hostCluster()
+	c.Pods[2] = onNode(c.Pods[2], "node-1")
+	c.Pods = append(c.Pods, onNode(mkPod("shop", "db-1", "10.0.0.31", map[string]string{"app": "db"}), "node-2"))
+	for _, tc := range []struct {
+		opts       []Option
+		db0, db1   string
+		db0Allowed bool
+	}{
+		{nil, "all", "TCP/6000", true},
+		{[]Option{NodeTraffic(false)}, "TCP/6000", "TCP/6000", false},
+	} {
+		m := mustCompile(t, c, tc.opts...)
+		for _, cell := range []struct {
+			to   PodID
+			want string
+		}{{PodID{"shop", "db-0"}, tc.db0}, {PodID{"shop", "db-1"}, tc.db1}} {
+			if got := m.Matrix().Ports(PodID{"shop", "agent"}, cell.to).String(); got != cell.want {
+				t.Errorf("%d options: Ports(shop/agent, %s) = %s, want %s", len(tc.opts), cell.to, got, cell.want)
+			}
+		}
+		v, err := m.Check(Pod("shop", "agent"), Pod("shop", "db-0"), TCP(80))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Allowed != tc.db0Allowed {
+			t.Errorf("%d options: Check(shop/agent, shop/db-0, TCP/80) = %v", len(tc.opts), v)
+		}
+		// Moving db-1 to node-1 changes the cells of the agents (both on node-1) to db-1 alone
+		// (with node traffic exempt), which Diff, comparing class by class,
+		// must see.
+		moved := c
+		moved.Pods = append([]corev1.Pod(nil), c.Pods...)
+		moved.Pods[3] = onNode(c.Pods[3], "node-1")
+		d := Diff(m, mustCompile(t, moved, tc.opts...))
+		changed := len(d.Changed) == 2 && d.Changed[0].From == (PodID{"shop", "agent"}) && d.Changed[1].From == (PodID{"shop", "agent-b"}) &&
+			d.Changed[0].To == (PodID{"shop", "db-1"}) && d.Changed[1].To == (PodID{"shop", "db-1"})
+		if tc.db0Allowed != changed || len(d.Added)+len(d.Removed) != 0 || !tc.db0Allowed && len(d.Changed) != 0 {
+			t.Errorf("%d options: Diff after moving db-1 to node-1 = %+v", len(tc.opts), d)
+		}
+	}
+}

@@ -5,9 +5,14 @@ package simulate_test
 // engine's documented choices). It reads the raw API objects of a Cluster on
 // every question, loops over every policy, and shares no code with the
 // engine, package policy or package selector. It is slow on purpose; the
-// properties in property_test.go prove the engine equal to it.
+// properties in property_test.go prove the engine equal to it: Check and
+// the matrix under every combination of options (oracleDecide), Query to
+// Services (oracleServiceQuery: port translation per backend, ExternalName)
+// and Exposure (oracleDirect, oracleServiceRoutes, oracleIngressRoutes).
+// It uses package simulate's PortSet only as a set of ports.
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 	"testing"
@@ -46,7 +51,8 @@ func (e endpoint) String() string {
 // Semantics, from the rules:
 //   - An address that belongs to a (non-hostNetwork) pod is that pod. A
 //     hostNetwork pod's address is its node's, so it stays an address.
-//   - A pod always reaches itself.
+//   - A pod always reaches itself, and a node the pods running on it (see
+//     oracleExempt; oracleDecide takes the options).
 //   - The connection needs the sender's egress and the receiver's ingress.
 //     An address outside the cluster has no policies: its side allows.
 //   - A pod is isolated in a direction iff some policy of its namespace
@@ -64,12 +70,82 @@ func oracleAllowed(c simulate.Cluster, ipBlockMatchesPods bool, from, to endpoin
 // address outside the cluster, which is then fromAddr or toAddr). The
 // properties call it to resolve each pair once rather than once per port.
 func oracleAllowedResolved(c simulate.Cluster, ipBlockMatchesPods bool, fromPod, toPod *corev1.Pod, fromAddr, toAddr netip.Addr, proto corev1.Protocol, port int32) bool {
-	if fromPod != nil && fromPod == toPod {
+	return oracleDecide(c, defaultOracleOpts(ipBlockMatchesPods), fromPod, toPod, fromAddr, toAddr, proto, port)
+}
+
+// oracleOpts are the engine's options as the oracle reads them.
+type oracleOpts struct {
+	ipBlockPods bool              // IPBlockMatchesPods
+	self        bool              // SelfTraffic
+	node        bool              // NodeTraffic
+	nodeAddrs   []netip.Addr      // NodeAddresses
+	ctrlNs      string            // IngressController: namespace
+	ctrlLabels  map[string]string // IngressController: labels
+}
+
+// defaultOracleOpts are the engine's defaults, with IPBlockMatchesPods(ipb).
+func defaultOracleOpts(ipb bool) oracleOpts {
+	return oracleOpts{ipBlockPods: ipb, self: true, node: true, ctrlNs: simulate.DefaultIngressControllerNamespace,
+		ctrlLabels: map[string]string{simulate.DefaultIngressControllerLabel: simulate.DefaultIngressControllerValue}}
+}
+
+// options returns o as engine options.
+func (o oracleOpts) options() []simulate.Option {
+	return []simulate.Option{simulate.IPBlockMatchesPods(o.ipBlockPods), simulate.SelfTraffic(o.self), simulate.NodeTraffic(o.node),
+		simulate.NodeAddresses(o.nodeAddrs...), simulate.IngressController(o.ctrlNs, o.ctrlLabels)}
+}
+
+// oracleDecide is oracleAllowedResolved under the options o:
+//   - traffic exempt from policy (oracleExempt) is allowed;
+//   - otherwise the sender's egress and the receiver's ingress must both
+//     allow it.
+func oracleDecide(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, fromAddr, toAddr netip.Addr, proto corev1.Protocol, port int32) bool {
+	if oracleExempt(c, o, fromPod, toPod, fromAddr) {
 		return true
 	}
-	egressOK := oracleSideAllows(c, ipBlockMatchesPods, networkingv1.PolicyTypeEgress, fromPod, toPod, toAddr, toPod, proto, port)
-	ingressOK := oracleSideAllows(c, ipBlockMatchesPods, networkingv1.PolicyTypeIngress, toPod, fromPod, fromAddr, toPod, proto, port)
+	egressOK := oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeEgress, fromPod, toPod, toAddr, toPod, proto, port)
+	ingressOK := oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeIngress, toPod, fromPod, fromAddr, toPod, proto, port)
 	return egressOK && ingressOK
+}
+
+// oracleExempt reports whether a connection is allowed whatever the
+// policies say:
+//   - with SelfTraffic, a pod to itself;
+//   - with NodeTraffic, a node to a pod running on it (spec.nodeName): from
+//     an address the Node object of that name reports (InternalIP or
+//     ExternalIP), or from a hostNetwork pod on that node, which sends with
+//     the node's address.
+func oracleExempt(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, fromAddr netip.Addr) bool {
+	if o.self && fromPod != nil && fromPod == toPod {
+		return true
+	}
+	if !o.node || toPod == nil || toPod.Spec.NodeName == "" {
+		return false
+	}
+	if fromPod == nil {
+		return slices.Contains(oracleNodeAddrs(c, toPod.Spec.NodeName), fromAddr)
+	}
+	return fromPod.Spec.HostNetwork && fromPod.Spec.NodeName == toPod.Spec.NodeName
+}
+
+// oracleNodeAddrs returns the InternalIP and ExternalIP addresses of the
+// Node objects named name ("" for every Node).
+func oracleNodeAddrs(c simulate.Cluster, name string) []netip.Addr {
+	var out []netip.Addr
+	for _, n := range c.Nodes {
+		if name != "" && n.Name != name {
+			continue
+		}
+		for _, a := range n.Status.Addresses {
+			if a.Type != corev1.NodeInternalIP && a.Type != corev1.NodeExternalIP {
+				continue
+			}
+			if ip, err := netip.ParseAddr(a.Address); err == nil {
+				out = append(out, ip)
+			}
+		}
+	}
+	return out
 }
 
 // oracleResolve returns the pod an endpoint stands for, or nil for an
@@ -206,7 +282,7 @@ func oraclePortsMatch(ports []networkingv1.NetworkPolicyPort, dest *corev1.Pod, 
 				return true
 			}
 		default:
-			if n, ok := oracleNamedPort(dest, p.Port.StrVal, proto); ok && n == port {
+			if oracleServes(dest, p.Port.StrVal, proto, port) {
 				return true
 			}
 		}
@@ -214,8 +290,28 @@ func oraclePortsMatch(ports []networkingv1.NetworkPolicyPort, dest *corev1.Pod, 
 	return false
 }
 
-// oracleNamedPort returns the number of the container port of pod named
-// name on proto. A nil pod (outside the cluster) serves no names.
+// oracleServes reports whether pod serves port on proto under name: a
+// NetworkPolicy's named port matches every container port of the
+// destination pod with that name and protocol, in any container. A nil pod
+// (outside the cluster) serves no names.
+func oracleServes(pod *corev1.Pod, name string, proto corev1.Protocol, port int32) bool {
+	if pod == nil {
+		return false
+	}
+	for _, ctr := range pod.Spec.Containers {
+		for _, cp := range ctr.Ports {
+			if cp.Name == name && cmp.Or(cp.Protocol, corev1.ProtocolTCP) == proto && cp.ContainerPort == port {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// oracleNamedPort returns the number of the first container port of pod
+// named name on proto, in container order: what a Service's named
+// targetPort (and a question's named port) resolves to, as the endpoints
+// controller resolves it. A nil pod (outside the cluster) serves no names.
 func oracleNamedPort(pod *corev1.Pod, name string, proto corev1.Protocol) (int32, bool) {
 	if pod == nil {
 		return 0, false
@@ -497,4 +593,423 @@ func TestOracleKnownCases(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The oracle of Services (Query) and of exposure (Exposure), from the raw
+// objects and the doc comments of Query, Exposure and the options.
+
+// oracleSelectorSet is a Service's selector: every pair must be among the
+// labels. An empty selector selects nothing (endpoints managed by hand).
+func oracleSelectorSet(sel, l map[string]string) bool {
+	if len(sel) == 0 {
+		return false
+	}
+	for k, v := range sel {
+		if got, ok := l[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// oracleBackends returns the pods a Service selects, sorted by name: pods
+// of its namespace whose labels hold every pair of its selector (hostNetwork
+// pods and pods without an address included, as the engine models them).
+func oracleBackends(c simulate.Cluster, svc *corev1.Service) []*corev1.Pod {
+	var out []*corev1.Pod
+	for i := range c.Pods {
+		if p := &c.Pods[i]; p.Namespace == svc.Namespace && oracleSelectorSet(svc.Spec.Selector, p.Labels) {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b *corev1.Pod) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+// oracleTargetPort resolves a Service port at one backend: a named
+// targetPort is the first container port of that name and the Service
+// port's protocol (false when the backend serves none); a numeric one is
+// itself; an absent one is the Service port.
+func oracleTargetPort(p *corev1.Pod, sp corev1.ServicePort) (int32, bool) {
+	switch {
+	case sp.TargetPort.Type == intstr.String && sp.TargetPort.StrVal != "":
+		return oracleNamedPort(p, sp.TargetPort.StrVal, cmp.Or(sp.Protocol, corev1.ProtocolTCP))
+	case sp.TargetPort.IntVal != 0:
+		return sp.TargetPort.IntVal, true
+	}
+	return sp.Port, true
+}
+
+// oracleVerdict is one pair of a question's answer.
+type oracleVerdict struct {
+	to      string // backend pod, or "" for an ExternalName Service
+	port    int32  // the port at the backend (0: a named target port it does not serve)
+	allowed bool
+}
+
+// oracleServiceQuery answers Query(src, Service svc, port) where port is a
+// number (name == "") or a name of a Service port. ok is false when the
+// engine must refuse the question: the Service has no such port, an
+// ExternalName Service is asked by name, or its source is not a pod.
+//   - ExternalName: a DNS name outside the cluster; only the source's
+//     egress decides, and only a rule that admits any peer can allow it.
+//   - Otherwise the first Service port of that protocol and name (or
+//     number) is translated per backend (oracleTargetPort) and judged as
+//     traffic from src to the backend on the target port.
+func oracleServiceQuery(c simulate.Cluster, o oracleOpts, src endpoint, svc *corev1.Service, proto corev1.Protocol, number int32, name string) ([]oracleVerdict, bool) {
+	srcPod := oracleResolve(c, src)
+	if svc.Spec.Type == corev1.ServiceTypeExternalName {
+		if name != "" || srcPod == nil {
+			return nil, false
+		}
+		return []oracleVerdict{{port: number, allowed: oracleEgressAnyAddress(c, srcPod, proto, number)}}, true
+	}
+	var sp *corev1.ServicePort
+	for i := range svc.Spec.Ports {
+		p := &svc.Spec.Ports[i]
+		if cmp.Or(p.Protocol, corev1.ProtocolTCP) == proto && (name != "" && p.Name == name || name == "" && p.Port == number) {
+			sp = p
+			break
+		}
+	}
+	if sp == nil {
+		return nil, false
+	}
+	var out []oracleVerdict
+	for _, b := range oracleBackends(c, svc) {
+		v := oracleVerdict{to: b.Namespace + "/" + b.Name}
+		if n, ok := oracleTargetPort(b, *sp); ok {
+			v.port = n
+			v.allowed = oracleDecide(c, o, srcPod, b, src.addr, netip.Addr{}, proto, n)
+		}
+		out = append(out, v)
+	}
+	return out, true
+}
+
+// oracleEgressAnyAddress reports whether pod may reach every address
+// outside the cluster on (proto, port): it is not isolated for egress, or
+// an egress rule that admits any peer allows the port (named ports never
+// match outside the cluster).
+func oracleEgressAnyAddress(c simulate.Cluster, pod *corev1.Pod, proto corev1.Protocol, port int32) bool {
+	if pod.Spec.HostNetwork {
+		return true
+	}
+	isolated := false
+	for i := range c.NetworkPolicies {
+		np := &c.NetworkPolicies[i]
+		if np.Namespace != pod.Namespace || !oracleSelects(&np.Spec.PodSelector, pod.Labels) || !slices.Contains(oracleEffectiveTypes(np), networkingv1.PolicyTypeEgress) {
+			continue
+		}
+		isolated = true
+		for _, r := range np.Spec.Egress {
+			if len(r.To) == 0 && oraclePortsMatch(r.Ports, nil, proto, port) {
+				return true
+			}
+		}
+	}
+	return !isolated
+}
+
+// oracleRoute is a route into a pod as the oracle sees it; sources says
+// which outside addresses may use it.
+type oracleRoute struct {
+	kind            simulate.RouteKind
+	via, host, path string
+	tls             bool
+	entry, pod      simulate.PortSet
+	sources         func(netip.Addr) bool
+	// any: the route is open to any address as the engine can know it
+	// (a pod not isolated, a rule without peers, node traffic), not
+	// through ipBlocks that happen to cover everything.
+	any bool
+}
+
+// oracleOutsideRules calls f for every rule of the policies that isolate
+// pod for dir and may admit an address outside the cluster: rules without
+// peers (any) and rules with ipBlock peers. It reports whether pod is
+// isolated for dir.
+func oracleOutsideRules(c simulate.Cluster, pod *corev1.Pod, dir networkingv1.PolicyType,
+	f func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort)) bool {
+	if pod.Spec.HostNetwork {
+		return false
+	}
+	isolated := false
+	for i := range c.NetworkPolicies {
+		np := &c.NetworkPolicies[i]
+		if np.Namespace != pod.Namespace || !oracleSelects(&np.Spec.PodSelector, pod.Labels) || !slices.Contains(oracleEffectiveTypes(np), dir) {
+			continue
+		}
+		isolated = true
+		if dir == networkingv1.PolicyTypeIngress {
+			for _, r := range np.Spec.Ingress {
+				f(r.From, r.Ports)
+			}
+		} else {
+			for _, r := range np.Spec.Egress {
+				f(r.To, r.Ports)
+			}
+		}
+	}
+	return isolated
+}
+
+// oracleRulePorts returns the ports a rule's ports allow at dest (nil:
+// outside the cluster, where names match nothing): every named port's
+// every container port of that name and protocol.
+func oracleRulePorts(ports []networkingv1.NetworkPolicyPort, dest *corev1.Pod) simulate.PortSet {
+	if len(ports) == 0 {
+		return simulate.AllPorts()
+	}
+	var ranges []simulate.PortRange
+	for _, p := range ports {
+		proto := corev1.ProtocolTCP
+		if p.Protocol != nil {
+			proto = *p.Protocol
+		}
+		switch {
+		case p.Port == nil:
+			ranges = append(ranges, simulate.PortRange{Protocol: proto, Start: 1, End: 65535})
+		case p.Port.Type == intstr.Int:
+			end := p.Port.IntVal
+			if p.EndPort != nil {
+				end = *p.EndPort
+			}
+			ranges = append(ranges, simulate.PortRange{Protocol: proto, Start: p.Port.IntVal, End: end})
+		case dest != nil:
+			for _, ctr := range dest.Spec.Containers {
+				for _, cp := range ctr.Ports {
+					if cp.Name == p.Port.StrVal && cmp.Or(cp.Protocol, corev1.ProtocolTCP) == proto {
+						ranges = append(ranges, simulate.PortRange{Protocol: proto, Start: cp.ContainerPort, End: cp.ContainerPort})
+					}
+				}
+			}
+		}
+	}
+	return simulate.NewPortSet(ranges...)
+}
+
+// oracleAdmitsOutside reports whether the peers of a rule admit the
+// outside address a: no peers admit any; else an ipBlock must hold it.
+func oracleAdmitsOutside(peers []networkingv1.NetworkPolicyPeer, a netip.Addr) bool {
+	if len(peers) == 0 {
+		return true
+	}
+	for _, p := range peers {
+		if p.IPBlock != nil && oracleInBlock(p.IPBlock, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// oracleMayAdmitOutside reports whether some outside address may pass the
+// peers at all: no peers, or some ipBlock.
+func oracleMayAdmitOutside(peers []networkingv1.NetworkPolicyPeer) bool {
+	return len(peers) == 0 || slices.ContainsFunc(peers, func(p networkingv1.NetworkPolicyPeer) bool { return p.IPBlock != nil })
+}
+
+// oracleDirect is the Direct route into pod: the ports on which some rule
+// that may admit an outside address (no peers, or ipBlocks) allows
+// something, open to the addresses such rules admit on some port; a pod
+// not isolated for ingress is open on every port to every address.
+func oracleDirect(c simulate.Cluster, pod *corev1.Pod) oracleRoute {
+	r := oracleRoute{kind: simulate.RouteDirect}
+	var ranges []simulate.PortRange
+	var admitting [][]networkingv1.NetworkPolicyPeer
+	isolated := oracleOutsideRules(c, pod, networkingv1.PolicyTypeIngress, func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
+		ps := oracleRulePorts(ports, pod)
+		if !oracleMayAdmitOutside(peers) || ps.IsEmpty() {
+			return
+		}
+		ranges = append(ranges, ps.Ranges()...)
+		admitting = append(admitting, peers)
+	})
+	if !isolated {
+		r.pod, r.entry = simulate.AllPorts(), simulate.AllPorts()
+		r.sources, r.any = func(netip.Addr) bool { return true }, true
+		return r
+	}
+	r.any = slices.ContainsFunc(admitting, func(peers []networkingv1.NetworkPolicyPeer) bool { return len(peers) == 0 })
+	r.pod = simulate.NewPortSet(ranges...)
+	r.entry = r.pod
+	r.sources = func(a netip.Addr) bool {
+		return slices.ContainsFunc(admitting, func(peers []networkingv1.NetworkPolicyPeer) bool { return oracleAdmitsOutside(peers, a) })
+	}
+	return r
+}
+
+// oracleServiceRoutes lists the NodePort and LoadBalancer routes into pod:
+// per Service of its namespace of type NodePort or LoadBalancer that
+// selects it, per Service port whose target the pod serves, a route of the
+// Service's type (entry: the Service port) and, for a NodePort Service or
+// a LoadBalancer one that allocates node ports (the default), a NodePort
+// route (entry: the node port, none when the cluster allocates it).
+//   - externalTrafficPolicy Local: the pod sees the client's address, so
+//     the addresses its ingress admits on the target port may use it;
+//   - Cluster (the default): the pod sees a node's address: with
+//     NodeTraffic every address, else every address when its ingress
+//     admits some known node address (Node objects, NodeAddresses), else
+//     none;
+//   - loadBalancerSourceRanges narrow a LoadBalancer route open to every
+//     address to those ranges; a route already narrowed by ipBlocks is left
+//     as it is (the engine's documented choice; see the report of issue 15).
+func oracleServiceRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []oracleRoute {
+	var out []oracleRoute
+	nodeAddrs := append(oracleNodeAddrs(c, ""), o.nodeAddrs...)
+	for i := range c.Services {
+		svc := &c.Services[i]
+		if svc.Namespace != pod.Namespace || (svc.Spec.Type != corev1.ServiceTypeNodePort && svc.Spec.Type != corev1.ServiceTypeLoadBalancer) ||
+			!oracleSelectorSet(svc.Spec.Selector, pod.Labels) {
+			continue
+		}
+		kinds := []simulate.RouteKind{simulate.RouteKind(svc.Spec.Type)}
+		if svc.Spec.Type == corev1.ServiceTypeLoadBalancer && (svc.Spec.AllocateLoadBalancerNodePorts == nil || *svc.Spec.AllocateLoadBalancerNodePorts) {
+			kinds = append(kinds, simulate.RouteNodePort)
+		}
+		for _, sp := range svc.Spec.Ports {
+			proto := cmp.Or(sp.Protocol, corev1.ProtocolTCP)
+			target, ok := oracleTargetPort(pod, sp)
+			if !ok {
+				continue
+			}
+			var sources func(netip.Addr) bool
+			var any bool
+			if svc.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal {
+				sources = func(a netip.Addr) bool {
+					return oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeIngress, pod, nil, a, pod, proto, target)
+				}
+				any = !oracleOutsideRules(c, pod, networkingv1.PolicyTypeIngress, func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
+					any = any || len(peers) == 0 && oracleRulePorts(ports, pod).Contains(proto, target)
+				}) || any
+			} else {
+				any = o.node || slices.ContainsFunc(nodeAddrs, func(n netip.Addr) bool {
+					return oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeIngress, pod, nil, n, pod, proto, target)
+				})
+				open := any
+				sources = func(netip.Addr) bool { return open }
+			}
+			for _, k := range kinds {
+				r := oracleRoute{kind: k, via: "svc/" + svc.Namespace + "/" + svc.Name, sources: sources, any: any,
+					pod: simulate.NewPortSet(simulate.PortRange{Protocol: proto, Start: target, End: target})}
+				entry := sp.NodePort
+				if k == simulate.RouteLoadBalancer {
+					entry = sp.Port
+				}
+				if entry != 0 {
+					r.entry = simulate.NewPortSet(simulate.PortRange{Protocol: proto, Start: entry, End: entry})
+				}
+				if k == simulate.RouteLoadBalancer {
+					r.sources, r.any = oracleSourceRanges(sources, any, svc.Spec.LoadBalancerSourceRanges)
+				}
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// oracleSourceRanges applies loadBalancerSourceRanges to a route's
+// sources: a route open to any address becomes open to the ranges (no
+// longer any); a route narrowed by ipBlocks stays as it is.
+func oracleSourceRanges(sources func(netip.Addr) bool, any bool, ranges []string) (func(netip.Addr) bool, bool) {
+	var prefixes []netip.Prefix
+	for _, s := range ranges {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			prefixes = append(prefixes, p.Masked())
+		}
+	}
+	if len(prefixes) == 0 || !any {
+		return sources, any
+	}
+	return func(a netip.Addr) bool {
+		return slices.ContainsFunc(prefixes, func(p netip.Prefix) bool { return p.Contains(a) })
+	}, false
+}
+
+// oracleIngressRoutes lists the Ingress routes into pod: per Ingress of its
+// namespace, its default backend and every HTTP path, when the backend is
+// a Service that selects the pod and has the port the backend names (by
+// name, or else by number; the first such port) and the pod serves its
+// target. TLS when a spec.tls entry lists the host or lists no host; entry
+// TCP/80, plus TCP/443 with TLS. The route is open to the addresses that
+// may use some NodePort or LoadBalancer route into a controller pod that
+// may itself reach the pod on the target port.
+func oracleIngressRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []oracleRoute {
+	var controllers []*corev1.Pod
+	for i := range c.Pods {
+		p := &c.Pods[i]
+		if p.Namespace == o.ctrlNs && len(o.ctrlLabels) > 0 && oracleSelectorSet(o.ctrlLabels, p.Labels) {
+			controllers = append(controllers, p)
+		}
+	}
+	var out []oracleRoute
+	for i := range c.Ingresses {
+		ing := &c.Ingresses[i]
+		if ing.Namespace != pod.Namespace {
+			continue
+		}
+		type path struct {
+			host, path string
+			b          *networkingv1.IngressServiceBackend
+		}
+		var paths []path
+		if ing.Spec.DefaultBackend != nil && ing.Spec.DefaultBackend.Service != nil {
+			paths = append(paths, path{b: ing.Spec.DefaultBackend.Service})
+		}
+		for _, r := range ing.Spec.Rules {
+			if r.HTTP == nil {
+				continue
+			}
+			for _, hp := range r.HTTP.Paths {
+				if hp.Backend.Service != nil {
+					paths = append(paths, path{r.Host, hp.Path, hp.Backend.Service})
+				}
+			}
+		}
+		for _, pa := range paths {
+			var svc *corev1.Service
+			for j := range c.Services {
+				if c.Services[j].Namespace == ing.Namespace && c.Services[j].Name == pa.b.Name {
+					svc = &c.Services[j]
+				}
+			}
+			if svc == nil || !oracleSelectorSet(svc.Spec.Selector, pod.Labels) {
+				continue
+			}
+			var target int32
+			found := false
+			for _, sp := range svc.Spec.Ports {
+				if pa.b.Port.Name != "" && sp.Name == pa.b.Port.Name || pa.b.Port.Name == "" && sp.Port == pa.b.Port.Number {
+					target, found = oracleTargetPort(pod, sp)
+					break
+				}
+			}
+			if !found {
+				continue
+			}
+			tls := slices.ContainsFunc(ing.Spec.TLS, func(t networkingv1.IngressTLS) bool { return len(t.Hosts) == 0 || slices.Contains(t.Hosts, pa.host) })
+			r := oracleRoute{kind: simulate.RouteIngress, via: "ingress/" + ing.Namespace + "/" + ing.Name, host: pa.host, path: pa.path, tls: tls,
+				pod:   simulate.NewPortSet(simulate.PortRange{Protocol: corev1.ProtocolTCP, Start: target, End: target}),
+				entry: simulate.NewPortSet(simulate.PortRange{Protocol: corev1.ProtocolTCP, Start: 80, End: 80})}
+			if tls {
+				r.entry = simulate.NewPortSet(simulate.PortRange{Protocol: corev1.ProtocolTCP, Start: 80, End: 80}, simulate.PortRange{Protocol: corev1.ProtocolTCP, Start: 443, End: 443})
+			}
+			var via []func(netip.Addr) bool
+			for _, ctl := range controllers {
+				if !oracleDecide(c, o, ctl, pod, netip.Addr{}, netip.Addr{}, corev1.ProtocolTCP, target) {
+					continue
+				}
+				for _, cr := range oracleServiceRoutes(c, o, ctl) {
+					via = append(via, cr.sources)
+					r.any = r.any || cr.any
+				}
+			}
+			r.sources = func(a netip.Addr) bool {
+				return slices.ContainsFunc(via, func(f func(netip.Addr) bool) bool { return f(a) })
+			}
+			out = append(out, r)
+		}
+	}
+	return out
 }

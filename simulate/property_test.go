@@ -6,6 +6,7 @@ package simulate_test
 // matters.
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -180,8 +181,25 @@ func describe(c simulate.Cluster) string {
 		for _, ip := range p.Status.PodIPs {
 			podIPs = append(podIPs, ip.IP)
 		}
-		fmt.Fprintf(&b, "\n  pod %s/%s labels=%v podIP=%q podIPs=%v hostNetwork=%v ports=%v",
-			p.Namespace, p.Name, p.Labels, p.Status.PodIP, podIPs, p.Spec.HostNetwork, ports)
+		fmt.Fprintf(&b, "\n  pod %s/%s labels=%v podIP=%q podIPs=%v hostNetwork=%v nodeName=%q ports=%v",
+			p.Namespace, p.Name, p.Labels, p.Status.PodIP, podIPs, p.Spec.HostNetwork, p.Spec.NodeName, ports)
+	}
+	for _, n := range c.Nodes {
+		fmt.Fprintf(&b, "\n  node %s addresses=%v", n.Name, n.Status.Addresses)
+	}
+	for _, s := range c.Services {
+		spec, err := json.Marshal(s.Spec)
+		if err != nil {
+			spec = []byte(err.Error())
+		}
+		fmt.Fprintf(&b, "\n  service %s/%s %s", s.Namespace, s.Name, spec)
+	}
+	for _, ing := range c.Ingresses {
+		spec, err := json.Marshal(ing.Spec)
+		if err != nil {
+			spec = []byte(err.Error())
+		}
+		fmt.Fprintf(&b, "\n  ingress %s/%s %s", ing.Namespace, ing.Name, spec)
 	}
 	for _, np := range c.NetworkPolicies {
 		spec, err := json.Marshal(np.Spec)
@@ -412,3 +430,268 @@ func perm[E any](t *rapid.T, s []E, label string) []E {
 	}
 	return rapid.Permutation(s).Draw(t, label)
 }
+
+// drawOracleOpts draws engine options for the oracle properties: every
+// combination of IPBlockMatchesPods, SelfTraffic and NodeTraffic, sometimes
+// extra node addresses, and an ingress controller that is the default, the
+// pods of a namespace of c with some pod's labels, or nobody.
+func drawOracleOpts(t *rapid.T, c simulate.Cluster) oracleOpts {
+	o := defaultOracleOpts(rapid.Bool().Draw(t, "ipBlock matches pods"))
+	o.self = rapid.IntRange(0, 3).Draw(t, "self traffic") > 0
+	o.node = rapid.IntRange(0, 2).Draw(t, "node traffic") > 0
+	if rapid.IntRange(0, 3).Draw(t, "node addresses option") == 3 {
+		o.nodeAddrs = []netip.Addr{netip.MustParseAddr("172.16.0.9"), netip.MustParseAddr("10.0.0.1")}
+	}
+	switch rapid.IntRange(0, 5).Draw(t, "ingress controller") {
+	case 4:
+		if len(c.Pods) > 0 {
+			p := rapid.SampledFrom(c.Pods).Draw(t, "controller like")
+			o.ctrlNs, o.ctrlLabels = p.Namespace, p.Labels
+		}
+	case 5:
+		o.ctrlNs, o.ctrlLabels = "ghost", map[string]string{"app": "web"}
+	}
+	return o
+}
+
+func compileOpts(t *rapid.T, c simulate.Cluster, o oracleOpts) *simulate.Model {
+	m, err := simulate.Compile(c, o.options()...)
+	if err != nil {
+		t.Fatalf("Compile rejected a valid cluster: %v", err)
+	}
+	return m
+}
+
+// exposureAddrs returns the addresses worth probing for exposure: those of
+// probeAddrs, every node address, and the edges of every
+// loadBalancerSourceRanges entry.
+func exposureAddrs(c simulate.Cluster, o oracleOpts) []netip.Addr {
+	addrs := append(probeAddrs(c), oracleNodeAddrs(c, "")...)
+	addrs = append(addrs, o.nodeAddrs...)
+	for _, s := range c.Services {
+		for _, r := range s.Spec.LoadBalancerSourceRanges {
+			if p, err := netip.ParsePrefix(r); err == nil {
+				first, last := p.Masked().Addr(), lastAddr(p)
+				addrs = append(addrs, first, last)
+				if a := first.Prev(); a.IsValid() {
+					addrs = append(addrs, a)
+				}
+				if a := last.Next(); a.IsValid() {
+					addrs = append(addrs, a)
+				}
+			}
+		}
+	}
+	slices.SortFunc(addrs, netip.Addr.Compare)
+	return slices.Compact(addrs)
+}
+
+// propCheckOptionsMatchOracle: under random SelfTraffic, NodeTraffic and
+// IPBlockMatchesPods, Check agrees with the oracle between every ordered
+// pair of pods and between pods and addresses (node addresses included),
+// and the matrix agrees too.
+func propCheckOptionsMatchOracle(t *rapid.T) {
+	c := fuzz.Cluster().Draw(t, "cluster")
+	o := drawOracleOpts(t, c)
+	m := compileOpts(t, c, o)
+	mx := m.Matrix()
+	pts := portPoints(c)
+	addrs := rapid.SliceOfNDistinct(rapid.SampledFrom(exposureAddrs(c, o)), 1, 4, rapid.ID[netip.Addr]).Draw(t, "addresses")
+	var pairs [][2]endpoint
+	for _, a := range m.Pods() {
+		for _, b := range m.Pods() {
+			pairs = append(pairs, [2]endpoint{podEnd(a), podEnd(b)})
+		}
+		for _, x := range addrs {
+			pairs = append(pairs, [2]endpoint{ipEnd(x), podEnd(a)}, [2]endpoint{podEnd(a), ipEnd(x)})
+		}
+	}
+	for _, pair := range pairs {
+		from, to := pair[0], pair[1]
+		fromPod, toPod := oracleResolve(c, from), oracleResolve(c, to)
+		var ports simulate.PortSet
+		if from.name != "" && to.name != "" {
+			ports = mx.Ports(simulate.PodID{Namespace: from.namespace, Name: from.name}, simulate.PodID{Namespace: to.namespace, Name: to.name})
+		}
+		for _, proto := range protocols {
+			for _, p := range pts {
+				want := oracleDecide(c, o, fromPod, toPod, from.addr, to.addr, proto, p)
+				v := check(t, m, simEnd(from), simEnd(to), simulate.PortSpec{Protocol: proto, Start: p, End: p})
+				if v.Allowed != want {
+					t.Fatalf("%+v: %v → %v on %s/%d: engine says %v, oracle says %v\nengine: %v\n%s", o, from, to, proto, p, v.Allowed, want, v, describe(c))
+				}
+				if from.name != "" && to.name != "" && ports.Contains(proto, p) != want {
+					t.Fatalf("%+v: %v → %v on %s/%d: matrix says %v, oracle says %v\n%s", o, from, to, proto, p, !want, want, describe(c))
+				}
+			}
+		}
+	}
+}
+
+func TestCheckOptionsMatchOracle(t *testing.T) { rapid.Check(t, propCheckOptionsMatchOracle) }
+
+func FuzzCheckOptionsMatchOracle(f *testing.F) { f.Fuzz(rapid.MakeFuzz(propCheckOptionsMatchOracle)) }
+
+// propQueryMatchesOracle: Query from every pod (and some addresses) to
+// every Service, by each of its ports' numbers and names and by a port it
+// does not have, gives the oracle's backends, target ports and verdicts,
+// and fails exactly when the oracle says the question is refused.
+func propQueryMatchesOracle(t *rapid.T) {
+	c := fuzz.Cluster().Draw(t, "cluster")
+	o := drawOracleOpts(t, c)
+	m := compileOpts(t, c, o)
+	var srcs []endpoint
+	for _, id := range m.Pods() {
+		srcs = append(srcs, podEnd(id))
+	}
+	for _, a := range rapid.SliceOfNDistinct(rapid.SampledFrom(exposureAddrs(c, o)), 1, 2, rapid.ID[netip.Addr]).Draw(t, "addresses") {
+		srcs = append(srcs, ipEnd(a))
+	}
+	type question struct {
+		proto  corev1.Protocol
+		number int32
+		name   string
+	}
+	for i := range c.Services {
+		svc := &c.Services[i]
+		qs := []question{{corev1.ProtocolTCP, 1, ""}, {corev1.ProtocolUDP, 0, "nope"}, {corev1.ProtocolTCP, 443, ""}}
+		for _, sp := range svc.Spec.Ports {
+			proto := cmpOr(sp.Protocol, corev1.ProtocolTCP)
+			qs = append(qs, question{proto, sp.Port, ""})
+			if sp.Name != "" {
+				qs = append(qs, question{proto, 0, sp.Name})
+			}
+		}
+		for _, src := range srcs {
+			for _, q := range qs {
+				port := simulate.PortSpec{Protocol: q.proto, Start: q.number, End: q.number, Name: q.name}
+				if q.name != "" {
+					port.Start, port.End = 0, 0
+				}
+				want, ok := oracleServiceQuery(c, o, src, svc, q.proto, q.number, q.name)
+				a, err := m.Query(simEnd(src), simulate.Service(svc.Namespace, svc.Name), port)
+				if (err == nil) != ok {
+					t.Fatalf("%+v: Query(%v, svc %s/%s, %v): error %v, oracle accepts the question: %v\n%s", o, src, svc.Namespace, svc.Name, port, err, ok, describe(c))
+				}
+				if err != nil {
+					continue
+				}
+				var got []oracleVerdict
+				for _, v := range a.Verdicts {
+					to := ""
+					if svc.Spec.Type != corev1.ServiceTypeExternalName {
+						to = v.To.String()
+					}
+					got = append(got, oracleVerdict{to: to, port: v.Port.Start, allowed: v.Allowed})
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("%+v: Query(%v, svc %s/%s, %v):\nengine %+v\noracle %+v\n%s\n%s", o, src, svc.Namespace, svc.Name, port, got, want, a, describe(c))
+				}
+			}
+		}
+	}
+}
+
+func TestQueryMatchesOracle(t *testing.T) { rapid.Check(t, propQueryMatchesOracle) }
+
+func FuzzQueryMatchesOracle(f *testing.F) { f.Fuzz(rapid.MakeFuzz(propQueryMatchesOracle)) }
+
+func cmpOr(p, q corev1.Protocol) corev1.Protocol {
+	if p != "" {
+		return p
+	}
+	return q
+}
+
+// sourcesAdmit reports whether the engine's Sources admit a, reading the
+// blocks from their fields.
+func sourcesAdmit(s simulate.Sources, a netip.Addr) bool {
+	if s.Any {
+		return true
+	}
+	for _, b := range s.Blocks {
+		if b.CIDR.Contains(a) && !slices.ContainsFunc(b.Except, func(e netip.Prefix) bool { return e.Contains(a) }) {
+			return true
+		}
+	}
+	return false
+}
+
+var routeRank = map[simulate.RouteKind]int{simulate.RouteDirect: 0, simulate.RouteNodePort: 1, simulate.RouteLoadBalancer: 2, simulate.RouteIngress: 3}
+
+func routeKey(kind simulate.RouteKind, via, host, path string, tls bool, entry, pod simulate.PortSet) string {
+	return fmt.Sprintf("%d|%s|%s|%s|%v|%s|%s", routeRank[kind], via, host, path, tls, entry, pod)
+}
+
+// propExposureMatchesOracle: Exposure lists, for every pod, the oracle's
+// routes (kind, Service or Ingress, host, path, TLS, entry and pod ports,
+// and the outside addresses that may use each, probed at the edges of
+// every block and range) in the documented order, and outbound access that
+// admits exactly what the pod's egress admits outside the cluster.
+func propExposureMatchesOracle(t *rapid.T) {
+	c := fuzz.Cluster().Draw(t, "cluster")
+	o := drawOracleOpts(t, c)
+	m := compileOpts(t, c, o)
+	addrs := exposureAddrs(c, o)
+	pts := portPoints(c)
+	exp := m.Exposure()
+	if len(exp) != len(c.Pods) {
+		t.Fatalf("Exposure lists %d pods, the cluster has %d", len(exp), len(c.Pods))
+	}
+	for _, e := range exp {
+		pod := oracleResolve(c, podEnd(e.Pod))
+		if pod == nil {
+			t.Fatalf("Exposure lists %v, not a pod of the cluster", e.Pod)
+		}
+		want := append([]oracleRoute{oracleDirect(c, pod)}, oracleServiceRoutes(c, o, pod)...)
+		want = append(want, oracleIngressRoutes(c, o, pod)...)
+		slices.SortStableFunc(want, func(a, b oracleRoute) int {
+			return strings.Compare(routeKey(a.kind, a.via, a.host, a.path, a.tls, a.entry, a.pod), routeKey(b.kind, b.via, b.host, b.path, b.tls, b.entry, b.pod))
+		})
+		got := slices.Clone(e.Inbound)
+		for i := 1; i < len(got); i++ {
+			a, b := got[i-1], got[i]
+			if cmpRoute := cmp.Or(routeRank[a.Kind]-routeRank[b.Kind], strings.Compare(a.Via, b.Via), strings.Compare(a.Host, b.Host), strings.Compare(a.Path, b.Path)); cmpRoute > 0 {
+				t.Fatalf("%v: routes out of order: %v before %v", e.Pod, a, b)
+			}
+		}
+		slices.SortStableFunc(got, func(a, b simulate.Route) int {
+			return strings.Compare(routeKey(a.Kind, a.Via, a.Host, a.Path, a.TLS, a.EntryPorts, a.PodPorts), routeKey(b.Kind, b.Via, b.Host, b.Path, b.TLS, b.EntryPorts, b.PodPorts))
+		})
+		var gotKeys, wantKeys []string
+		for _, r := range got {
+			gotKeys = append(gotKeys, routeKey(r.Kind, r.Via, r.Host, r.Path, r.TLS, r.EntryPorts, r.PodPorts))
+		}
+		for _, r := range want {
+			wantKeys = append(wantKeys, routeKey(r.kind, r.via, r.host, r.path, r.tls, r.entry, r.pod))
+		}
+		if !slices.Equal(gotKeys, wantKeys) {
+			t.Fatalf("%+v: %v: routes\nengine %q\noracle %q\n%s", o, e.Pod, gotKeys, wantKeys, describe(c))
+		}
+		for i, r := range got {
+			if r.Sources.Any != want[i].any {
+				t.Fatalf("%+v: %v: route %v: Sources.Any = %v, oracle says %v\n%s", o, e.Pod, r, r.Sources.Any, want[i].any, describe(c))
+			}
+			for _, a := range addrs {
+				if g, w := sourcesAdmit(r.Sources, a), want[i].sources(a); g != w {
+					t.Fatalf("%+v: %v: route %v: admits %v: %v, oracle says %v\n%s", o, e.Pod, r, a, g, w, describe(c))
+				}
+			}
+		}
+		for _, proto := range protocols {
+			for _, p := range pts {
+				for _, a := range addrs {
+					g := slices.ContainsFunc(e.Outbound, func(acc simulate.Access) bool { return acc.Ports.Contains(proto, p) && sourcesAdmit(acc.Sources, a) })
+					w := oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeEgress, pod, nil, a, nil, proto, p)
+					if g != w {
+						t.Fatalf("%+v: %v outbound to %v on %s/%d: engine %v, oracle %v\nengine: %+v\n%s", o, e.Pod, a, proto, p, g, w, e.Outbound, describe(c))
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestExposureMatchesOracle(t *testing.T) { rapid.Check(t, propExposureMatchesOracle) }
+
+func FuzzExposureMatchesOracle(f *testing.F) { f.Fuzz(rapid.MakeFuzz(propExposureMatchesOracle)) }

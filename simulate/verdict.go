@@ -113,9 +113,7 @@ func (m *Model) decide(v *Verdict) {
 	case v.from < 0 && m.opts.nodeAllowed && m.isNodeOf(v.From.addr, v.to):
 		v.reason, v.Allowed = byNode, true
 		return
-	case v.from >= 0 && v.to >= 0 && m.opts.nodeAllowed && m.pods[v.from].host &&
-		m.pods[v.from].pod.Spec.NodeName != "" && m.pods[v.from].pod.Spec.NodeName == m.pods[v.to].pod.Spec.NodeName:
-		// A hostNetwork pod sends with its node's address.
+	case v.from >= 0 && v.to >= 0 && m.hostOnNodeOf(v.from, v.to):
 		v.reason, v.Allowed = byNode, true
 		return
 	}
@@ -216,6 +214,14 @@ func (pi *podInfo) containerPort(name string, proto corev1.Protocol) (int32, boo
 		}
 	}
 	return 0, false
+}
+
+// hostOnNodeOf reports whether traffic from pod from to pod to is node
+// traffic that the NodeTraffic option exempts: from is a hostNetwork pod
+// (it sends with its node's address) on the node that runs to.
+func (m *Model) hostOnNodeOf(from, to int32) bool {
+	node := m.pods[from].pod.Spec.NodeName
+	return m.opts.nodeAllowed && m.pods[from].host && node != "" && node == m.pods[to].pod.Spec.NodeName
 }
 
 // isNodeOf reports whether addr is an address of the node pod runs on.

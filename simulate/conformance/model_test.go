@@ -146,8 +146,8 @@ func findPod(c *simulate.Cluster, id string) *corev1.Pod {
 	panic("conformance: no pod " + id)
 }
 
-// setLabel writes into a new map, so that a model compiled before the edit
-// can never see it, whatever the engine keeps of its input.
+// setLabel writes into a new map (runSteps also edits a deep copy of the
+// cluster, so a model compiled before the edit never sees it).
 func setLabel(m *metav1.ObjectMeta, key, value string) {
 	labels := make(map[string]string, len(m.Labels)+1)
 	for k, v := range m.Labels {

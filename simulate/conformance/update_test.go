@@ -15,8 +15,10 @@ type step struct {
 }
 
 // runSteps applies the steps in turn to one cluster, compiling it after
-// each. It also checks that a model compiled earlier still gives its own
-// tables once the cluster has moved on: a Model is a snapshot.
+// each. Each change edits a deep copy, never the objects an earlier model
+// was compiled from (the Cluster contract forbids that). It also checks
+// that a model compiled earlier still gives its own tables once the
+// cluster has moved on: a Model is a snapshot.
 func runSteps(t *testing.T, c simulate.Cluster, steps []step) {
 	t.Helper()
 	type done struct {
@@ -26,6 +28,7 @@ func runSteps(t *testing.T, c simulate.Cluster, steps []step) {
 	var prev *done
 	for i, s := range steps {
 		if s.change != nil {
+			c = deepCopy(c)
 			s.change(&c)
 		}
 		m, err := simulate.Compile(c)
@@ -172,4 +175,28 @@ func TestUpdatePolicies(t *testing.T) {
 			probes: []probe{expect(newTruth(true), served...)},
 		},
 	})
+}
+
+// deepCopy returns a copy of c that shares no object with it.
+func deepCopy(c simulate.Cluster) simulate.Cluster {
+	var out simulate.Cluster
+	for i := range c.Namespaces {
+		out.Namespaces = append(out.Namespaces, *c.Namespaces[i].DeepCopy())
+	}
+	for i := range c.Pods {
+		out.Pods = append(out.Pods, *c.Pods[i].DeepCopy())
+	}
+	for i := range c.Services {
+		out.Services = append(out.Services, *c.Services[i].DeepCopy())
+	}
+	for i := range c.NetworkPolicies {
+		out.NetworkPolicies = append(out.NetworkPolicies, *c.NetworkPolicies[i].DeepCopy())
+	}
+	for i := range c.Nodes {
+		out.Nodes = append(out.Nodes, *c.Nodes[i].DeepCopy())
+	}
+	for i := range c.Ingresses {
+		out.Ingresses = append(out.Ingresses, *c.Ingresses[i].DeepCopy())
+	}
+	return out
 }
