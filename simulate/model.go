@@ -383,8 +383,7 @@ func (m *Model) buildClasses() {
 	// What selectors look at: key → values compared with.
 	keys := map[string]map[string]bool{}
 	note := func(s selector.Selector) {
-		for _, k := range s.Keys() {
-			vs, _ := s.Values(k)
+		for k, vs := range s.KeyValues() {
 			set := keys[k]
 			if set == nil {
 				set = map[string]bool{}
