@@ -402,3 +402,81 @@ func rulePorts(r policy.Rule, dest *corev1.Pod) PortSet {
 	}
 	return NewPortSet(ranges...)
 }
+
+// RulePorts returns the ports a rule allows toward the pod dest, its named
+// ports resolved at dest as in every verdict (see [Model.NamedPorts]). The
+// zero PodID stands for an address outside the cluster, where a named port
+// matches nothing. An unknown policy, direction, rule or pod is an error.
+// It says nothing of whether the rule's peers admit anyone; see
+// [Model.RulePeers].
+func (m *Model) RulePorts(ref RuleRef, dest PodID) (PortSet, error) {
+	pi, d, err := m.ruleIndex(ref)
+	if err != nil {
+		return PortSet{}, err
+	}
+	var pod *corev1.Pod
+	if dest != (PodID{}) {
+		i, err := m.podIndex(dest)
+		if err != nil {
+			return PortSet{}, err
+		}
+		pod = m.pods[i].pod
+	}
+	return rulePorts(m.rules(pi, d)[ref.Index], pod), nil
+}
+
+// EgressToUnknown returns the ports on which the egress policies of from
+// may let it reach pod, a pod the model does not hold (cluster DNS, when
+// the manifests describe only the application). Neither pod's address nor
+// its namespace's labels are known, so a rule counts when one of its peers
+// could match it: any peer when the rule has none; an ipBlock (the address
+// might be in it; only when ipBlocks match pods, see [IPBlockMatchesPods]);
+// a podSelector without namespaceSelector when pod is in the policy's
+// namespace and matches; a namespaceSelector with a podSelector that
+// matches pod, whatever the namespaceSelector. Named ports resolve at pod
+// as every policy's named port does ([Model.NamedPorts]). A pod no policy
+// isolates for egress may reach it on every port. An unknown from is an
+// error. It costs O(rules of from's egress policies × their peers).
+func (m *Model) EgressToUnknown(from PodID, pod *corev1.Pod) (PortSet, error) {
+	i, err := m.podIndex(from)
+	if err != nil {
+		return PortSet{}, err
+	}
+	g := m.dir[egress].group[m.podClass[i]]
+	if g < 0 {
+		return AllPorts(), nil
+	}
+	var out PortSet
+	for _, pi := range m.dir[egress].policies[g] {
+		p := m.policies[pi]
+		for _, r := range p.EgressRules {
+			if m.mayAdmitUnknown(p, r, pod) {
+				out = out.Union(rulePorts(r, pod))
+			}
+		}
+	}
+	return out, nil
+}
+
+// mayAdmitUnknown reports whether a peer of r, a rule of p, could match
+// pod, whose address and namespace labels are unknown.
+func (m *Model) mayAdmitUnknown(p *policy.Policy, r policy.Rule, pod *corev1.Pod) bool {
+	if r.Peers == nil {
+		return true
+	}
+	for _, peer := range r.Peers {
+		switch {
+		case peer.IPBlock != nil:
+			if m.opts.ipBlockPods {
+				return true
+			}
+		case peer.Pods.SameNamespace:
+			if p.Namespace == pod.Namespace && peer.Pods.Pods.Matches(pod.Labels) {
+				return true
+			}
+		case peer.Pods.Pods.Matches(pod.Labels):
+			return true
+		}
+	}
+	return false
+}
