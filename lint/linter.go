@@ -40,6 +40,9 @@ type linter struct {
 	policies []*policy.Policy
 	polIdx   map[string]int
 	subjects [][]simulate.ClassID // per policy: the classes it selects, sorted
+	// peers[pi][d][ri] are the classes rule ri admits: the model's own
+	// sets (interned, shared by equal rules), so each costs a slice header.
+	peers [][2][]simulate.ClassSet
 }
 
 func newLinter(m *simulate.Model, cfg config) *linter {
@@ -71,11 +74,19 @@ func newLinter(m *simulate.Model, cfg config) *linter {
 	}
 	l.policies = m.Policies()
 	l.subjects = make([][]simulate.ClassID, len(l.policies))
+	l.peers = make([][2][]simulate.ClassSet, len(l.policies))
 	for pi, p := range l.policies {
 		l.polIdx[p.ID()] = pi
 		cs, err := m.SelectedClasses(p.ID())
 		must(err)
 		l.subjects[pi] = cs
+		for d := range dirNames {
+			l.peers[pi][d] = make([]simulate.ClassSet, len(rules(p, d)))
+			for ri := range l.peers[pi][d] {
+				l.peers[pi][d][ri], err = m.RulePeerClasses(l.ref(pi, d, ri))
+				must(err)
+			}
+		}
 	}
 	return l
 }
@@ -103,13 +114,8 @@ func (l *linter) ref(pi, d, ri int) simulate.RuleRef {
 	return simulate.RuleRef{Policy: l.policies[pi].ID(), Direction: dirNames[d], Index: ri}
 }
 
-// rulePeers returns the classes rule ri of policy pi admits in direction d;
-// the set is the model's own, so asking costs nothing.
-func (l *linter) rulePeers(pi, d, ri int) simulate.ClassSet {
-	s, err := l.m.RulePeerClasses(l.ref(pi, d, ri))
-	must(err)
-	return s
-}
+// rulePeers returns the classes rule ri of policy pi admits in direction d.
+func (l *linter) rulePeers(pi, d, ri int) simulate.ClassSet { return l.peers[pi][d][ri] }
 
 // rulePorts returns the ports rule ri of policy pi allows toward the pods
 // of class c (named ports resolved there by the model), or toward an
