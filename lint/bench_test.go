@@ -75,6 +75,38 @@ func BenchmarkRun(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("pods=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				lint.Run(m)
+			}
+		})
+	}
+}
+
+// BenchmarkRunIPBlocks lints one pod behind a NodePort Service under one
+// policy with n /32 ipBlock peers in and out.
+func BenchmarkRunIPBlocks(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		peers := make([]networkingv1.NetworkPolicyPeer, n)
+		for i := range peers {
+			peers[i] = networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: fmt.Sprintf("192.%d.%d.%d/32", i>>16&255, i>>8&255, i&255)}}
+		}
+		pod := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "web-0", Labels: map[string]string{"app": "web"}}}
+		pod.Spec.Containers = []corev1.Container{{Name: "c", Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}}}}
+		pod.Status.PodIP = "10.0.0.1"
+		svc := corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "web"}}
+		svc.Spec.Type = corev1.ServiceTypeNodePort
+		svc.Spec.Selector = map[string]string{"app": "web"}
+		svc.Spec.Ports = []corev1.ServicePort{{Port: 80, TargetPort: intstr.FromString("http")}}
+		np := networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "blocks"}}
+		np.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
+		np.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: peers}}
+		np.Spec.Egress = []networkingv1.NetworkPolicyEgressRule{{To: peers}}
+		m, err := simulate.Compile(simulate.Cluster{Pods: []corev1.Pod{pod}, Services: []corev1.Service{svc}, NetworkPolicies: []networkingv1.NetworkPolicy{np}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("blocks=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				lint.Run(m)
 			}

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -9,9 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
-	"github.com/netpolsim/netpolsim/internal/bitset"
 	"github.com/netpolsim/netpolsim/policy"
 	"github.com/netpolsim/netpolsim/simulate"
 )
@@ -23,27 +20,16 @@ type serviceTarget struct {
 	port  int32
 }
 
-// serviceTargets lists, for every Service with a selector, each backend and
-// each port the Service's ports translate to there.
+// serviceTargets lists, for every Service, each backend and each port the
+// Service's ports translate to there, as the model resolves them.
 func (l *linter) serviceTargets() []serviceTarget {
 	var out []serviceTarget
 	for _, svc := range l.m.ServiceObjects() {
-		backends, err := l.m.Backends(svc.Namespace, svc.Name)
+		targets, err := l.m.ServicePorts(svc.Namespace, svc.Name)
 		must(err)
-		for _, b := range backends {
-			i := l.podIdx[b]
-			for _, sp := range svc.Spec.Ports {
-				proto := cmp.Or(sp.Protocol, corev1.ProtocolTCP)
-				switch {
-				case sp.TargetPort.Type == intstr.String && sp.TargetPort.StrVal != "":
-					for _, n := range namedPorts(l.objs[i], sp.TargetPort.StrVal, proto) {
-						out = append(out, serviceTarget{i, proto, n})
-					}
-				case sp.TargetPort.IntVal != 0:
-					out = append(out, serviceTarget{i, proto, sp.TargetPort.IntVal})
-				default:
-					out = append(out, serviceTarget{i, proto, sp.Port})
-				}
+		for _, t := range targets {
+			if t.Port != 0 {
+				out = append(out, serviceTarget{l.podIdx[t.Backend], t.Protocol, t.Port})
 			}
 		}
 	}
@@ -54,13 +40,14 @@ func (l *linter) serviceTargets() []serviceTarget {
 // while they use Services; see the package documentation.
 func (l *linter) egressBlocksDNS() []Finding {
 	var dns []int
-	for i, id := range l.pods {
-		if id.Namespace == l.cfg.dnsNs && len(l.cfg.dnsLabels) > 0 && labelsInclude(l.objs[i].Labels, l.cfg.dnsLabels) {
-			dns = append(dns, i)
+	if len(l.cfg.dnsLabels) > 0 {
+		for _, id := range l.m.PodsWithLabels(l.cfg.dnsNs, l.cfg.dnsLabels) {
+			dns = append(dns, l.podIdx[id])
 		}
 	}
 	var targets map[int][]serviceTarget // by backend; computed when first needed
-	var backends bitset.Set
+	var backends map[simulate.ClassID][]int
+	hypothetical := map[simulate.ClassID][2]bool{} // per class: UDP/53, TCP/53 to a DNS pod the model lacks
 	mx := l.m.Matrix()
 	type key struct {
 		ns  string
@@ -73,7 +60,7 @@ func (l *linter) egressBlocksDNS() []Finding {
 	groups := map[key]*group{}
 	var order []key
 	for i, id := range l.pods {
-		pol := l.isolating[egress][i]
+		pol := l.isolatingPod(egress, i)
 		dp := l.objs[i].Spec.DNSPolicy
 		if len(pol) == 0 || l.host.Has(i) || slices.Contains(dns, i) || dp == corev1.DNSDefault || dp == corev1.DNSNone {
 			continue
@@ -86,20 +73,28 @@ func (l *linter) egressBlocksDNS() []Finding {
 				tcp = tcp || ports.Contains(corev1.ProtocolTCP, 53)
 			}
 		} else {
-			udp, tcp = l.hypotheticalDNS(pol)
+			h, ok := hypothetical[l.classOf[i]]
+			if !ok {
+				h = l.hypotheticalDNS(id)
+				hypothetical[l.classOf[i]] = h
+			}
+			udp, tcp = h[0], h[1]
 		}
 		if udp && tcp {
 			continue
 		}
 		if targets == nil {
 			targets = map[int][]serviceTarget{}
-			backends = bitset.New(len(l.pods))
+			backends = map[simulate.ClassID][]int{}
 			for _, t := range l.serviceTargets() {
+				if targets[t.pod] == nil {
+					c := l.classOf[t.pod]
+					backends[c] = append(backends[c], t.pod)
+				}
 				targets[t.pod] = append(targets[t.pod], t)
-				backends.Add(t.pod)
 			}
 		}
-		if !l.reachesService(i, pol, backends, targets, mx) {
+		if !l.reachesService(i, pol, backends, targets) {
 			continue
 		}
 		k := key{id.Namespace, Warning}
@@ -151,72 +146,52 @@ func (l *linter) egressBlocksDNS() []Finding {
 
 // reachesService reports whether pod i, isolated for egress by pol, may
 // reach another pod on a port some Service translates to there. Only the
-// peers of its egress rules can be reached, so only those are looked at.
-func (l *linter) reachesService(i int, pol []*policy.Policy, backends bitset.Set, targets map[int][]serviceTarget, mx *simulate.Matrix) bool {
-	peers := bitset.New(len(l.pods))
+// peers of its egress rules can be reached, so only their classes are
+// looked at, and the ports between two classes are asked once.
+func (l *linter) reachesService(i int, pol []*policy.Policy, backends map[simulate.ClassID][]int, targets map[int][]serviceTarget) bool {
+	var peers simulate.ClassSet
 	for _, p := range pol {
 		pi := l.polIdx[p.ID()]
 		for ri := range p.EgressRules {
-			peers.Or(l.rulePeers(pi, egress, ri))
+			peers = peers.Union(l.rulePeers(pi, egress, ri))
 		}
 	}
-	peers.And(backends)
-	peers.Remove(i)
-	for b := range peers.Members() {
-		ports := mx.Ports(l.pods[i], l.pods[b])
-		for _, t := range targets[b] {
-			if ports.Contains(t.proto, t.port) {
-				return true
+	for c := range peers.All() {
+		if len(backends[c]) == 0 {
+			continue
+		}
+		// i is not hostNetwork and only other pods count, so the ports of
+		// the classes are those of every pair.
+		ports := l.m.ClassPorts(l.classOf[i], c)
+		if ports.IsEmpty() {
+			continue
+		}
+		for _, b := range backends[c] {
+			if b == i {
+				continue
+			}
+			for _, t := range targets[b] {
+				if ports.Contains(t.proto, t.port) {
+					return true
+				}
 			}
 		}
 	}
 	return false
 }
 
-// hypotheticalDNS reports whether the egress rules of pol allow UDP/53 and
-// TCP/53 to a DNS pod that the model does not hold.
-func (l *linter) hypotheticalDNS(pol []*policy.Policy) (udp, tcp bool) {
+// hypotheticalDNS reports whether the egress policies of pod allow UDP/53
+// and TCP/53 to a DNS pod that the model does not hold, as the model judges
+// a pod it does not know (simulate.Model.EgressToUnknown).
+func (l *linter) hypotheticalDNS(pod simulate.PodID) [2]bool {
 	dns := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: l.cfg.dnsNs, Labels: l.cfg.dnsLabels}}
 	dns.Spec.Containers = []corev1.Container{{Name: "dns", Ports: []corev1.ContainerPort{
 		{Name: "dns", Protocol: corev1.ProtocolUDP, ContainerPort: 53},
 		{Name: "dns-tcp", Protocol: corev1.ProtocolTCP, ContainerPort: 53},
 	}}}
-	for _, p := range pol {
-		for _, r := range p.EgressRules {
-			if !admitsPod(p, r, dns) {
-				continue
-			}
-			ports := rulePorts(r, dns)
-			udp = udp || ports.Contains(corev1.ProtocolUDP, 53)
-			tcp = tcp || ports.Contains(corev1.ProtocolTCP, 53)
-		}
-	}
-	return udp, tcp
-}
-
-// admitsPod reports whether a peer of r (a rule of p) may match pod, which
-// the model does not hold: an ipBlock peer counts, since the pod's address
-// is not known, and so does a namespaceSelector, since its namespace's
-// labels are not.
-func admitsPod(p *policy.Policy, r policy.Rule, pod *corev1.Pod) bool {
-	if r.Peers == nil {
-		return true
-	}
-	for _, peer := range r.Peers {
-		switch {
-		case peer.IPBlock != nil:
-			return true
-		case peer.Pods.SameNamespace:
-			if p.Namespace == pod.Namespace && peer.Pods.Pods.Matches(pod.Labels) {
-				return true
-			}
-		case peer.Pods.Pods.Matches(pod.Labels):
-			// The namespace's labels beyond its name are not known: a
-			// namespaceSelector is taken to match it.
-			return true
-		}
-	}
-	return false
+	ports, err := l.m.EgressToUnknown(pod, dns)
+	must(err)
+	return [2]bool{ports.Contains(corev1.ProtocolUDP, 53), ports.Contains(corev1.ProtocolTCP, 53)}
 }
 
 // labelString renders labels as "k=v,k2=v2", sorted.

@@ -1,14 +1,25 @@
 // Package lint finds mistakes and risky gaps in a cluster's network policies:
 // pods no policy isolates, Services open to any address, policies and peers
 // that select nothing, rules that other rules make redundant, egress
-// isolation that cuts pods off from DNS, and named ports nobody serves.
+// isolation that cuts pods off from DNS, named ports nobody serves, and port
+// names that containers repeat.
 //
 // Run checks a compiled simulate.Model and returns Findings, each naming
 // its check (a stable id such as "no-default-deny-ingress"), a Severity,
 // the object and field concerned, what is wrong and how to fix it. Rules
 // lists the checks. Every check reads the model through its public API, so
 // a finding is about the cluster as the manifests describe it: the pods
-// that exist, the labels they carry, the ports they serve.
+// that exist, the labels they carry, the ports they serve. Every fact that
+// bears on a verdict comes from the model, resolved as its verdicts resolve
+// it: which pods a policy, a rule or a Service selects, what a named port or
+// a targetPort stands for (a policy's named port: every container port of
+// that name; a targetPort: the first), which pods are the ingress
+// controller (the model's simulate.IngressController option). lint
+// evaluates no selector or rule of its own.
+//
+// Run costs about O(pods + policies × rules + rule pairs of a namespace ×
+// classes/64) and holds no set of pods per policy: the sets it compares are
+// the model's sets of classes.
 //
 // # Checks
 //
@@ -22,7 +33,8 @@
 // which any address outside the cluster may reach one of its backends on
 // some port, as Model.Exposure decides (a route whose Sources.Any is true).
 // Info instead of warning when every such backend is an ingress controller
-// pod (see IngressController): that is the intended entry point.
+// pod (Model.IngressControllers, as the simulate.IngressController option
+// of the model names them): that is the intended entry point.
 //
 // policy-selects-nothing (warning): a policy whose spec.podSelector selects
 // no pod of its namespace.
@@ -67,20 +79,24 @@
 // DNS). An error when UDP/53 is blocked, a warning when only TCP/53 is
 // (large answers fall back to TCP). When the model has no DNS pod (the
 // manifests describe only the application), the pods' egress rules are
-// evaluated against a hypothetical one: labels k8s-app=kube-dns in
-// kube-system, container ports dns (UDP/53) and dns-tcp (TCP/53). Its
-// address and its namespace's labels are not known, so an ipBlock peer
-// counts as allowing it, and so does a peer whose podSelector matches it,
-// whatever its namespaceSelector (many clusters select kube-system by a
-// label of their own). Pods with dnsPolicy Default or None do not use
+// evaluated against a hypothetical one (Model.EgressToUnknown): labels
+// k8s-app=kube-dns in kube-system, container ports dns (UDP/53) and dns-tcp
+// (TCP/53). Its address and its namespace's labels are not known, so an
+// ipBlock peer counts as allowing it (when the model lets ipBlocks match
+// pods), and so does a peer whose podSelector matches it, whatever its
+// namespaceSelector (many clusters select kube-system by a label of their
+// own). A Service's port counts where it translates to a backend's port
+// (Model.ServicePorts: a named targetPort is the backend's first container
+// port of that name). Pods with dnsPolicy Default or None do not use
 // cluster DNS and are left out, as are DNS pods themselves. One finding per
 // namespace and severity, listing the pods and the policies that isolate
 // them in Related.
 //
 // named-port-unserved (warning): a rule's port given by name that no pod
-// serves where the name is resolved: for ingress, no pod the policy selects
-// has a container port of that name and protocol; for egress, no peer pod
-// of the rule has (addresses outside the cluster serve no named port). Left
+// serves where the name is resolved (Model.NamedPorts): for ingress, no pod
+// the policy selects has a container port of that name and protocol; for
+// egress, no peer pod of the rule has (addresses outside the cluster serve
+// no named port). Left
 // out when the policy selects nothing, or when the rule's selector peers
 // match nothing, which the checks above report.
 //
@@ -92,6 +108,20 @@
 // that some backend does not serve with the port's protocol; those backends
 // get no traffic on that port. One finding per Service port, listing the
 // backends in Related.
+//
+// port-name-repeated: a port name that two or more containers of a pod use
+// (Model.PortNameRepeats; the API server accepts it with a warning, and
+// rejects a name repeated within one container). A warning when two of
+// those ports have the same protocol and different numbers: a policy rule
+// naming the port opens all of them, while a Service's targetPort, a probe
+// or a question by name reaches only the first, so the policy opens a port
+// no Service uses, or a rule written for the second container's port is
+// read as the first's. Info otherwise (same number, or only the protocols
+// differ): harmless today. One finding per workload (the pod's controlling
+// owner, with Field under its pod template, such as
+// spec.template.spec.containers[1].ports[0], and the pods in Related) and
+// name, or per pod for a pod without a controller; Field is the second
+// container's port.
 //
 // Kubernetes rejects an ipBlock whose except entries are not inside its
 // cidr, and so does policy.Compile, so a model never holds one and no check

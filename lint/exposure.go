@@ -18,6 +18,10 @@ func (l *linter) exposedServices() []Finding {
 		podPorts           simulate.PortSet
 		allocatedNodePort  bool
 	}
+	controllers := map[simulate.PodID]bool{}
+	for _, id := range l.m.IngressControllers() {
+		controllers[id] = true
+	}
 	byVia := map[string]*exposure{}
 	for _, pe := range l.m.Exposure() {
 		for _, r := range pe.Inbound {
@@ -55,7 +59,7 @@ func (l *linter) exposedServices() []Finding {
 		for j, i := range x.pods {
 			names[j] = l.pods[i].Name
 			f.Related = append(f.Related, l.podObject(i))
-			if l.pods[i].Namespace != l.cfg.controllerNs || len(l.cfg.controllerLabels) == 0 || !labelsInclude(l.objs[i].Labels, l.cfg.controllerLabels) {
+			if !controllers[l.pods[i]] {
 				controller = false
 			}
 		}

@@ -64,10 +64,11 @@ func ofRule(fs []lint.Finding, rule string) []lint.Finding {
 }
 
 type lintCase struct {
-	name string
-	docs []string
-	opts []lint.Option
-	want []lint.Finding
+	name    string
+	docs    []string
+	opts    []lint.Option
+	simOpts []simulate.Option // for Compile
+	want    []lint.Finding
 }
 
 // ignoreText leaves the sentences out of a comparison; TestMessages and the
@@ -80,7 +81,7 @@ func runCases(t *testing.T, rule string, cases []lintCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := ofRule(lint.Run(compile(t, c.docs), c.opts...), rule)
+			got := ofRule(lint.Run(compile(t, c.docs, c.simOpts...), c.opts...), rule)
 			for i := range c.want {
 				c.want[i].Rule = rule
 			}

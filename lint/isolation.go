@@ -29,7 +29,7 @@ func (l *linter) noDefaultDeny(d int) []Finding {
 			order = append(order, id.Namespace)
 		}
 		g.total++
-		if len(l.isolating[d][i]) == 0 {
+		if len(l.isolatingPod(d, i)) == 0 {
 			g.open = append(g.open, i)
 		}
 	}

@@ -151,6 +151,7 @@ var checks = []check{
 	{RuleInfo{"named-port-unserved", "rule ports named after a port no pod serves where the name resolves"}, (*linter).namedPortsUnserved},
 	{RuleInfo{"service-selects-nothing", "Services whose selector selects no pod, so they have no backends"}, (*linter).servicesWithoutBackends},
 	{RuleInfo{"target-port-unserved", "Service ports whose named targetPort some backend does not serve"}, (*linter).targetPortsUnserved},
+	{RuleInfo{"port-name-repeated", "port names that two containers of a pod both use (warning when their numbers differ)"}, (*linter).portNamesRepeated},
 }
 
 // Rules lists the checks Run makes, in a fixed order.
@@ -166,11 +167,9 @@ func Rules() []RuleInfo {
 type Option func(*config)
 
 type config struct {
-	disabled         map[string]bool
-	controllerNs     string
-	controllerLabels map[string]string
-	dnsNs            string
-	dnsLabels        map[string]string
+	disabled  map[string]bool
+	dnsNs     string
+	dnsLabels map[string]string
 }
 
 // Disable turns off the checks with the given ids; ids that are not in
@@ -181,15 +180,6 @@ func Disable(ids ...string) Option {
 			c.disabled[id] = true
 		}
 	}
-}
-
-// IngressController says which pods are the ingress controller, whose
-// exposure through a NodePort or LoadBalancer Service is expected: the pods
-// of namespace whose labels include all of labels. The default is the
-// engine's (simulate.DefaultIngressControllerNamespace and label);
-// compile the model with the same choice (simulate.IngressController).
-func IngressController(namespace string, labels map[string]string) Option {
-	return func(c *config) { c.controllerNs, c.controllerLabels = namespace, labels }
 }
 
 // DNS says which pods serve cluster DNS: the pods of namespace whose labels
@@ -208,11 +198,9 @@ func DNS(namespace string, labels map[string]string) Option {
 // about half a second (see BenchmarkRun).
 func Run(m *simulate.Model, opts ...Option) []Finding {
 	cfg := config{
-		disabled:         map[string]bool{},
-		controllerNs:     simulate.DefaultIngressControllerNamespace,
-		controllerLabels: map[string]string{simulate.DefaultIngressControllerLabel: simulate.DefaultIngressControllerValue},
-		dnsNs:            "kube-system",
-		dnsLabels:        map[string]string{"k8s-app": "kube-dns"},
+		disabled:  map[string]bool{},
+		dnsNs:     "kube-system",
+		dnsLabels: map[string]string{"k8s-app": "kube-dns"},
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"cmp"
 	"fmt"
 	"strings"
 
@@ -21,23 +20,29 @@ const (
 var dirNames = [2]string{"ingress", "egress"}
 
 // linter holds what the checks share, computed once from the model's public
-// API. Sets of pods are bitsets over the index of m.Pods().
+// API. Pods are numbered as in m.Pods(); classes as in m.Classes(). Every
+// set of pods a check needs is a set of classes (the pods of a class are
+// alike to every policy), so the linter holds no set per policy.
 type linter struct {
 	m   *simulate.Model
 	cfg config
 
-	pods   []simulate.PodID
-	podIdx map[simulate.PodID]int
-	objs   []*corev1.Pod
-	host   bitset.Set // hostNetwork pods: never policy subjects
-	// isolating[d][i] are the policies that isolate pod i for direction d.
+	pods    []simulate.PodID
+	podIdx  map[simulate.PodID]int
+	objs    []*corev1.Pod
+	host    bitset.Set         // hostNetwork pods: never policy subjects
+	classOf []simulate.ClassID // per pod
+	rep     []simulate.PodID   // per class: its representative pod
+	// isolating[d][c] are the policies that isolate the pods of class c for
+	// direction d.
 	isolating [2][][]*policy.Policy
 
 	policies []*policy.Policy
 	polIdx   map[string]int
-	subjects []bitset.Set // per policy: the pods it selects
-	// peers[pi][d][ri] is the set of pods rule ri admits; filled on demand.
-	peers [][2][]bitset.Set
+	subjects [][]simulate.ClassID // per policy: the classes it selects, sorted
+	// peers[pi][d][ri] are the classes rule ri admits: the model's own
+	// sets (interned, shared by equal rules), so each costs a slice header.
+	peers [][2][]simulate.ClassSet
 }
 
 func newLinter(m *simulate.Model, cfg config) *linter {
@@ -45,47 +50,57 @@ func newLinter(m *simulate.Model, cfg config) *linter {
 	n := len(l.pods)
 	l.host = bitset.New(n)
 	l.objs = make([]*corev1.Pod, n)
-	for d := range l.isolating {
-		l.isolating[d] = make([][]*policy.Policy, n)
-	}
+	l.classOf = make([]simulate.ClassID, n)
 	for i, id := range l.pods {
 		l.podIdx[id] = i
 		l.objs[i] = m.PodObject(id)
 		if l.objs[i].Spec.HostNetwork {
 			l.host.Add(i)
 		}
-		in, out, err := m.Selecting(id)
+	}
+	classes := m.Classes()
+	l.rep = make([]simulate.PodID, len(classes))
+	for d := range l.isolating {
+		l.isolating[d] = make([][]*policy.Policy, len(classes))
+	}
+	for _, c := range classes {
+		l.rep[c.ID] = c.Pods[0]
+		for _, id := range c.Pods {
+			l.classOf[l.podIdx[id]] = c.ID
+		}
+		in, out, err := m.Selecting(c.Pods[0])
 		must(err)
-		l.isolating[ingress][i], l.isolating[egress][i] = in, out
+		l.isolating[ingress][c.ID], l.isolating[egress][c.ID] = in, out
 	}
 	l.policies = m.Policies()
-	l.subjects = make([]bitset.Set, len(l.policies))
-	l.peers = make([][2][]bitset.Set, len(l.policies))
+	l.subjects = make([][]simulate.ClassID, len(l.policies))
+	l.peers = make([][2][]simulate.ClassSet, len(l.policies))
 	for pi, p := range l.policies {
 		l.polIdx[p.ID()] = pi
-		ids, err := m.SelectedBy(p.ID())
+		cs, err := m.SelectedClasses(p.ID())
 		must(err)
-		l.subjects[pi] = l.setOf(ids)
-		l.peers[pi] = [2][]bitset.Set{make([]bitset.Set, len(p.IngressRules)), make([]bitset.Set, len(p.EgressRules))}
+		l.subjects[pi] = cs
+		for d := range dirNames {
+			l.peers[pi][d] = make([]simulate.ClassSet, len(rules(p, d)))
+			for ri := range l.peers[pi][d] {
+				l.peers[pi][d][ri], err = m.RulePeerClasses(l.ref(pi, d, ri))
+				must(err)
+			}
+		}
 	}
 	return l
 }
 
 // must panics on an error the model returns only for an unknown pod,
-// policy or Service; the linter asks only about those the model listed.
+// policy, rule or Service; the linter asks only about those the model listed.
 func must(err error) {
 	if err != nil {
 		panic("lint: " + err.Error())
 	}
 }
 
-func (l *linter) setOf(ids []simulate.PodID) bitset.Set {
-	s := bitset.New(len(l.pods))
-	for _, id := range ids {
-		s.Add(l.podIdx[id])
-	}
-	return s
-}
+// isolatingPod returns the policies that isolate pod i for direction d.
+func (l *linter) isolatingPod(d, i int) []*policy.Policy { return l.isolating[d][l.classOf[i]] }
 
 func rules(p *policy.Policy, d int) []policy.Rule {
 	if d == ingress {
@@ -94,62 +109,42 @@ func rules(p *policy.Policy, d int) []policy.Rule {
 	return p.EgressRules
 }
 
-// rulePeers returns the pods rule ri of policy pi admits in direction d.
-func (l *linter) rulePeers(pi, d, ri int) bitset.Set {
-	if s := l.peers[pi][d][ri]; s != nil {
-		return s
+// ref names rule ri of direction d of policy pi for the model.
+func (l *linter) ref(pi, d, ri int) simulate.RuleRef {
+	return simulate.RuleRef{Policy: l.policies[pi].ID(), Direction: dirNames[d], Index: ri}
+}
+
+// rulePeers returns the classes rule ri of policy pi admits in direction d.
+func (l *linter) rulePeers(pi, d, ri int) simulate.ClassSet { return l.peers[pi][d][ri] }
+
+// rulePorts returns the ports rule ri of policy pi allows toward the pods
+// of class c (named ports resolved there by the model), or toward an
+// address outside the cluster when c is -1.
+func (l *linter) rulePorts(pi, d, ri int, c simulate.ClassID) simulate.PortSet {
+	var dest simulate.PodID
+	if c >= 0 {
+		dest = l.rep[c]
 	}
-	ids, err := l.m.RulePeers(l.policies[pi].ID(), dirNames[d], ri)
+	ports, err := l.m.RulePorts(l.ref(pi, d, ri), dest)
 	must(err)
-	s := l.setOf(ids)
-	l.peers[pi][d][ri] = s
-	return s
-}
-
-// namedPorts returns the numbers of pod's container ports named name with
-// protocol proto, as the engine resolves a named port (spec.containers).
-func namedPorts(pod *corev1.Pod, name string, proto corev1.Protocol) []int32 {
-	var out []int32
-	for _, c := range pod.Spec.Containers {
-		for _, cp := range c.Ports {
-			if cp.Name == name && cmp.Or(cp.Protocol, corev1.ProtocolTCP) == proto {
-				out = append(out, cp.ContainerPort)
-			}
-		}
-	}
-	return out
-}
-
-// rulePorts returns the ports rule r allows toward a destination: named
-// ports are resolved at dest, and match nothing when dest is nil (an
-// address outside the cluster).
-func rulePorts(r policy.Rule, dest *corev1.Pod) simulate.PortSet {
-	if r.Ports == nil {
-		return simulate.AllPorts()
-	}
-	var ranges []simulate.PortRange
-	for _, p := range r.Ports {
-		if p.Name == "" {
-			ranges = append(ranges, simulate.PortRange{Protocol: p.Protocol, Start: p.Start, End: p.End})
-			continue
-		}
-		if dest != nil {
-			for _, n := range namedPorts(dest, p.Name, p.Protocol) {
-				ranges = append(ranges, simulate.PortRange{Protocol: p.Protocol, Start: n, End: n})
-			}
-		}
-	}
-	return simulate.NewPortSet(ranges...)
+	return ports
 }
 
 // subset reports whether every port of a is in b.
-func subset(a, b simulate.PortSet) bool { return a.Intersect(b).Equal(a) }
+func subset(a, b simulate.PortSet) bool { return a.Difference(b).IsEmpty() }
 
-// contained reports whether every member of a is in b.
-func contained(a, b bitset.Set) bool {
-	d := a.Clone()
-	d.AndNot(b)
-	return d.IsEmpty()
+// sortedSubset reports whether every class of a is in b; both are sorted.
+func sortedSubset(a, b []simulate.ClassID) bool {
+	j := 0
+	for _, c := range a {
+		for j < len(b) && b[j] < c {
+			j++
+		}
+		if j == len(b) || b[j] != c {
+			return false
+		}
+	}
+	return true
 }
 
 func (l *linter) podObject(i int) Object {
@@ -158,16 +153,6 @@ func (l *linter) podObject(i int) Object {
 
 func policyObject(p *policy.Policy) Object {
 	return Object{Kind: "NetworkPolicy", Namespace: p.Namespace, Name: p.Name}
-}
-
-// labelsInclude reports whether labels holds every key and value of want.
-func labelsInclude(labels, want map[string]string) bool {
-	for k, v := range want {
-		if got, ok := labels[k]; !ok || got != v {
-			return false
-		}
-	}
-	return true
 }
 
 // listNames renders names for a message: all of them up to max, or the

@@ -2,10 +2,11 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/netpolsim/netpolsim/internal/bitset"
+	"github.com/netpolsim/netpolsim/simulate"
 )
 
 // namedPortsUnserved reports rule ports given by a name that no pod serves
@@ -14,19 +15,18 @@ import (
 func (l *linter) namedPortsUnserved() []Finding {
 	var out []Finding
 	for pi, p := range l.policies {
-		if l.subjects[pi].IsEmpty() {
+		if len(l.subjects[pi]) == 0 {
 			continue // policy-selects-nothing
 		}
 		for d := range dirNames {
 			for ri, r := range rules(p, d) {
-				var servers bitset.Set
+				servers := l.subjects[pi]
 				where := "no pod the policy selects"
-				if d == ingress {
-					servers = l.subjects[pi]
-				} else {
-					servers = l.rulePeers(pi, d, ri)
+				if d == egress {
+					peers := l.rulePeers(pi, d, ri)
+					servers = slices.Collect(peers.All())
 					where = "no pod the rule may reach"
-					if servers.IsEmpty() {
+					if peers.IsEmpty() {
 						if only, _ := selectorPeersOnly(r); only {
 							continue // peer-matches-nothing
 						}
@@ -49,9 +49,14 @@ func (l *linter) namedPortsUnserved() []Finding {
 	return out
 }
 
-func (l *linter) serves(pods bitset.Set, name string, proto corev1.Protocol) bool {
-	for i := range pods.Members() {
-		if len(namedPorts(l.objs[i], name, proto)) > 0 {
+// serves reports whether the pods of some of classes serve a port with the
+// name and protocol, as a policy's named port resolves (the pods of a class
+// agree on the port names rules use, so one pod answers for its class).
+func (l *linter) serves(classes []simulate.ClassID, name string, proto corev1.Protocol) bool {
+	for _, c := range classes {
+		numbers, err := l.m.NamedPorts(l.rep[c], name, proto)
+		must(err)
+		if len(numbers) > 0 {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/netpolsim/netpolsim/lint"
+	"github.com/netpolsim/netpolsim/simulate"
 )
 
 var (
@@ -62,7 +63,7 @@ func TestExposedService(t *testing.T) {
 		{name: "no backends", docs: []string{api, webNP}},
 		{name: "ingress controller", docs: []string{ctrl, ctrlLB},
 			want: []lint.Finding{{Severity: lint.Info, Object: svcObj("ingress-nginx", "ctrl"), Related: []lint.Object{podObj("ingress-nginx", "ctrl-0")}}}},
-		{name: "another ingress controller", docs: []string{ctrl, ctrlLB}, opts: []lint.Option{lint.IngressController("ingress", map[string]string{"app": "traefik"})},
+		{name: "another ingress controller", docs: []string{ctrl, ctrlLB}, simOpts: []simulate.Option{simulate.IngressController("ingress", map[string]string{"app": "traefik"})},
 			want: []lint.Finding{{Severity: lint.Warning, Object: svcObj("ingress-nginx", "ctrl"), Related: []lint.Object{podObj("ingress-nginx", "ctrl-0")}}}},
 	})
 }

@@ -17,7 +17,7 @@ func (l *linter) policiesSelectingNothing() []Finding {
 	}
 	var out []Finding
 	for pi, p := range l.policies {
-		if !l.subjects[pi].IsEmpty() {
+		if len(l.subjects[pi]) > 0 {
 			continue
 		}
 		f := Finding{Rule: "policy-selects-nothing", Severity: Warning, Object: policyObject(p), Field: "spec.podSelector",

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // servicesWithoutBackends reports Services with a selector that selects no
@@ -35,54 +34,40 @@ func (l *linter) servicesWithoutBackends() []Finding {
 }
 
 // targetPortsUnserved reports Service ports whose named targetPort some
-// backend does not serve (name and protocol): that backend gets no traffic
-// on that port.
+// backend does not serve (name and protocol, as the model resolves a
+// targetPort): that backend gets no traffic on that port.
 func (l *linter) targetPortsUnserved() []Finding {
 	var out []Finding
 	for _, svc := range l.m.ServiceObjects() {
-		if len(svc.Spec.Selector) == 0 {
-			continue
-		}
-		backends, err := l.m.Backends(svc.Namespace, svc.Name)
+		targets, err := l.m.ServicePorts(svc.Namespace, svc.Name)
 		must(err)
-		for j, sp := range svc.Spec.Ports {
-			if sp.TargetPort.Type != intstr.String || sp.TargetPort.StrVal == "" {
+		missing := make([][]int, len(svc.Spec.Ports)) // per Service port: backends that serve no such name
+		for _, t := range targets {
+			if t.Name != "" && t.Port == 0 {
+				missing[t.Index] = append(missing[t.Index], l.podIdx[t.Backend])
+			}
+		}
+		for j, pods := range missing {
+			if len(pods) == 0 {
 				continue
 			}
+			sp := svc.Spec.Ports[j]
 			proto := cmp.Or(sp.Protocol, corev1.ProtocolTCP)
-			var missing []string
 			f := Finding{Rule: "target-port-unserved", Severity: Warning,
 				Object: Object{Kind: "Service", Namespace: svc.Namespace, Name: svc.Name},
 				Field:  fmt.Sprintf("spec.ports[%d].targetPort", j)}
-			for _, id := range backends {
-				i := l.podIdx[id]
-				if !serves(l.objs[i], sp.TargetPort.StrVal, proto) {
-					missing = append(missing, id.Name)
-					f.Related = append(f.Related, l.podObject(i))
-				}
-			}
-			if len(missing) == 0 {
-				continue
+			names := make([]string, len(pods))
+			for k, i := range pods {
+				names[k] = l.pods[i].Name
+				f.Related = append(f.Related, l.podObject(i))
 			}
 			f.Message = fmt.Sprintf("targetPort %s/%s is not a container port of %s, which get no traffic on port %d",
-				proto, sp.TargetPort.StrVal, listNames(missing, 5), sp.Port)
+				proto, sp.TargetPort.StrVal, listNames(names, 5), sp.Port)
 			f.Hint = "name the container port " + sp.TargetPort.StrVal + " (with protocol " + string(proto) + ") in every backend, or point targetPort at a port they serve"
 			out = append(out, f)
 		}
 	}
 	return out
-}
-
-// serves reports whether pod has a container port with the name and protocol.
-func serves(pod *corev1.Pod, name string, proto corev1.Protocol) bool {
-	for _, c := range pod.Spec.Containers {
-		for _, p := range c.Ports {
-			if p.Name == name && cmp.Or(p.Protocol, corev1.ProtocolTCP) == proto {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // formatSet renders a Service selector as "app=db,tier=data", keys sorted.

@@ -3,8 +3,10 @@ package lint
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/netpolsim/netpolsim/policy"
+	"github.com/netpolsim/netpolsim/simulate"
 )
 
 // ruleRef is rule ri of direction d of policy pi; refs order by policy
@@ -25,7 +27,7 @@ func (l *linter) shadowedRules() []Finding {
 	groups := map[key][]ruleRef{}
 	var order []key
 	for pi, p := range l.policies {
-		if l.subjects[pi].IsEmpty() {
+		if len(l.subjects[pi]) == 0 {
 			continue
 		}
 		for d := range dirNames {
@@ -75,7 +77,7 @@ func (l *linter) shadowFinding(r, by ruleRef) Finding {
 // selects, everything that rule b allows there.
 func (l *linter) covers(a, b ruleRef) bool {
 	ra, rb := rules(l.policies[a.pi], a.d)[a.ri], rules(l.policies[b.pi], b.d)[b.ri]
-	if !contained(l.subjects[b.pi], l.subjects[a.pi]) {
+	if !sortedSubset(l.subjects[b.pi], l.subjects[a.pi]) {
 		return false
 	}
 	// Pod addresses change: a selector of b is not taken as covered by the
@@ -84,26 +86,27 @@ func (l *linter) covers(a, b ruleRef) bool {
 		return false
 	}
 	peersB := l.rulePeers(b.pi, b.d, b.ri)
-	if !contained(peersB, l.rulePeers(a.pi, a.d, a.ri)) || !outsideCovered(rb.Peers, ra.Peers) {
+	if !peersB.SubsetOf(l.rulePeers(a.pi, a.d, a.ri)) || !outsideCovered(rb.Peers, ra.Peers) {
 		return false
 	}
 	if ra.Ports == nil {
 		return true
 	}
-	// Named ports resolve at the destination: the subject for ingress, the
-	// peer for egress.
-	dests := l.subjects[b.pi]
-	if b.d == egress {
-		dests = peersB
-		if admitsOutside(rb) && !subset(rulePorts(rb, nil), rulePorts(ra, nil)) {
-			return false
-		}
+	outside := func(r ruleRef) simulate.PortSet { return l.rulePorts(r.pi, r.d, r.ri, -1) }
+	if b.d == egress && admitsOutside(rb) && !subset(outside(b), outside(a)) {
+		return false
 	}
 	if !hasNamed(ra) && !hasNamed(rb) {
-		return subset(rulePorts(rb, nil), rulePorts(ra, nil))
+		return subset(outside(b), outside(a))
 	}
-	for i := range dests.Members() {
-		if !subset(rulePorts(rb, l.objs[i]), rulePorts(ra, l.objs[i])) {
+	// Named ports resolve at the destination: the subject for ingress, the
+	// peer for egress; the model resolves them at one pod of each class.
+	dests := l.subjects[b.pi]
+	if b.d == egress {
+		dests = slices.Collect(peersB.All())
+	}
+	for _, c := range dests {
+		if !subset(l.rulePorts(b.pi, b.d, b.ri, c), l.rulePorts(a.pi, a.d, a.ri, c)) {
 			return false
 		}
 	}

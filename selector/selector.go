@@ -2,6 +2,7 @@ package selector
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -193,15 +194,48 @@ func (s Selector) Keys() []string {
 }
 
 // Values returns the values s compares key with (for =, in and notin), sorted,
-// and whether s looks at key at all. Two objects whose values for every key
+// and whether s looks at key at all. It costs O(log requirements + values
+// of key). Two objects whose values for every key
 // of s are both absent, or both present and outside Values(key), are matched
 // alike; the engine uses this to group objects that no selector tells apart.
 func (s Selector) Values(key string) (values []string, mentioned bool) {
-	for _, r := range s.reqs {
-		if r.key == key {
-			mentioned = true
-			values = append(values, r.values...)
+	// Requirements are sorted by key: those of key are one run.
+	i, _ := slices.BinarySearchFunc(s.reqs, key, func(r requirement, k string) int { return strings.Compare(r.key, k) })
+	j := i
+	for j < len(s.reqs) && s.reqs[j].key == key {
+		j++
+	}
+	return mergeValues(s.reqs[i:j]), i < j
+}
+
+// KeyValues yields every key s looks at, in sorted order, with the values
+// s compares it with (as [Selector.Values] returns them). Walking a whole
+// selector this way costs O(requirements + values), where calling Values
+// for each of Keys would cost a search per key.
+func (s Selector) KeyValues() iter.Seq2[string, []string] {
+	return func(yield func(string, []string) bool) {
+		for i := 0; i < len(s.reqs); {
+			j := i + 1
+			for j < len(s.reqs) && s.reqs[j].key == s.reqs[i].key {
+				j++
+			}
+			if !yield(s.reqs[i].key, mergeValues(s.reqs[i:j])) {
+				return
+			}
+			i = j
 		}
 	}
-	return slices.Compact(slices.Sorted(slices.Values(values))), mentioned
+}
+
+// mergeValues returns the values of requirements of one key, sorted and
+// without duplicates.
+func mergeValues(reqs []requirement) []string {
+	if len(reqs) == 1 {
+		return slices.Clone(reqs[0].values)
+	}
+	var values []string
+	for _, r := range reqs {
+		values = append(values, r.values...)
+	}
+	return slices.Compact(slices.Sorted(slices.Values(values)))
 }

@@ -1,6 +1,7 @@
 package selector
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -274,4 +275,52 @@ func TestValues(t *testing.T) {
 			t.Errorf("Values(%q) = %v, %v; want %v, %v", c.key, values, mentioned, c.values, c.mentioned)
 		}
 	}
+}
+
+// TestKeyValuesAgreesWithRequirements checks Keys, Values and KeyValues
+// against the selector as written: the keys of matchLabels and
+// matchExpressions, and for each key the values of its =, in and notin
+// requirements, sorted and without duplicates.
+func TestKeyValuesAgreesWithRequirements(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ls := genSelector(validKeys, validValues, opPool[:4]).Draw(t, "selector")
+		s, err := Compile(ls)
+		if err != nil {
+			t.Skip("invalid selector") // validity is TestMatchesAgreesWithApimachinery's
+		}
+		want := map[string][]string{}
+		if ls != nil {
+			for k, v := range ls.MatchLabels {
+				want[k] = append(want[k], v)
+			}
+			for _, e := range ls.MatchExpressions {
+				want[e.Key] = append(want[e.Key], e.Values...)
+				if e.Operator == metav1.LabelSelectorOpExists || e.Operator == metav1.LabelSelectorOpDoesNotExist {
+					want[e.Key] = want[e.Key][:len(want[e.Key])-len(e.Values)]
+				}
+			}
+		}
+		for k, vs := range want {
+			want[k] = slices.Compact(slices.Sorted(slices.Values(vs)))
+		}
+		got := map[string][]string{}
+		var order []string
+		for k, vs := range s.KeyValues() {
+			got[k] = vs
+			order = append(order, k)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("KeyValues of %s (-want +got):\n%s", s, diff)
+		}
+		if !slices.Equal(order, s.Keys()) {
+			t.Fatalf("KeyValues yields keys %v, Keys says %v", order, s.Keys())
+		}
+		for _, k := range validKeys {
+			vs, ok := s.Values(k)
+			_, mentioned := want[k]
+			if ok != mentioned || !slices.Equal(vs, want[k]) && (len(vs) > 0 || len(want[k]) > 0) {
+				t.Fatalf("Values(%q) of %s = %v, %v; want %v, %v", k, s, vs, ok, want[k], mentioned)
+			}
+		}
+	})
 }

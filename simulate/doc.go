@@ -22,6 +22,18 @@
 // match them; only ipBlocks see them, by address. A pod without an address is
 // matched by no ipBlock.
 //
+// # Port names and Services
+//
+// Each is resolved in one place and alike in every answer: a NetworkPolicy
+// port given by name stands for every container port of the destination pod
+// with that name and protocol, in any container (the API server only warns
+// when two containers repeat a name; opening all of them is the safe side,
+// see [Model.PortNameRepeats]). A Service's named targetPort, and a named
+// port in a question ([PortSpec] with Name), stand for the first container
+// port with that name and protocol, as the endpoints controller resolves
+// it ([Model.NamedPort]). A Service selects the pods of its namespace whose
+// labels include its selector ([Model.Backends], [Model.ServicePorts]).
+//
 // # Scale
 //
 // Pods that no selector, named port or ipBlock can tell apart are grouped

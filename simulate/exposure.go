@@ -9,7 +9,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/netpolsim/netpolsim/policy"
 )
@@ -44,9 +43,33 @@ func (s Sources) union(o Sources) Sources {
 	if s.Any || o.Any {
 		return Sources{Any: true}
 	}
-	out := Sources{Blocks: append(slices.Clone(s.Blocks), o.Blocks...)}
-	slices.SortFunc(out.Blocks, func(a, b policy.IPBlock) int { return strings.Compare(a.String(), b.String()) })
-	out.Blocks = slices.CompactFunc(out.Blocks, func(a, b policy.IPBlock) bool { return a.String() == b.String() })
+	return blockSources(append(slices.Clone(s.Blocks), o.Blocks...))
+}
+
+// blockSources returns the Sources of blocks: sorted by String, without
+// duplicates. It renders each block once, so it costs O(n log n) string
+// comparisons for n blocks.
+func blockSources(blocks []policy.IPBlock) Sources {
+	switch len(blocks) {
+	case 0:
+		return Sources{}
+	case 1:
+		return Sources{Blocks: slices.Clone(blocks)}
+	}
+	type keyed struct {
+		key   string
+		block policy.IPBlock
+	}
+	ks := make([]keyed, len(blocks))
+	for i, b := range blocks {
+		ks[i] = keyed{b.String(), b}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	ks = slices.CompactFunc(ks, func(a, b keyed) bool { return a.key == b.key })
+	out := Sources{Blocks: make([]policy.IPBlock, len(ks))}
+	for i, k := range ks {
+		out.Blocks[i] = k.block
+	}
 	return out
 }
 
@@ -159,28 +182,34 @@ func (e PodExposure) Exposed(direct bool) bool {
 // route is open to any address. Ingress routes go through the ingress
 // controller's pods (see [IngressController]): open to the addresses that
 // reach the controller, when some controller pod may reach the backend.
+//
+// Exposure costs O(pods × (rules of the pod's policies + Services and
+// Ingress paths that lead to the pod × ingress controller pods)), plus
+// O(b log b) for a rule with b ipBlocks.
 func (m *Model) Exposure() []PodExposure {
-	controllers := m.ingressControllers()
+	x := &exposer{controllers: m.ingressControllers()}
+	// What reaches each controller pod from outside, computed once.
+	for _, c := range x.controllers {
+		var src Sources
+		for _, r := range m.serviceRoutes(c, m.outsideAccess(ingress, c)) {
+			src = src.union(r.Sources)
+		}
+		x.controllerSources = append(x.controllerSources, src)
+	}
 	out := make([]PodExposure, len(m.pods))
 	for i := range m.pods {
-		out[i] = m.podExposure(int32(i), controllers)
+		out[i] = m.podExposure(int32(i), x)
 	}
 	return out
 }
 
-// ingressControllers returns the pods the IngressController option names.
-func (m *Model) ingressControllers() []int32 {
-	var controllers []int32
-	for i := range m.pods {
-		c := &m.pods[i]
-		if c.id.Namespace == m.opts.controllerNs && len(m.opts.controllerLabels) > 0 && selectorSetMatches(m.opts.controllerLabels, c.labels) {
-			controllers = append(controllers, int32(i))
-		}
-	}
-	return controllers
+// exposer holds what Exposure computes once for every pod.
+type exposer struct {
+	controllers       []int32   // the ingress controller's pods
+	controllerSources []Sources // per controller pod: who reaches it from outside through a Service
 }
 
-func (m *Model) podExposure(pod int32, controllers []int32) PodExposure {
+func (m *Model) podExposure(pod int32, x *exposer) PodExposure {
 	e := PodExposure{Pod: m.pods[pod].id, Outbound: m.outsideAccess(egress, pod)}
 	in := m.outsideAccess(ingress, pod)
 	direct := Route{Kind: RouteDirect, Note: "the pod's own address, where the network routes it"}
@@ -191,7 +220,7 @@ func (m *Model) podExposure(pod int32, controllers []int32) PodExposure {
 	direct.EntryPorts = direct.PodPorts
 	e.Inbound = append(e.Inbound, direct)
 	e.Inbound = append(e.Inbound, m.serviceRoutes(pod, in)...)
-	e.Inbound = append(e.Inbound, m.ingressRoutes(pod, controllers)...)
+	e.Inbound = append(e.Inbound, m.ingressRoutes(pod, x)...)
 	slices.SortStableFunc(e.Inbound, func(a, b Route) int {
 		return cmp.Or(routeOrder[a.Kind]-routeOrder[b.Kind], strings.Compare(a.Via, b.Via),
 			strings.Compare(a.Host, b.Host), strings.Compare(a.Path, b.Path))
@@ -210,23 +239,24 @@ func (m *Model) outsideAccess(d int, pod int32) []Access {
 	var keys []string
 	for _, pi := range m.dir[d].policies[g] {
 		for _, r := range m.rules(pi, d) {
-			var src Sources
-			if r.Peers == nil {
-				src.Any = true
-			}
+			var blocks []policy.IPBlock
 			for _, p := range r.Peers {
 				if p.IPBlock != nil {
-					src = src.union(Sources{Blocks: []policy.IPBlock{*p.IPBlock}})
+					blocks = append(blocks, *p.IPBlock)
 				}
+			}
+			src := blockSources(blocks)
+			if r.Peers == nil {
+				src = Sources{Any: true}
 			}
 			if src.IsEmpty() {
 				continue
 			}
-			dest := pod // ingress: named ports resolve at the pod
+			dest := m.pods[pod].pod // ingress: named ports resolve at the pod
 			if d == egress {
-				dest = -1 // egress: nobody outside serves a named port
+				dest = nil // egress: nobody outside serves a named port
 			}
-			ports := m.rulePorts(r, dest)
+			ports := rulePorts(r, dest)
 			if ports.IsEmpty() {
 				continue
 			}
@@ -247,30 +277,6 @@ func (m *Model) outsideAccess(d int, pod int32) []Access {
 	return out
 }
 
-// rulePorts returns the ports a rule allows, with named ports resolved at
-// the pod dest (every container port of the name and protocol; none when
-// dest is -1).
-func (m *Model) rulePorts(r policy.Rule, dest int32) PortSet {
-	if r.Ports == nil {
-		return AllPorts()
-	}
-	var ranges []PortRange
-	for _, p := range r.Ports {
-		if p.Name == "" {
-			ranges = append(ranges, PortRange{p.Protocol, p.Start, p.End})
-			continue
-		}
-		if dest >= 0 {
-			// Every container port of that name and protocol, as Check
-			// matches a named port.
-			for _, n := range m.classes[m.podClass[dest]].named[namedPort{p.Name, p.Protocol}] {
-				ranges = append(ranges, PortRange{p.Protocol, n, n})
-			}
-		}
-	}
-	return NewPortSet(ranges...)
-}
-
 // sourcesOn returns the outside addresses in access that may use port.
 func sourcesOn(access []Access, proto corev1.Protocol, port int32) Sources {
 	var s Sources
@@ -286,10 +292,11 @@ func sourcesOn(access []Access, proto corev1.Protocol, port int32) Sources {
 func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
 	p := &m.pods[pod]
 	var out []Route
-	for _, svc := range ofNamespace(m.services, p.id.Namespace) {
+	_, services := m.serviceIndex()
+	for _, si := range services[pod] {
+		svc := m.services[si]
 		kind := RouteKind(svc.Spec.Type)
-		if (kind != RouteNodePort && kind != RouteLoadBalancer) ||
-			len(svc.Spec.Selector) == 0 || !selectorSetMatches(svc.Spec.Selector, p.labels) {
+		if kind != RouteNodePort && kind != RouteLoadBalancer {
 			continue
 		}
 		// A LoadBalancer Service opens node ports too, unless told not to.
@@ -299,7 +306,7 @@ func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
 		}
 		for _, sp := range svc.Spec.Ports {
 			proto := cmp.Or(sp.Protocol, corev1.ProtocolTCP)
-			target, ok := targetPort(p, sp)
+			target, ok := serviceTargetPort(p.pod, sp)
 			if !ok {
 				continue // the backend does not serve the named target port
 			}
@@ -373,17 +380,6 @@ func (m *Model) viaNodes(pod int32, proto corev1.Protocol, port int32) (Sources,
 	return Sources{}, seen + ", and its policies admit no node address"
 }
 
-// targetPort resolves a Service port's targetPort at one backend pod.
-func targetPort(p *podInfo, sp corev1.ServicePort) (int32, bool) {
-	switch {
-	case sp.TargetPort.Type == intstr.String && sp.TargetPort.StrVal != "":
-		return p.containerPort(sp.TargetPort.StrVal, cmp.Or(sp.Protocol, corev1.ProtocolTCP))
-	case sp.TargetPort.IntVal != 0:
-		return sp.TargetPort.IntVal, true
-	}
-	return sp.Port, true
-}
-
 // ofNamespace returns the objects of namespace ns from objs, which are
 // sorted by namespace, by binary search: exposure asks once per pod.
 func ofNamespace[T interface{ GetNamespace() string }](objs []T, ns string) []T {
@@ -396,7 +392,7 @@ func ofNamespace[T interface{ GetNamespace() string }](objs []T, ns string) []T 
 }
 
 // ingressRoutes lists the Ingress routes into pod.
-func (m *Model) ingressRoutes(pod int32, controllers []int32) []Route {
+func (m *Model) ingressRoutes(pod int32, x *exposer) []Route {
 	p := &m.pods[pod]
 	var out []Route
 	for _, ing := range ofNamespace(m.ingresses, p.id.Namespace) {
@@ -419,7 +415,7 @@ func (m *Model) ingressRoutes(pod int32, controllers []int32) []Route {
 			}
 		}
 		for _, pa := range paths {
-			target, ok := m.ingressTarget(ing.Namespace, pa.backend, p)
+			target, ok := m.ingressTarget(ing.Namespace, pa.backend, pod)
 			if !ok {
 				continue
 			}
@@ -429,7 +425,7 @@ func (m *Model) ingressRoutes(pod int32, controllers []int32) []Route {
 			if r.TLS {
 				r.EntryPorts = NewPortSet(PortRange{corev1.ProtocolTCP, 80, 80}, PortRange{corev1.ProtocolTCP, 443, 443})
 			}
-			r.Sources, r.Note = m.throughController(controllers, pod, target)
+			r.Sources, r.Note = m.throughController(x, pod, target)
 			out = append(out, r)
 		}
 	}
@@ -438,18 +434,14 @@ func (m *Model) ingressRoutes(pod int32, controllers []int32) []Route {
 
 // ingressTarget resolves an Ingress backend to a target port at pod p, when
 // p is one of the Service's backends.
-func (m *Model) ingressTarget(ns string, b *networkingv1.IngressServiceBackend, p *podInfo) (int32, bool) {
+func (m *Model) ingressTarget(ns string, b *networkingv1.IngressServiceBackend, pod int32) (int32, bool) {
 	i, ok := m.svcByID[PodID{ns, b.Name}]
-	if !ok {
+	if !ok || !m.serviceSelects(i, pod) {
 		return 0, false
 	}
-	svc := m.services[i]
-	if len(svc.Spec.Selector) == 0 || !selectorSetMatches(svc.Spec.Selector, p.labels) {
-		return 0, false
-	}
-	for _, sp := range svc.Spec.Ports {
+	for _, sp := range m.services[i].Spec.Ports {
 		if (b.Port.Name != "" && sp.Name == b.Port.Name) || (b.Port.Name == "" && sp.Port == b.Port.Number) {
-			return targetPort(p, sp)
+			return serviceTargetPort(m.pods[pod].pod, sp)
 		}
 	}
 	return 0, false
@@ -466,22 +458,20 @@ func tlsHost(ing *networkingv1.Ingress, host string) bool {
 
 // throughController decides an Ingress route: open to whoever reaches a
 // controller pod from outside, if that controller pod may reach the backend.
-func (m *Model) throughController(controllers []int32, pod, port int32) (Sources, string) {
-	if len(controllers) == 0 {
+func (m *Model) throughController(x *exposer, pod, port int32) (Sources, string) {
+	if len(x.controllers) == 0 {
 		return Sources{}, fmt.Sprintf("no ingress controller pods (namespace %s, labels %v)", m.opts.controllerNs, m.opts.controllerLabels)
 	}
 	var src Sources
 	var reaching []string
-	for _, c := range controllers {
+	for i, c := range x.controllers {
 		v := Verdict{Port: TCP(port), from: c, to: pod, m: m}
 		m.decide(&v)
 		if !v.Allowed {
 			continue
 		}
 		reaching = append(reaching, m.pods[c].id.String())
-		for _, r := range m.serviceRoutes(c, m.outsideAccess(ingress, c)) {
-			src = src.union(r.Sources)
-		}
+		src = src.union(x.controllerSources[i])
 	}
 	switch {
 	case len(reaching) == 0:

@@ -119,26 +119,6 @@ func (m *Model) podsOf(classes iter.Seq[int32]) []PodID {
 // name. They are shared: callers must not change them.
 func (m *Model) ServiceObjects() []*corev1.Service { return slices.Clone(m.services) }
 
-// Backends returns the pods a Service selects in its namespace, sorted; none
-// for a Service without a selector.
-func (m *Model) Backends(namespace, name string) ([]PodID, error) {
-	i, ok := m.svcByID[PodID{namespace, name}]
-	if !ok {
-		return nil, fmt.Errorf("simulate: no service %s/%s", namespace, name)
-	}
-	svc := m.services[i]
-	var out []PodID
-	if len(svc.Spec.Selector) == 0 {
-		return nil, nil
-	}
-	for p := range m.pods {
-		if pi := &m.pods[p]; pi.id.Namespace == namespace && selectorSetMatches(svc.Spec.Selector, pi.labels) {
-			out = append(out, pi.id)
-		}
-	}
-	return out, nil
-}
-
 // Namespaces returns the names of the model's namespaces, sorted: those of
 // the cluster's Namespace objects and those implied by pods and policies.
 func (m *Model) Namespaces() []string {

@@ -66,6 +66,7 @@ type Model struct {
 	rulePeers [][2][]int32
 
 	lazyIndexes
+	resolveIndexes
 }
 
 type nsInfo struct {
@@ -384,8 +385,7 @@ func (m *Model) buildClasses() {
 	// What selectors look at: key → values compared with.
 	keys := map[string]map[string]bool{}
 	note := func(s selector.Selector) {
-		for _, k := range s.Keys() {
-			vs, _ := s.Values(k)
+		for k, vs := range s.KeyValues() {
 			set := keys[k]
 			if set == nil {
 				set = map[string]bool{}
@@ -496,27 +496,21 @@ func (m *Model) buildClasses() {
 	}
 }
 
-// namedPorts returns the container port numbers of p for the names in use.
+// namedPorts returns, for each name in use that p serves, the numbers a
+// policy's named port stands for at p (see policyNamedPorts).
 func (pi *podInfo) namedPorts(inUse map[namedPort]bool) map[namedPort][]int32 {
 	var out map[namedPort][]int32
-	for _, ctr := range pi.pod.Spec.Containers {
-		{
-			for _, cp := range ctr.Ports {
-				proto := cp.Protocol
-				if proto == "" {
-					proto = corev1.ProtocolTCP
-				}
-				np := namedPort{cp.Name, proto}
-				if cp.Name == "" || !inUse[np] || cp.ContainerPort < 1 || cp.ContainerPort > 65535 {
-					continue
-				}
+	for _, c := range pi.pod.Spec.Containers {
+		for _, cp := range c.Ports {
+			np := namedPort{cp.Name, protocolOf(cp.Protocol)}
+			if cp.Name == "" || !inUse[np] || out[np] != nil {
+				continue
+			}
+			if numbers := policyNamedPorts(pi.pod, np.name, np.proto); len(numbers) > 0 {
 				if out == nil {
 					out = map[namedPort][]int32{}
 				}
-				if !slices.Contains(out[np], cp.ContainerPort) {
-					out[np] = append(out[np], cp.ContainerPort)
-					slices.Sort(out[np])
-				}
+				out[np] = numbers
 			}
 		}
 	}

@@ -227,21 +227,20 @@ func (m *Model) serviceTargets(e Endpoint, port PortSpec) ([]Endpoint, []PortSpe
 	}
 	var backends []Endpoint
 	var ports []PortSpec
-	for pi := range m.pods {
+	all, _ := m.serviceIndex()
+	for _, pi := range all[i] {
 		p := &m.pods[pi]
-		if len(svc.Spec.Selector) == 0 || p.id.Namespace != svc.Namespace || !selectorSetMatches(svc.Spec.Selector, p.labels) {
-			continue
-		}
 		tp := PortSpec{Protocol: port.Protocol}
+		n, served := serviceTargetPort(p.pod, *sp)
 		if sp.TargetPort.Type == intstr.String && sp.TargetPort.StrVal != "" {
-			// Kept as a name, so that the verdict shows it beside the number.
+			// Kept as a name, so that the verdict shows it beside the number
+			// (Check resolves it by the same rule).
 			tp.Name = sp.TargetPort.StrVal
-			if _, ok := p.containerPort(tp.Name, tp.Protocol); !ok {
+			if !served {
 				notes = append(notes, fmt.Sprintf("backend %s serves no %s port named %q (targetPort of %s port %d)", p.id, tp.Protocol, tp.Name, e, sp.Port))
 			}
 		} else {
-			tp.Start, _ = targetPort(p, *sp)
-			tp.End = tp.Start
+			tp.Start, tp.End = n, n
 		}
 		backends = append(backends, Pod(p.id.Namespace, p.id.Name))
 		ports = append(ports, tp)
@@ -250,14 +249,4 @@ func (m *Model) serviceTargets(e Endpoint, port PortSpec) ([]Endpoint, []PortSpe
 		notes = append(notes, fmt.Sprintf("service %s selects no pod", e))
 	}
 	return backends, ports, notes, nil
-}
-
-// selectorSetMatches is a Service's equality-based selector.
-func selectorSetMatches(want, labels map[string]string) bool {
-	for k, v := range want {
-		if got, ok := labels[k]; !ok || got != v {
-			return false
-		}
-	}
-	return true
 }

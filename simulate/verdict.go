@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-
 	"github.com/netpolsim/netpolsim/policy"
 )
 
@@ -97,7 +95,7 @@ func (m *Model) decide(v *Verdict) {
 	if v.Port.Name != "" {
 		v.Port.Start, v.Port.End = 0, 0
 		if v.to >= 0 {
-			if n, ok := m.pods[v.to].containerPort(v.Port.Name, v.Port.Protocol); ok {
+			if n, ok := firstNamedPort(m.pods[v.to].pod, v.Port.Name, v.Port.Protocol); ok {
 				v.Port.Start, v.Port.End = n, n
 			}
 		}
@@ -197,23 +195,6 @@ func (m *Model) ruleAllows(pi int32, d, ri int, subject, peer int32, addr netip.
 		}
 	}
 	return false
-}
-
-// containerPort returns the number of the container port of pi with the
-// given name and protocol.
-func (pi *podInfo) containerPort(name string, proto corev1.Protocol) (int32, bool) {
-	for _, c := range pi.pod.Spec.Containers {
-		for _, cp := range c.Ports {
-			p := cp.Protocol
-			if p == "" {
-				p = corev1.ProtocolTCP
-			}
-			if cp.Name == name && p == proto {
-				return cp.ContainerPort, true
-			}
-		}
-	}
-	return 0, false
 }
 
 // hostOnNodeOf reports whether traffic from pod from to pod to is node
