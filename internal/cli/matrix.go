@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/netpolsim/netpolsim/manifest"
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
@@ -119,7 +119,7 @@ func runMatrix(e *env, args []string) int {
 		}
 		return exitOK
 	}
-	out := matrixJSON{Endpoints: eps, Connections: connections(m, eps)}
+	out := matrixJSON{Endpoints: eps, Connections: connections(m, *group == "workload", eps)}
 	switch *output {
 	case "json":
 		enc := json.NewEncoder(e.stdout)
@@ -155,16 +155,16 @@ func runMatrix(e *env, args []string) int {
 	return exitOK
 }
 
-// endpoints lists the pods, or the workloads (manifest.Workloads), sorted by
-// id; with ns, only those of that namespace.
+// endpoints lists the pods, or the workloads (simulate.Model.Workloads),
+// sorted by id; with ns, only those of that namespace. It costs O(pods).
 func endpoints(m *simulate.Model, byWorkload bool, ns string) []endpoint {
 	var out []endpoint
-	for _, w := range manifest.Workloads(m) {
+	for _, w := range m.Workloads() {
 		if ns != "" && w.Namespace != ns {
 			continue
 		}
 		if byWorkload {
-			out = append(out, endpoint{ID: w.ID, Kind: w.Kind, Namespace: w.Namespace, Name: w.Name, members: w.Pods})
+			out = append(out, workloadEndpoint(w))
 			continue
 		}
 		for _, id := range w.Pods {
@@ -179,28 +179,41 @@ func endpoints(m *simulate.Model, byWorkload bool, ns string) []endpoint {
 	return out
 }
 
-// connections lists each ordered pair of distinct endpoints with the ports
-// allowed from every member of the first to every member of the second.
-func connections(m *simulate.Model, eps []endpoint) []connection {
-	mx := m.Matrix()
+// workloadEndpoint is the endpoint of a workload.
+func workloadEndpoint(w simulate.Workload) endpoint {
+	return endpoint{ID: w.ID, Kind: w.Kind, Namespace: w.Namespace, Name: w.Name, members: w.Pods}
+}
+
+// connections lists each ordered pair of distinct endpoints of eps with
+// some port allowed, sorted by from and then to: for pods, the pairs of
+// simulate.Matrix.All; for workloads (byWorkload), the pairs of
+// simulate.Model.WorkloadPairs with simulate.EveryMember, the ports allowed
+// from every member to every member. Both come from the model's class view,
+// so it costs O(classes + class pairs considered + connections of the whole
+// model × log), never O(pods²) beyond the connections themselves.
+func connections(m *simulate.Model, byWorkload bool, eps []endpoint) []connection {
+	in := make(map[string]bool, len(eps))
+	for _, ep := range eps {
+		in[ep.ID] = true
+	}
 	var out []connection
-	for _, a := range eps {
-		for _, b := range eps {
-			if a.ID == b.ID {
-				continue
-			}
-			set := simulate.AllPorts()
-			for _, pa := range a.members {
-				for _, pb := range b.members {
-					set = set.Intersect(mx.Ports(pa, pb))
-				}
-			}
-			if set.IsEmpty() {
-				continue
-			}
-			out = append(out, connection{From: a.ID, To: b.ID, Ports: portsJSON(set), set: set})
+	add := func(from, to string, set simulate.PortSet) {
+		if in[from] && in[to] {
+			out = append(out, connection{From: from, To: to, Ports: portsJSON(set), set: set})
 		}
 	}
+	if byWorkload {
+		for p := range m.WorkloadPairs(simulate.EveryMember) {
+			add(p.From, p.To, p.Ports)
+		}
+	} else {
+		for p := range m.Matrix().All() {
+			add(p.From.String(), p.To.String(), p.Ports)
+		}
+	}
+	slices.SortFunc(out, func(a, b connection) int {
+		return cmp.Or(strings.Compare(a.From, b.From), strings.Compare(a.To, b.To))
+	})
 	return out
 }
 
