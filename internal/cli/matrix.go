@@ -111,18 +111,32 @@ func runMatrix(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
-	eps := endpoints(m, *group == "workload", *ns)
-	if *output == "truthtable" {
-		if err := writeTruthTable(e.stdout, m, eps, port); err != nil {
-			fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
-			return exitError
-		}
-		return exitOK
+	if err := writeMatrix(e.stdout, m, *output, *group == "workload", *ns, port); err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
+		return exitError
 	}
-	out := matrixJSON{Endpoints: eps, Connections: connections(m, *group == "workload", eps)}
-	switch *output {
+	return exitOK
+}
+
+// writeMatrix prints the matrix of m in format output (as -o takes it),
+// over pods or workloads, restricted to namespace ns when not empty; port
+// is for the truth table only. It is everything matrix does after loading.
+//
+// Every format but truthtable lists the connections that
+// simulate.Matrix.All or simulate.Model.WorkloadPairs yield, built on the
+// class view: O(pods + classes + class pairs considered + output × log
+// output). The truth table prints a cell per pair of endpoints, each a
+// simulate.Model.Check per pair of member pods: O(pods²) for pods, and for
+// workloads O(pairs of member pods).
+func writeMatrix(w io.Writer, m *simulate.Model, output string, byWorkload bool, ns string, port simulate.PortSpec) error {
+	eps := endpoints(m, byWorkload, ns)
+	if output == "truthtable" {
+		return writeTruthTable(w, m, eps, port)
+	}
+	out := matrixJSON{Endpoints: eps, Connections: connections(m, byWorkload, eps)}
+	switch output {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		if out.Connections == nil {
 			out.Connections = []connection{}
@@ -130,29 +144,27 @@ func runMatrix(e *env, args []string) int {
 		if out.Endpoints == nil {
 			out.Endpoints = []endpoint{}
 		}
-		if err := enc.Encode(out); err != nil {
-			fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
-			return exitError
-		}
+		return enc.Encode(out)
 	case "csv":
-		w := csv.NewWriter(e.stdout)
-		_ = w.Write([]string{"from", "to", "protocol", "start", "end"})
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"from", "to", "protocol", "start", "end"})
 		for _, cn := range out.Connections {
 			for _, p := range cn.Ports {
-				_ = w.Write([]string{cn.From, cn.To, p.Protocol, strconv.Itoa(int(p.Start)), strconv.Itoa(int(p.End))})
+				_ = cw.Write([]string{cn.From, cn.To, p.Protocol, strconv.Itoa(int(p.Start)), strconv.Itoa(int(p.End))})
 			}
 		}
-		w.Flush()
+		cw.Flush()
+		return cw.Error()
 	case "md":
-		fmt.Fprintln(e.stdout, "| from | to | ports |")
-		fmt.Fprintln(e.stdout, "|---|---|---|")
+		fmt.Fprintln(w, "| from | to | ports |")
+		fmt.Fprintln(w, "|---|---|---|")
 		for _, cn := range out.Connections {
-			fmt.Fprintf(e.stdout, "| %s | %s | %s |\n", cn.From, cn.To, cn.set)
+			fmt.Fprintf(w, "| %s | %s | %s |\n", cn.From, cn.To, cn.set)
 		}
 	default:
-		writeText(e.stdout, out)
+		writeText(w, out)
 	}
-	return exitOK
+	return nil
 }
 
 // endpoints lists the pods, or the workloads (simulate.Model.Workloads),
