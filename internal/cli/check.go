@@ -104,6 +104,9 @@ Flags:
 const explainExamples = `  netpolsim explain -f deploy/ shop/db-0
 `
 
+// runExplain is the explain command: it formats simulate.Model.Explain,
+// which costs O(classes × runs of a row) plus the size of the answer, and
+// one pod's exposure.
 func runExplain(e *env, args []string) int {
 	c := lookup("explain")
 	var co common

@@ -74,6 +74,11 @@ func (r *diffResult) empty() bool {
 	return len(r.EndpointsRemoved)+len(r.EndpointsAdded)+len(r.Added)+len(r.Removed)+len(r.Changed) == 0
 }
 
+// runDiff is the diff command. After loading and compiling both sides, the
+// pod diff costs what simulate.Diff costs; with --group workload it is
+// simulate.DiffWorkloads over both models' workload views: O(pods + class
+// pairs with some port in each model + output × log output), never pairs
+// of pods.
 func runDiff(e *env, args []string) int {
 	c := lookup("diff")
 	var co common

@@ -75,6 +75,10 @@ type matrixJSON struct {
 	Connections []connection `json:"connections"`
 }
 
+// runMatrix is the matrix command. After loading and Compile, every format
+// but truthtable costs O(pods + classes + class pairs considered + output ×
+// log output) (see writeMatrix): pods and workloads alike are expanded from
+// the class view, never from pairs of pods.
 func runMatrix(e *env, args []string) int {
 	c := lookup("matrix")
 	var co common
