@@ -8,7 +8,7 @@
 //
 // New builds a *Graph, which implements gonum's graph.Directed. A node is a
 // pod or, with the ByWorkload option, a workload (the pods of one
-// Deployment, StatefulSet, DaemonSet, ...; see manifest.WorkloadOf; a pod
+// Deployment, StatefulSet, DaemonSet, ...; see simulate.Model.Workloads; a pod
 // without an owner stays a node of its own). With the Outside option one
 // more node, named "outside", stands for every address outside the cluster.
 //
@@ -27,6 +27,12 @@
 // netpolsim matrix --group workload instead: an edge only when every pod of u
 // may reach every pod of v, on the ports they all allow. Use a pod graph
 // (the default) for exact per-pod answers.
+//
+// New takes the edges from the model's class view, expanded to nodes only
+// for output: simulate.Matrix.All for a pod graph and
+// simulate.Model.WorkloadPairs for a workload graph. It never asks for every
+// pair of pods, and it reads no container port itself: named ports are the
+// model's (simulate.Model.NamedPort).
 //
 // Edges from the outside node say which pods some address outside the
 // cluster may reach, and on which ports; see Outside for how addresses are

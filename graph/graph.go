@@ -1,18 +1,15 @@
 package graph
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/iterator"
 
-	"github.com/netpolsim/netpolsim/manifest"
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
@@ -130,17 +127,17 @@ type config struct {
 	addrs     []netip.Addr
 }
 
-// ByWorkload makes one node per workload (the owner manifest.WorkloadOf
-// reads) instead of one per pod; a pod without an owner stays a node of its
-// own. An edge between workloads means that some pod of one may reach some
-// pod of the other, on the union of their ports, unless EveryMember is given
-// too.
+// ByWorkload makes one node per workload (simulate.Model.Workloads: the
+// owner simulate.WorkloadOf reads) instead of one per pod; a pod without an
+// owner stays a node of its own. An edge between workloads means that some
+// pod of one may reach some pod of the other, on the union of their ports
+// (simulate.AnyMember), unless EveryMember is given too.
 func ByWorkload() Option { return func(c *config) { c.workloads = true } }
 
 // EveryMember changes the edges between workloads (see ByWorkload) to the
-// strict reading of netpolsim matrix --group workload: an edge only when
-// every pod of one may reach every pod of the other, carrying the ports they
-// all allow. It under-approximates reachability, so it is the wrong choice
+// strict reading of netpolsim matrix --group workload (simulate.EveryMember):
+// an edge only when every pod of one may reach every pod of the other,
+// carrying the ports they all allow. It under-approximates reachability, so it is the wrong choice
 // for blast radius questions; it has no effect without ByWorkload.
 func EveryMember() Option { return func(c *config) { c.every = true } }
 
@@ -173,8 +170,12 @@ func Outside(addrs ...netip.Addr) Option {
 // New builds the reachability graph of m. It fails only for an address given
 // to Outside that is invalid or belongs to a pod.
 //
-// New asks m for the ports of every ordered pair of pods, spread over
-// GOMAXPROCS goroutines: it costs O(pods²) calls of simulate.Matrix.Ports.
+// The edges come from the model's class view, expanded to nodes: a pod
+// graph takes simulate.Matrix.All, a workload graph
+// simulate.Model.WorkloadPairs. So New costs O(pods) for the nodes plus
+// O(classes + class pairs with some port considered + edges × log edges),
+// never O(pods²) unless the edges are that many; with Outside, add
+// O(pods × port pieces × addresses) calls of simulate.Model.Check.
 func New(m *simulate.Model, opts ...Option) (*Graph, error) {
 	var c config
 	for _, o := range opts {
@@ -182,7 +183,20 @@ func New(m *simulate.Model, opts ...Option) (*Graph, error) {
 	}
 	g := &Graph{m: m, byName: map[string]*Node{}, byPod: map[simulate.PodID]*Node{}}
 	g.addNodes(c.workloads)
-	g.connect(c.workloads && c.every)
+	if c.workloads {
+		agg := simulate.AnyMember
+		if c.every {
+			agg = simulate.EveryMember
+		}
+		for wp := range m.WorkloadPairs(agg) {
+			g.addEdge(g.byName[wp.From], g.byName[wp.To], wp.Ports)
+		}
+	} else {
+		for p := range m.Matrix().All() {
+			g.addEdge(g.byPod[p.From], g.byPod[p.To], p.Ports)
+		}
+	}
+	g.index()
 	if c.outside {
 		if err := g.addOutside(c.addrs, c.workloads && c.every); err != nil {
 			return nil, err
@@ -192,10 +206,11 @@ func New(m *simulate.Model, opts ...Option) (*Graph, error) {
 }
 
 // addNodes makes the nodes of the pods or workloads of g.m, sorted by name.
+// Whether a node is isolated for ingress is asked once per class.
 func (g *Graph) addNodes(byWorkload bool) {
 	var nodes []*Node
 	if byWorkload {
-		for _, w := range manifest.Workloads(g.m) {
+		for _, w := range g.m.Workloads() {
 			nodes = append(nodes, &Node{name: w.ID, kind: w.Kind, namespace: w.Namespace, pods: w.Pods})
 		}
 	} else {
@@ -204,12 +219,18 @@ func (g *Graph) addNodes(byWorkload bool) {
 		}
 	}
 	slices.SortFunc(nodes, func(a, b *Node) int { return strings.Compare(a.name, b.name) })
+	classes := g.m.Classes()
+	isolated := make([]bool, len(classes))
+	for i, c := range classes {
+		in, _, err := g.m.Selecting(c.Pods[0])
+		isolated[i] = err == nil && len(in) > 0
+	}
 	for i, n := range nodes {
 		n.id = int64(i)
 		n.isolated = true
 		for _, p := range n.pods {
 			g.byPod[p] = n
-			if in, _, err := g.m.Selecting(p); err != nil || len(in) == 0 {
+			if c, err := g.m.ClassOf(p); err != nil || !isolated[c] {
 				n.isolated = false
 			}
 		}
@@ -220,73 +241,22 @@ func (g *Graph) addNodes(byWorkload bool) {
 	g.in = make([][]*Edge, len(nodes))
 }
 
-// connect adds the edges between pods or workloads: for each ordered pair of
-// distinct nodes, the union (or with every, the intersection) over their
-// pods of the ports the matrix allows.
-func (g *Graph) connect(every bool) {
-	mx := g.m.Matrix()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(len(g.nodes)) {
-					return
-				}
-				a := g.nodes[i]
-				for _, b := range g.nodes {
-					if a == b {
-						continue
-					}
-					if ports := combine(a.pods, b.pods, every, mx.Ports); !ports.IsEmpty() {
-						g.out[i] = append(g.out[i], &Edge{from: a, to: b, ports: ports})
-					}
-				}
-			}
-		})
+// addEdge adds the edge from a to b; index must be called after the last.
+func (g *Graph) addEdge(a, b *Node, ports simulate.PortSet) {
+	g.out[a.id] = append(g.out[a.id], &Edge{from: a, to: b, ports: ports})
+}
+
+// index sorts the edges out of each node by the ID of To and fills the
+// edges into each node, sorted by the ID of From.
+func (g *Graph) index() {
+	for _, edges := range g.out {
+		slices.SortFunc(edges, func(x, y *Edge) int { return cmp.Compare(x.to.id, y.to.id) })
 	}
-	wg.Wait()
 	for _, edges := range g.out {
 		for _, e := range edges {
 			g.in[e.to.id] = append(g.in[e.to.id], e)
 		}
 	}
-}
-
-// combine returns the union (or with every, the intersection) of ports(a, b)
-// over every a of from and b of to.
-func combine(from, to []simulate.PodID, every bool, ports func(a, b simulate.PodID) simulate.PortSet) simulate.PortSet {
-	if len(from) == 1 && len(to) == 1 {
-		return ports(from[0], to[0])
-	}
-	if every {
-		acc := simulate.AllPorts()
-		for _, a := range from {
-			for _, b := range to {
-				if acc = acc.Intersect(ports(a, b)); acc.IsEmpty() {
-					return acc
-				}
-			}
-		}
-		return acc
-	}
-	var ranges []simulate.PortRange
-	var last simulate.PortSet
-	for i, a := range from {
-		for j, b := range to {
-			p := ports(a, b)
-			switch {
-			case p.IsAll():
-				return p
-			case (i > 0 || j > 0) && p.Equal(last):
-				continue // the pods of a workload mostly get the same ports
-			}
-			ranges = append(ranges, p.Ranges()...)
-			last = p
-		}
-	}
-	return simulate.NewPortSet(ranges...)
 }
 
 // Model returns the model g was built from.

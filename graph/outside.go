@@ -58,9 +58,17 @@ func (g *Graph) addOutside(addrs []netip.Addr, every bool) error {
 			reach[p] = ports
 		}
 	}
-	from := []simulate.PodID{{}} // the outside, as a single member
 	for _, n := range g.nodes[:o.id] {
-		ports := combine(from, n.pods, every, func(_, p simulate.PodID) simulate.PortSet { return reach[p] })
+		// The outside is one source: a workload's edge is the union (or
+		// with every, the intersection) over its pods.
+		ports := reach[n.pods[0]]
+		for _, p := range n.pods[1:] {
+			if every {
+				ports = ports.Intersect(reach[p])
+			} else {
+				ports = ports.Union(reach[p])
+			}
+		}
 		if ports.IsEmpty() {
 			continue
 		}
@@ -118,7 +126,10 @@ func outsidePorts(m *simulate.Model, pod simulate.PodID, addrs []netip.Addr, wit
 			}
 		}
 	}
-	pieces := portPieces(in, m.PodObject(pod))
+	pieces, err := portPieces(m, in, pod)
+	if err != nil {
+		return simulate.PortSet{}, err
+	}
 	var allowed []simulate.PortRange
 	for _, piece := range pieces {
 		for _, a := range try {
@@ -138,26 +149,30 @@ func outsidePorts(m *simulate.Model, pod simulate.PodID, addrs []netip.Addr, wit
 
 // portPieces cuts each protocol's ports into ranges on which every ingress
 // rule of the policies treats every port alike: at the bounds of every
-// numeric port of a rule and around every container port of the pod (which
-// named ports resolve to). A verdict for an address is then the same for
-// every port of a piece.
-func portPieces(policies []*policy.Policy, pod *corev1.Pod) []simulate.PortRange {
+// numeric port of a rule and around every number the rules' named ports
+// resolve to at pod (simulate.Model.NamedPort). A verdict for an address is
+// then the same for every port of a piece.
+func portPieces(m *simulate.Model, policies []*policy.Policy, pod simulate.PodID) ([]simulate.PortRange, error) {
 	var out []simulate.PortRange
 	for _, proto := range simulate.Protocols {
 		cuts := []int32{1, 65536}
 		for _, p := range policies {
 			for _, r := range p.IngressRules {
 				for _, port := range r.Ports {
-					if port.Protocol == proto && port.Name == "" {
-						cuts = append(cuts, port.Start, port.End+1)
+					if port.Protocol != proto {
+						continue
 					}
-				}
-			}
-		}
-		if pod != nil {
-			for _, c := range pod.Spec.Containers {
-				for _, cp := range c.Ports {
-					cuts = append(cuts, cp.ContainerPort, cp.ContainerPort+1)
+					if port.Name == "" {
+						cuts = append(cuts, port.Start, port.End+1)
+						continue
+					}
+					nums, err := m.NamedPorts(pod, port.Name, proto)
+					if err != nil {
+						return nil, err
+					}
+					for _, n := range nums {
+						cuts = append(cuts, n, n+1)
+					}
 				}
 			}
 		}
@@ -169,7 +184,7 @@ func portPieces(policies []*policy.Policy, pod *corev1.Pod) []simulate.PortRange
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // free returns the first address from a on that is no address of the

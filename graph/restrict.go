@@ -4,17 +4,17 @@ import (
 	"fmt"
 	"slices"
 
-	corev1 "k8s.io/api/core/v1"
-
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
 // Restrict returns the graph of g on one port, "the TCP/5432 graph": the
 // same nodes, and only the edges that allow some port of port, each carrying
 // just those ports. A range keeps an edge that allows any port of the range.
-// A named port is resolved at the destination: for a workload, to the
-// numbers its pods serve under that name and protocol; a destination that
-// serves no such name has no edges into it.
+// A named port is resolved at the destination as a policy's named port is
+// (simulate.Model.NamedPort): for a workload, to the numbers any of its pods
+// serves under that name and protocol; a destination that serves no such
+// name has no edges into it. It costs O(edges + container ports of the
+// nodes' pods).
 //
 // Restrict fails for a port with an unknown protocol or numbers outside
 // 1..65535 (simulate.ParsePortSpec makes only valid ones).
@@ -35,7 +35,11 @@ func Restrict(g *Graph, port simulate.PortSpec) (*Graph, error) {
 		}
 		var ranges []simulate.PortRange
 		for _, p := range n.pods {
-			for _, num := range servedAs(g.m.PodObject(p), port.Name, port.Protocol) {
+			nums, err := g.m.NamedPorts(p, port.Name, port.Protocol)
+			if err != nil {
+				return nil, fmt.Errorf("graph: %w", err)
+			}
+			for _, num := range nums {
 				ranges = append(ranges, simulate.PortRange{Protocol: port.Protocol, Start: num, End: num})
 			}
 		}
@@ -51,25 +55,4 @@ func Restrict(g *Graph, port simulate.PortSpec) (*Graph, error) {
 		r.in[e.to.id] = append(r.in[e.to.id], re)
 	}
 	return r, nil
-}
-
-// servedAs returns the numbers of the container ports of pod with the given
-// name and protocol (a container port without a protocol is TCP).
-func servedAs(pod *corev1.Pod, name string, proto corev1.Protocol) []int32 {
-	if pod == nil {
-		return nil
-	}
-	var out []int32
-	for _, c := range pod.Spec.Containers {
-		for _, cp := range c.Ports {
-			p := cp.Protocol
-			if p == "" {
-				p = corev1.ProtocolTCP
-			}
-			if cp.Name == name && p == proto {
-				out = append(out, cp.ContainerPort)
-			}
-		}
-	}
-	return out
 }

@@ -187,15 +187,7 @@ func (e PodExposure) Exposed(direct bool) bool {
 // Ingress paths that lead to the pod × ingress controller pods)), plus
 // O(b log b) for a rule with b ipBlocks.
 func (m *Model) Exposure() []PodExposure {
-	x := &exposer{controllers: m.ingressControllers()}
-	// What reaches each controller pod from outside, computed once.
-	for _, c := range x.controllers {
-		var src Sources
-		for _, r := range m.serviceRoutes(c, m.outsideAccess(ingress, c)) {
-			src = src.union(r.Sources)
-		}
-		x.controllerSources = append(x.controllerSources, src)
-	}
+	x := m.newExposer()
 	out := make([]PodExposure, len(m.pods))
 	for i := range m.pods {
 		out[i] = m.podExposure(int32(i), x)
@@ -207,6 +199,20 @@ func (m *Model) Exposure() []PodExposure {
 type exposer struct {
 	controllers       []int32   // the ingress controller's pods
 	controllerSources []Sources // per controller pod: who reaches it from outside through a Service
+}
+
+// newExposer computes what reaches each ingress controller pod from
+// outside, once for all the pods whose exposure is asked.
+func (m *Model) newExposer() *exposer {
+	x := &exposer{controllers: m.ingressControllers()}
+	for _, c := range x.controllers {
+		var src Sources
+		for _, r := range m.serviceRoutes(c, m.outsideAccess(ingress, c)) {
+			src = src.union(r.Sources)
+		}
+		x.controllerSources = append(x.controllerSources, src)
+	}
+	return x
 }
 
 func (m *Model) podExposure(pod int32, x *exposer) PodExposure {

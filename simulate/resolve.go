@@ -105,11 +105,20 @@ func (m *Model) NamedPort(pod PodID, name string, proto corev1.Protocol) (int32,
 }
 
 // NamedPorts returns the numbers a NetworkPolicy's named port stands for at
-// pod: every container port with that name and protocol, in any container,
-// sorted, without duplicates (none when the pod serves no such port). This
-// is what rules resolve named ports to in every verdict of the model. An
-// unknown pod is an error.
+// pod: every container port with that name and protocol, in any container
+// of spec.containers (a container port without a protocol is TCP), within
+// 1..65535, sorted, without duplicates; none (nil) when the pod serves no
+// such port. This is what rules resolve named ports to in every verdict of
+// the model. proto "" stands for TCP. An unknown pod or a protocol other
+// than TCP, UDP and SCTP is an error. It costs O(container ports of the
+// pod).
 func (m *Model) NamedPorts(pod PodID, name string, proto corev1.Protocol) ([]int32, error) {
+	if proto == "" {
+		proto = corev1.ProtocolTCP
+	}
+	if protoIndex(proto) < 0 {
+		return nil, fmt.Errorf("simulate: named port %s/%s: unknown protocol %q", name, proto, proto)
+	}
 	i, err := m.podIndex(pod)
 	if err != nil {
 		return nil, err

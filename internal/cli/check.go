@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/netpolsim/netpolsim/policy"
@@ -89,8 +92,11 @@ func runCheck(e *env, args []string) int {
 
 const explainUsage = `Usage: netpolsim explain -f PATH... NAMESPACE/POD
 
-Show which policies select the pod for ingress and egress, their rules, and
-every pod it may receive from and send to, with the ports.
+Show which policies select the pod for ingress and egress, their rules,
+every pod it may receive from and send to, with the ports, and how it may be
+reached from outside the cluster and what it may reach there (as exposure
+shows them). The peers are computed per class of pods, so the cost grows
+with the classes of the cluster, not its pods.
 
 Flags:
 ` + commonFlags
@@ -98,6 +104,9 @@ Flags:
 const explainExamples = `  netpolsim explain -f deploy/ shop/db-0
 `
 
+// runExplain is the explain command: it formats simulate.Model.Explain,
+// which costs O(classes × runs of a row) plus the size of the answer, and
+// one pod's exposure.
 func runExplain(e *env, args []string) int {
 	c := lookup("explain")
 	var co common
@@ -117,59 +126,83 @@ func runExplain(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
-	pod := simulate.PodID{Namespace: ns, Name: name}
-	in, out, err := m.Selecting(pod)
+	x, err := m.Explain(simulate.PodID{Namespace: ns, Name: name})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "netpolsim explain:", err)
 		return exitError
 	}
-	w := e.stdout
-	fmt.Fprintln(w, pod)
+	writeExplanation(e.stdout, x)
+	return exitOK
+}
+
+// writeExplanation prints an explanation: the policies per direction with
+// their rules, the pods it may receive from and send to (its peer classes
+// expanded to pods, sorted), and its routes from and access to outside the
+// cluster.
+func writeExplanation(w io.Writer, x simulate.Explanation) {
+	fmt.Fprintln(w, x.Pod)
 	for _, d := range []struct {
 		name     string
-		policies []*policy.Policy
-	}{{"ingress", in}, {"egress", out}} {
+		policies []simulate.PolicyRules
+	}{{"ingress", x.Ingress}, {"egress", x.Egress}} {
 		if len(d.policies) == 0 {
 			fmt.Fprintf(w, "  %s: not isolated: no policy selects it, so all %s traffic is allowed on this side\n", d.name, d.name)
 			continue
 		}
 		fmt.Fprintf(w, "  %s: isolated by %d %s\n", d.name, len(d.policies), plural(len(d.policies), "policy", "policies"))
 		for _, p := range d.policies {
-			rules := p.IngressRules
-			if d.name == "egress" {
-				rules = p.EgressRules
-			}
-			if len(rules) == 0 {
-				fmt.Fprintf(w, "    %s: no %s rules (denies all on its own)\n", p.ID(), d.name)
+			if len(p.Rules) == 0 {
+				fmt.Fprintf(w, "    %s: no %s rules (denies all on its own)\n", p.Policy.ID(), d.name)
 				continue
 			}
-			for i, r := range rules {
-				fmt.Fprintf(w, "    %s %s[%d]: %s\n", p.ID(), d.name, i, describeRule(r, d.name))
+			for i, r := range p.Rules {
+				fmt.Fprintf(w, "    %s %s[%d]: %s\n", p.Policy.ID(), d.name, i, describeRule(r, d.name))
 			}
 		}
 	}
-	mx := m.Matrix()
-	for _, d := range []string{"receive from", "send to"} {
-		fmt.Fprintf(w, "  may %s:\n", d)
-		n := 0
-		for _, other := range m.Pods() {
-			if other == pod {
-				continue
-			}
-			ports := mx.Ports(other, pod)
-			if d == "send to" {
-				ports = mx.Ports(pod, other)
-			}
-			if !ports.IsEmpty() {
-				fmt.Fprintf(w, "    %s  %s\n", other, ports)
-				n++
+	for _, d := range []struct {
+		name  string
+		peers []simulate.Peers
+	}{{"receive from", x.From}, {"send to", x.To}} {
+		fmt.Fprintf(w, "  may %s:\n", d.name)
+		type line struct {
+			pod   simulate.PodID
+			ports simulate.PortSet
+		}
+		var lines []line
+		for _, g := range d.peers {
+			for _, p := range g.Pods {
+				lines = append(lines, line{p, g.Ports})
 			}
 		}
-		if n == 0 {
+		slices.SortFunc(lines, func(a, b line) int {
+			return cmp.Or(strings.Compare(a.pod.Namespace, b.pod.Namespace), strings.Compare(a.pod.Name, b.pod.Name))
+		})
+		for _, l := range lines {
+			fmt.Fprintf(w, "    %s  %s\n", l.pod, l.ports)
+		}
+		if len(lines) == 0 {
 			fmt.Fprintln(w, "    (no pod)")
 		}
 	}
-	return exitOK
+	fmt.Fprintln(w, "  may be reached from outside the cluster:")
+	n := 0
+	for _, r := range x.Inbound {
+		if !r.Sources.IsEmpty() {
+			fmt.Fprintf(w, "    %s\n", r)
+			n++
+		}
+	}
+	if n == 0 {
+		fmt.Fprintln(w, "    (no route)")
+	}
+	fmt.Fprintln(w, "  may reach outside the cluster:")
+	for _, a := range x.Outbound {
+		fmt.Fprintf(w, "    %s to %s\n", a.Ports, a.Sources)
+	}
+	if len(x.Outbound) == 0 {
+		fmt.Fprintln(w, "    (no address)")
+	}
 }
 
 // describeRule renders a rule as "from PEERS on PORTS".

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,7 +49,13 @@ func init() {
 // Run runs the command line args (without the program name) and returns the
 // exit status: 0 success (or allowed, for check), 1 denied (check only),
 // 2 usage error or bad input.
+//
+// Standard output is buffered and flushed before Run returns: a command
+// prints thousands of short lines.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	bw := bufio.NewWriterSize(stdout, 64<<10)
+	defer bw.Flush()
+	stdout = bw
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {

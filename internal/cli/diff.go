@@ -74,6 +74,11 @@ func (r *diffResult) empty() bool {
 	return len(r.EndpointsRemoved)+len(r.EndpointsAdded)+len(r.Added)+len(r.Removed)+len(r.Changed) == 0
 }
 
+// runDiff is the diff command. After loading and compiling both sides, the
+// pod diff costs what simulate.Diff costs; with --group workload it is
+// simulate.DiffWorkloads over both models' workload views: O(pods + class
+// pairs with some port in each model + output × log output), never pairs
+// of pods.
 func runDiff(e *env, args []string) int {
 	c := lookup("diff")
 	var co common
@@ -175,57 +180,25 @@ func diffPods(a, b *simulate.Model) diffResult {
 }
 
 // diffGrouped compares two models workload by workload, over the endpoints
-// and connections that matrix --group workload prints.
+// and connections that matrix --group workload prints, with
+// simulate.DiffWorkloads.
 func diffGrouped(a, b *simulate.Model) diffResult {
-	epsA, epsB := endpoints(a, true, ""), endpoints(b, true, "")
-	return diffConnections(epsA, epsB, connections(a, epsA), connections(b, epsB))
-}
-
-// diffConnections compares two sides given as endpoints and their
-// connections: endpoints are matched by ID, and the pairs of endpoints of
-// both sides are compared.
-func diffConnections(epsA, epsB []endpoint, connsA, connsB []connection) diffResult {
-	var r diffResult
-	inA, inB := map[string]bool{}, map[string]bool{}
-	for _, ep := range epsA {
-		inA[ep.ID] = true
+	d := simulate.DiffWorkloads(a, b, simulate.EveryMember)
+	r := diffResult{shared: d.Shared}
+	for _, w := range d.RemovedWorkloads {
+		r.EndpointsRemoved = append(r.EndpointsRemoved, workloadEndpoint(w))
 	}
-	for _, ep := range epsB {
-		inB[ep.ID] = true
-		if inA[ep.ID] {
-			r.shared++
-		} else {
-			r.EndpointsAdded = append(r.EndpointsAdded, ep)
-		}
+	for _, w := range d.AddedWorkloads {
+		r.EndpointsAdded = append(r.EndpointsAdded, workloadEndpoint(w))
 	}
-	for _, ep := range epsA {
-		if !inB[ep.ID] {
-			r.EndpointsRemoved = append(r.EndpointsRemoved, ep)
-		}
+	for _, p := range d.Added {
+		r.Added = append(r.Added, diffConnection(p.From, p.To, p.Ports))
 	}
-	type pair struct{ from, to string }
-	setsA := map[pair]simulate.PortSet{}
-	for _, cn := range connsA {
-		if inB[cn.From] && inB[cn.To] {
-			setsA[pair{cn.From, cn.To}] = cn.set
-		}
+	for _, p := range d.Removed {
+		r.Removed = append(r.Removed, diffConnection(p.From, p.To, p.Ports))
 	}
-	for _, cn := range connsB {
-		if !inA[cn.From] || !inA[cn.To] {
-			continue
-		}
-		p := pair{cn.From, cn.To}
-		before, was := setsA[p]
-		delete(setsA, p)
-		switch {
-		case !was:
-			r.Added = append(r.Added, diffConnection(cn.From, cn.To, cn.set))
-		case !before.Equal(cn.set):
-			r.Changed = append(r.Changed, newDiffChange(cn.From, cn.To, before, cn.set))
-		}
-	}
-	for p, set := range setsA {
-		r.Removed = append(r.Removed, diffConnection(p.from, p.to, set))
+	for _, ch := range d.Changed {
+		r.Changed = append(r.Changed, newDiffChange(ch.From, ch.To, ch.Before, ch.After))
 	}
 	r.sort()
 	return r

@@ -87,10 +87,10 @@ func TestDiffErrors(t *testing.T) {
 	})
 }
 
-// TestDiffPodsAgreesWithConnections checks the pod-level diff, computed by
-// simulate.Diff, against the comparison of the two sides' matrix
-// connections that --group workload uses, with pods as endpoints.
-func TestDiffPodsAgreesWithConnections(t *testing.T) {
+// TestDiffAgreesWithConnections checks the pod-level diff (simulate.Diff)
+// and the workload diff (simulate.DiffWorkloads) against a naive comparison
+// of the two sides' matrix connections, as matrix prints them.
+func TestDiffAgreesWithConnections(t *testing.T) {
 	load := func(path string) *simulate.Model {
 		t.Helper()
 		res, err := manifest.LoadPaths(path)
@@ -110,14 +110,69 @@ func TestDiffPodsAgreesWithConnections(t *testing.T) {
 	opts := cmp.AllowUnexported(diffResult{}, endpoint{}, connection{}, diffChange{}, simulate.PortSet{}, simulate.Change{})
 	for a, ma := range models {
 		for b, mb := range models {
-			epsA, epsB := endpoints(ma, false, ""), endpoints(mb, false, "")
-			want := diffConnections(epsA, epsB, connections(ma, epsA), connections(mb, epsB))
-			got := diffPods(ma, mb)
-			if diff := cmp.Diff(want, got, opts); diff != "" {
-				t.Errorf("diff %s %s: simulate.Diff and the matrix connections disagree (-connections +simulate.Diff):\n%s", a, b, diff)
+			for _, grouped := range []bool{false, true} {
+				epsA, epsB := endpoints(ma, grouped, ""), endpoints(mb, grouped, "")
+				want := naiveDiff(epsA, epsB, connections(ma, grouped, epsA), connections(mb, grouped, epsB))
+				got := diffPods(ma, mb)
+				if grouped {
+					got = diffGrouped(ma, mb)
+				}
+				if diff := cmp.Diff(want, got, opts); diff != "" {
+					t.Errorf("diff %s %s (grouped %t): the diff and the matrix connections disagree (-connections +diff):\n%s", a, b, grouped, diff)
+				}
 			}
 		}
 	}
+}
+
+// naiveDiff compares two sides given as endpoints and their connections:
+// endpoints are matched by ID, and the pairs of endpoints of both sides
+// are compared.
+func naiveDiff(epsA, epsB []endpoint, connsA, connsB []connection) diffResult {
+	var r diffResult
+	inA, inB := map[string]bool{}, map[string]bool{}
+	for _, ep := range epsA {
+		inA[ep.ID] = true
+	}
+	for _, ep := range epsB {
+		inB[ep.ID] = true
+		if inA[ep.ID] {
+			r.shared++
+		} else {
+			r.EndpointsAdded = append(r.EndpointsAdded, ep)
+		}
+	}
+	for _, ep := range epsA {
+		if !inB[ep.ID] {
+			r.EndpointsRemoved = append(r.EndpointsRemoved, ep)
+		}
+	}
+	type pair struct{ from, to string }
+	setsA := map[pair]simulate.PortSet{}
+	for _, cn := range connsA {
+		if inB[cn.From] && inB[cn.To] {
+			setsA[pair{cn.From, cn.To}] = cn.set
+		}
+	}
+	for _, cn := range connsB {
+		if !inA[cn.From] || !inA[cn.To] {
+			continue
+		}
+		p := pair{cn.From, cn.To}
+		before, was := setsA[p]
+		delete(setsA, p)
+		switch {
+		case !was:
+			r.Added = append(r.Added, diffConnection(cn.From, cn.To, cn.set))
+		case !before.Equal(cn.set):
+			r.Changed = append(r.Changed, newDiffChange(cn.From, cn.To, before, cn.set))
+		}
+	}
+	for p, set := range setsA {
+		r.Removed = append(r.Removed, diffConnection(p.from, p.to, set))
+	}
+	r.sort()
+	return r
 }
 
 // TestDiffReadme keeps examples/apptest/README.md honest: the output it shows

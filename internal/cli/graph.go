@@ -111,6 +111,10 @@ const graphExamples = `  netpolsim graph -f deploy/ > cluster.dot
   netpolsim graph -f deploy/ --group pod --port 5432 | dot -Tpng > db.png
 `
 
+// runGraph is the graph command. Building the graph costs what graph.New
+// costs: O(pods + classes + class pairs considered + edges × log edges),
+// plus O(pods × port pieces) Checks for the outside node; drawing it costs
+// O(nodes + edges).
 func runGraph(e *env, args []string) int {
 	c := lookup("graph")
 	var co common
@@ -182,6 +186,9 @@ const pathsExamples = `  netpolsim paths -f deploy/ --from outside --to shop/db
   netpolsim paths -f deploy/ --from shop/web --to shop/db --port 5432
 `
 
+// runPaths is the paths command: graph.New (see runGraph), then
+// graph.AllPaths, which grows with the number of simple paths of at most
+// --max-hops hops.
 func runPaths(e *env, args []string) int {
 	c := lookup("paths")
 	var co common
@@ -260,6 +267,8 @@ const blastExamples = `  netpolsim blast-radius -f deploy/ shop/frontend-0
   netpolsim blast-radius -f deploy/ outside
 `
 
+// runBlastRadius is the blast-radius command: graph.New (see runGraph),
+// then one breadth-first search, O(nodes + edges).
 func runBlastRadius(e *env, args []string) int {
 	c := lookup("blast-radius")
 	var co common

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/netpolsim/netpolsim/manifest"
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
@@ -75,6 +75,10 @@ type matrixJSON struct {
 	Connections []connection `json:"connections"`
 }
 
+// runMatrix is the matrix command. After loading and Compile, every format
+// but truthtable costs O(pods + classes + class pairs considered + output ×
+// log output) (see writeMatrix): pods and workloads alike are expanded from
+// the class view, never from pairs of pods.
 func runMatrix(e *env, args []string) int {
 	c := lookup("matrix")
 	var co common
@@ -111,18 +115,32 @@ func runMatrix(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
-	eps := endpoints(m, *group == "workload", *ns)
-	if *output == "truthtable" {
-		if err := writeTruthTable(e.stdout, m, eps, port); err != nil {
-			fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
-			return exitError
-		}
-		return exitOK
+	if err := writeMatrix(e.stdout, m, *output, *group == "workload", *ns, port); err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
+		return exitError
 	}
-	out := matrixJSON{Endpoints: eps, Connections: connections(m, eps)}
-	switch *output {
+	return exitOK
+}
+
+// writeMatrix prints the matrix of m in format output (as -o takes it),
+// over pods or workloads, restricted to namespace ns when not empty; port
+// is for the truth table only. It is everything matrix does after loading.
+//
+// Every format but truthtable lists the connections that
+// simulate.Matrix.All or simulate.Model.WorkloadPairs yield, built on the
+// class view: O(pods + classes + class pairs considered + output × log
+// output). The truth table prints a cell per pair of endpoints, each a
+// simulate.Model.Check per pair of member pods: O(pods²) for pods, and for
+// workloads O(pairs of member pods).
+func writeMatrix(w io.Writer, m *simulate.Model, output string, byWorkload bool, ns string, port simulate.PortSpec) error {
+	eps := endpoints(m, byWorkload, ns)
+	if output == "truthtable" {
+		return writeTruthTable(w, m, eps, port)
+	}
+	out := matrixJSON{Endpoints: eps, Connections: connections(m, byWorkload, eps)}
+	switch output {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		if out.Connections == nil {
 			out.Connections = []connection{}
@@ -130,41 +148,39 @@ func runMatrix(e *env, args []string) int {
 		if out.Endpoints == nil {
 			out.Endpoints = []endpoint{}
 		}
-		if err := enc.Encode(out); err != nil {
-			fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
-			return exitError
-		}
+		return enc.Encode(out)
 	case "csv":
-		w := csv.NewWriter(e.stdout)
-		_ = w.Write([]string{"from", "to", "protocol", "start", "end"})
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"from", "to", "protocol", "start", "end"})
 		for _, cn := range out.Connections {
 			for _, p := range cn.Ports {
-				_ = w.Write([]string{cn.From, cn.To, p.Protocol, strconv.Itoa(int(p.Start)), strconv.Itoa(int(p.End))})
+				_ = cw.Write([]string{cn.From, cn.To, p.Protocol, strconv.Itoa(int(p.Start)), strconv.Itoa(int(p.End))})
 			}
 		}
-		w.Flush()
+		cw.Flush()
+		return cw.Error()
 	case "md":
-		fmt.Fprintln(e.stdout, "| from | to | ports |")
-		fmt.Fprintln(e.stdout, "|---|---|---|")
+		fmt.Fprintln(w, "| from | to | ports |")
+		fmt.Fprintln(w, "|---|---|---|")
 		for _, cn := range out.Connections {
-			fmt.Fprintf(e.stdout, "| %s | %s | %s |\n", cn.From, cn.To, cn.set)
+			fmt.Fprintf(w, "| %s | %s | %s |\n", cn.From, cn.To, cn.set)
 		}
 	default:
-		writeText(e.stdout, out)
+		writeText(w, out)
 	}
-	return exitOK
+	return nil
 }
 
-// endpoints lists the pods, or the workloads (manifest.Workloads), sorted by
-// id; with ns, only those of that namespace.
+// endpoints lists the pods, or the workloads (simulate.Model.Workloads),
+// sorted by id; with ns, only those of that namespace. It costs O(pods).
 func endpoints(m *simulate.Model, byWorkload bool, ns string) []endpoint {
 	var out []endpoint
-	for _, w := range manifest.Workloads(m) {
+	for _, w := range m.Workloads() {
 		if ns != "" && w.Namespace != ns {
 			continue
 		}
 		if byWorkload {
-			out = append(out, endpoint{ID: w.ID, Kind: w.Kind, Namespace: w.Namespace, Name: w.Name, members: w.Pods})
+			out = append(out, workloadEndpoint(w))
 			continue
 		}
 		for _, id := range w.Pods {
@@ -179,28 +195,41 @@ func endpoints(m *simulate.Model, byWorkload bool, ns string) []endpoint {
 	return out
 }
 
-// connections lists each ordered pair of distinct endpoints with the ports
-// allowed from every member of the first to every member of the second.
-func connections(m *simulate.Model, eps []endpoint) []connection {
-	mx := m.Matrix()
+// workloadEndpoint is the endpoint of a workload.
+func workloadEndpoint(w simulate.Workload) endpoint {
+	return endpoint{ID: w.ID, Kind: w.Kind, Namespace: w.Namespace, Name: w.Name, members: w.Pods}
+}
+
+// connections lists each ordered pair of distinct endpoints of eps with
+// some port allowed, sorted by from and then to: for pods, the pairs of
+// simulate.Matrix.All; for workloads (byWorkload), the pairs of
+// simulate.Model.WorkloadPairs with simulate.EveryMember, the ports allowed
+// from every member to every member. Both come from the model's class view,
+// so it costs O(classes + class pairs considered + connections of the whole
+// model × log), never O(pods²) beyond the connections themselves.
+func connections(m *simulate.Model, byWorkload bool, eps []endpoint) []connection {
+	in := make(map[string]bool, len(eps))
+	for _, ep := range eps {
+		in[ep.ID] = true
+	}
 	var out []connection
-	for _, a := range eps {
-		for _, b := range eps {
-			if a.ID == b.ID {
-				continue
-			}
-			set := simulate.AllPorts()
-			for _, pa := range a.members {
-				for _, pb := range b.members {
-					set = set.Intersect(mx.Ports(pa, pb))
-				}
-			}
-			if set.IsEmpty() {
-				continue
-			}
-			out = append(out, connection{From: a.ID, To: b.ID, Ports: portsJSON(set), set: set})
+	add := func(from, to string, set simulate.PortSet) {
+		if in[from] && in[to] {
+			out = append(out, connection{From: from, To: to, Ports: portsJSON(set), set: set})
 		}
 	}
+	if byWorkload {
+		for p := range m.WorkloadPairs(simulate.EveryMember) {
+			add(p.From, p.To, p.Ports)
+		}
+	} else {
+		for p := range m.Matrix().All() {
+			add(p.From.String(), p.To.String(), p.Ports)
+		}
+	}
+	slices.SortFunc(out, func(a, b connection) int {
+		return cmp.Or(strings.Compare(a.From, b.From), strings.Compare(a.To, b.To))
+	})
 	return out
 }
 
