@@ -63,6 +63,9 @@ type Model struct {
 	// Per policy and direction, the class set each rule's peers select, as
 	// an index into sets (-1: none).
 	rulePeers [][2][]int32
+
+	// The tiered cluster policies (see tiers.go).
+	tier tierState
 }
 
 type nsInfo struct {
@@ -131,6 +134,7 @@ func Compile(c Cluster, opts ...Option) (*Model, error) {
 	errs = append(errs, m.addPolicies(c)...)
 	errs = append(errs, m.addNodes(c)...)
 	errs = append(errs, m.addIngresses(c)...)
+	errs = append(errs, m.addTiered(c)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -411,6 +415,7 @@ func (m *Model) buildClasses() {
 			}
 		}
 	}
+	nodeKeys := m.noteTiered(note, names, &prefixes)
 	prefixID := map[netip.Prefix]int{}
 	var lengths []int
 	for _, p := range prefixes {
@@ -432,6 +437,7 @@ func (m *Model) buildClasses() {
 		b.WriteString(strconv.Itoa(int(pi.ns)))
 		if pi.host {
 			b.WriteString("|host")
+			b.WriteString(m.hostNodeKey(pi, nodeKeys))
 		}
 		labelKeys = labelKeys[:0]
 		for k := range pi.labels {
