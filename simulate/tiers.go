@@ -521,8 +521,9 @@ func (m *Model) tierRuleMatches(ti int32, d, ri int, subject, peer int32, addr n
 		return true, false
 	}
 	if peer >= 0 {
+		// Domain names do not name pods: no doubt there.
 		if id := m.tier.peers[ti][d][ri]; id < 0 || !m.sets[id].Has(int(m.podClass[peer])) {
-			return false, hasDomains(r)
+			return false, false
 		}
 	} else if !slices.ContainsFunc(r.Peers, func(p policy.ClusterPeer) bool {
 		switch p.Kind {
@@ -683,8 +684,13 @@ func (v Verdict) tierSentence(d int, s Side) string {
 		return ""
 	}
 	var parts []string
+	// A denied side names its pod, as the NetworkPolicy sentences do.
+	who := ""
+	if !dec.allowed {
+		who = s.Pod.String() + " "
+	}
 	if dec.passTi >= 0 {
-		parts = append(parts, fmt.Sprintf("%s passed by %s to NetworkPolicies", dirName[d], m.tierRef(dec.passTi, d, dec.passRi)))
+		parts = append(parts, fmt.Sprintf("%s%s passed by %s to NetworkPolicies", who, dirName[d], m.tierRef(dec.passTi, d, dec.passRi)))
 	}
 	switch dec.by {
 	case 'a':
@@ -692,7 +698,7 @@ func (v Verdict) tierSentence(d int, s Side) string {
 		if !dec.allowed {
 			verb = "denied"
 		}
-		parts = append(parts, fmt.Sprintf("%s %s by %s before any NetworkPolicy", dirName[d], verb, m.tierRef(dec.ti, d, dec.ri)))
+		parts = append(parts, fmt.Sprintf("%s%s %s by %s before any NetworkPolicy", who, dirName[d], verb, m.tierRef(dec.ti, d, dec.ri)))
 	case 'b':
 		verb := "accepted"
 		switch m.tieredRules(dec.ti, d)[dec.ri].Action {
@@ -750,4 +756,135 @@ func (v Verdict) subjectOf(d int) int32 {
 		return v.to
 	}
 	return v.from
+}
+
+// tierOutsideAccess is outsideAccess for a pod whose group (g, direction
+// d) has tiered policies, where what outside addresses may do is not a
+// union of blocks: Deny rules carve holes. The address space is cut into
+// the atoms of every prefix a rule of the group can test (networks CIDRs,
+// ipBlock CIDRs and exceptions, node addresses): each atom is a prefix
+// minus the largest prefixes of the family inside it, and every address of
+// an atom gets the same answer, found for one representative address from
+// the rules. Atoms with the same ports are listed together.
+func (m *Model) tierOutsideAccess(d int, g, pod int32) []Access {
+	family := []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")}
+	for _, pi := range m.dir[d].policies[g] {
+		for _, r := range m.rules(pi, d) {
+			for _, p := range r.Peers {
+				if p.IPBlock != nil {
+					family = append(family, p.IPBlock.CIDR)
+					family = append(family, p.IPBlock.Except...)
+				}
+			}
+		}
+	}
+	nodes := false
+	for _, ti := range m.tier.groups[d][g] {
+		for _, r := range m.tieredRules(ti, d) {
+			for _, p := range r.Peers {
+				family = append(family, p.Networks...)
+				nodes = nodes || p.Kind == policy.PeerNodes
+			}
+		}
+	}
+	if nodes {
+		for _, a := range m.nodeAddrs {
+			family = append(family, netip.PrefixFrom(a, a.BitLen()))
+		}
+	}
+	slices.SortFunc(family, func(a, b netip.Prefix) int {
+		if c := a.Addr().Compare(b.Addr()); c != 0 {
+			return c
+		}
+		return a.Bits() - b.Bits()
+	})
+	family = slices.Compact(family)
+
+	type atom struct {
+		block policy.IPBlock
+		ports PortSet
+	}
+	var atoms []atom
+	total := m.portClasses()
+	for _, p := range family {
+		// The children: the largest prefixes of the family strictly
+		// inside p.
+		var children []netip.Prefix
+		for _, q := range family {
+			if q.Bits() > p.Bits() && p.Contains(q.Addr()) && q.Addr().BitLen() == p.Addr().BitLen() &&
+				!slices.ContainsFunc(children, func(c netip.Prefix) bool { return c.Contains(q.Addr()) }) {
+				children = append(children, q)
+			}
+		}
+		rep, ok := representative(p, children)
+		if !ok {
+			continue // the children cover p
+		}
+		var ranges []PortRange
+		for k := int32(0); k < total; k++ {
+			if m.tierDecide(d, g, pod, -1, rep, k).allowed {
+				ranges = append(ranges, m.classRange(k))
+			}
+		}
+		atoms = append(atoms, atom{policy.IPBlock{CIDR: p, Except: children}, NewPortSet(ranges...)})
+	}
+	byPorts := map[string]*Access{}
+	var keys []string
+	all := true
+	for _, a := range atoms {
+		if a.ports.IsEmpty() {
+			all = false
+			continue
+		}
+		key := a.ports.String()
+		if acc, ok := byPorts[key]; ok {
+			acc.Sources = acc.Sources.union(Sources{Blocks: []policy.IPBlock{a.block}})
+			continue
+		}
+		byPorts[key] = &Access{Ports: a.ports, Sources: Sources{Blocks: []policy.IPBlock{a.block}}}
+		keys = append(keys, key)
+	}
+	if all && len(keys) == 1 {
+		return []Access{{Ports: byPorts[keys[0]].Ports, Sources: Sources{Any: true}}}
+	}
+	out := make([]Access, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, *byPorts[k])
+	}
+	slices.SortFunc(out, func(a, b Access) int { return strings.Compare(a.Sources.String(), b.Sources.String()) })
+	return out
+}
+
+// representative returns an address of p that is in none of children
+// (disjoint prefixes strictly inside p), or false when they cover p.
+func representative(p netip.Prefix, children []netip.Prefix) (netip.Addr, bool) {
+	var inside []netip.Prefix
+	for _, c := range children {
+		if c.Bits() <= p.Bits() && c.Contains(p.Addr()) {
+			return netip.Addr{}, false // c covers p
+		}
+		if p.Contains(c.Addr()) {
+			inside = append(inside, c)
+		}
+	}
+	if len(inside) == 0 {
+		return p.Addr(), true
+	}
+	if p.Bits() == p.Addr().BitLen() {
+		return netip.Addr{}, false
+	}
+	lo := netip.PrefixFrom(p.Addr(), p.Bits()+1)
+	hiAddr := p.Addr().As16()
+	bit := p.Bits() + (128 - p.Addr().BitLen())
+	hiAddr[bit/8] |= 0x80 >> (bit % 8)
+	hi := netip.AddrFrom16(hiAddr)
+	if p.Addr().Is4() {
+		hi = hi.Unmap()
+	}
+	for _, half := range []netip.Prefix{lo, netip.PrefixFrom(hi, p.Bits()+1)} {
+		if a, ok := representative(half, inside); ok {
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
 }
