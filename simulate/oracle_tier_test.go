@@ -239,14 +239,9 @@ func oracleANPPorts(in *[]v1alpha1.AdminNetworkPolicyPort) []oTierPort {
 	return out
 }
 
-// oracleTierAllowed is oracleAllowed with the tiered policies of c: the
-// sender's egress and the receiver's ingress must both allow.
-func oracleTierAllowed(c simulate.Cluster, ipBlockMatchesPods bool, from, to endpoint, proto corev1.Protocol, port int32) bool {
-	return oracleTierAllowedWith(c, oracleTierPolicies(c), ipBlockMatchesPods, from, to, proto, port)
-}
-
-// oracleTierAllowedWith is oracleTierAllowed with the policies already read
-// by oracleTierPolicies.
+// oracleTierAllowedWith is oracleAllowed with the tiered policies of c, as
+// read by oracleTierPolicies: the sender's egress and the receiver's
+// ingress must both allow.
 func oracleTierAllowedWith(c simulate.Cluster, tiers []oTierPolicy, ipBlockMatchesPods bool, from, to endpoint, proto corev1.Protocol, port int32) bool {
 	fromPod, toPod := oracleResolve(c, from), oracleResolve(c, to)
 	if fromPod != nil && fromPod == toPod {
