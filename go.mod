@@ -1,6 +1,6 @@
 module github.com/netpolsim/netpolsim
 
-go 1.26.0
+go 1.26.6
 
 require (
 	github.com/google/go-cmp v0.7.0
@@ -10,6 +10,7 @@ require (
 	k8s.io/utils v0.0.0-20260626114624-be93311217bd
 	pgregory.net/rapid v1.3.0
 	sigs.k8s.io/json v0.0.0-20250730193827-2d320260d730
+	sigs.k8s.io/network-policy-api v0.3.0
 	sigs.k8s.io/yaml v1.6.0
 )
 

@@ -21,6 +21,10 @@
 //
 //   - v1: Namespace, Node (cluster-scoped), Pod, Service
 //   - networking.k8s.io/v1: NetworkPolicy, Ingress
+//   - policy.networking.k8s.io: ClusterNetworkPolicy (v1beta1, and v1alpha2,
+//     which has the same fields and is converted to v1beta1),
+//     AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1), all
+//     cluster-scoped and validated as their CRDs validate them
 //   - workloads: Deployment, ReplicaSet, StatefulSet and DaemonSet
 //     (apps/v1), Job and CronJob (batch/v1), ReplicationController (v1)
 //   - lists: v1 List, whose items may be of any kind (lists too), and the
@@ -29,7 +33,8 @@
 //
 // A namespaced object without a namespace is put in "default"; the
 // namespace of a cluster-scoped object is cleared. A NetworkPolicy is
-// validated with [policy.Compile]. Pods keep the addresses their status
+// validated with [policy.Compile], a tiered policy with the tiered Compile
+// function of its kind. Pods keep the addresses their status
 // gives, if any.
 //
 // Any other kind is skipped with a [Notice], CRDs included, even one named

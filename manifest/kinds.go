@@ -25,7 +25,7 @@ const maxGeneratedPods = 150_000
 
 // kindInfo describes a supported kind.
 type kindInfo struct {
-	apiVersion string // the one version read
+	apiVersion string // the one version read (but see alsoReads)
 	namespaced bool
 }
 
@@ -45,6 +45,10 @@ var kinds = map[string]kindInfo{
 	"DaemonSet":             {"apps/v1", true},
 	"Job":                   {"batch/v1", true},
 	"CronJob":               {"batch/v1", true},
+
+	"ClusterNetworkPolicy":       {policyGroup + "/v1beta1", false},
+	"AdminNetworkPolicy":         {policyGroup + "/v1alpha1", false},
+	"BaselineAdminNetworkPolicy": {policyGroup + "/v1alpha1", false},
 }
 
 // apiObject is a pointer to a Kubernetes API object type.
@@ -113,6 +117,9 @@ func (l *loader) load(o *object, raw []byte) {
 				c.NetworkPolicies = append(c.NetworkPolicies, *x)
 			}
 		}
+
+	case "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy":
+		l.loadTiered(o, raw)
 
 	case "Deployment":
 		if x := typed[appsv1.Deployment](l, o, raw); x != nil && l.add(o) {

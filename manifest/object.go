@@ -83,7 +83,7 @@ func (l *loader) object(o *object, raw []byte, depth int) {
 		return
 	}
 	k, ok := kinds[kind]
-	if !ok || k.apiVersion != apiVersion {
+	if !ok || !reads(kind, k, apiVersion) {
 		if ok && sameGroup(apiVersion, k.apiVersion) {
 			l.objProblem(o, "apiVersion", fmt.Sprintf("unsupported value %q: %s is read as %s", apiVersion, kind, k.apiVersion), nil)
 			return
@@ -146,7 +146,7 @@ func isTypedList(apiVersion, kind string) bool {
 		return false
 	}
 	k, ok := kinds[item]
-	return ok && k.apiVersion == apiVersion
+	return ok && reads(item, k, apiVersion)
 }
 
 // listDoc is a list in JSON; the items are read one at a time.

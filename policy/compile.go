@@ -14,9 +14,13 @@ import (
 	"github.com/netpolsim/netpolsim/selector"
 )
 
-// Error is the error returned by [Compile] for an invalid NetworkPolicy: every
+// Error is the error returned by [Compile] for an invalid NetworkPolicy, and
+// by the tiered Compile functions for an invalid cluster policy: every
 // problem of the policy as field errors, in spec order.
 type Error struct {
+	// Kind is empty for a NetworkPolicy, else the kind of the tiered
+	// policy (KindClusterNetworkPolicy, ...), which has no namespace.
+	Kind string
 	// Namespace and Name are the policy's, as given (possibly invalid).
 	Namespace, Name string
 	// Errs is never empty.
@@ -26,7 +30,14 @@ type Error struct {
 // Error renders one line per problem, each line in the form
 //
 //	policy: shop/db: spec.ingress[0].ports[1].endPort: invalid value 79: must be greater than or equal to `port`
+//
+// or, for a tiered policy,
+//
+//	policy: ClusterNetworkPolicy deny-all: spec.priority: invalid value 1001: must be between 0 and 1000, inclusive
 func (e *Error) Error() string {
+	if e.Kind != "" {
+		return fielderr.Lines("policy: "+e.Kind+" "+e.Name, e.Errs)
+	}
 	return fielderr.Lines("policy: "+e.Namespace+"/"+e.Name, e.Errs)
 }
 

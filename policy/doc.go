@@ -37,6 +37,29 @@
 //     (resolved later against the destination pod) or an inclusive numeric
 //     range, 1-65535 when the port is absent.
 //
+// # Tiered cluster policies
+//
+// [CompileClusterNetworkPolicy] (policy.networking.k8s.io v1beta1; v1alpha2
+// has the same fields), [CompileAdminNetworkPolicy] and
+// [CompileBaselineAdminNetworkPolicy] (v1alpha1) validate the tiered kinds
+// as their CRDs' schemas and CEL rules do and compile all of them into one
+// normal form, [ClusterPolicy]: a [Tier] (Admin or Baseline), a priority, a
+// [ClusterSubject] (namespace selector, or namespace and pod selectors) and
+// per direction ordered [ClusterRule]s, each with an [Action] (Accept, Deny,
+// Pass; the v1alpha1 Allow is Accept), peers ([ClusterPeer]: namespaces,
+// pods, nodes, networks CIDRs, domain names) and ports ([Port]: a number, a
+// range, or a name without protocol). [CompareClusterPolicies] is the
+// evaluation order, ties included.
+//
+// The semantics the engine gives the normal form: per direction, the Admin
+// tier's rules by ascending priority, rules in spec order, the first match
+// deciding (Accept and Deny end the direction, Pass skips the rest of the
+// tier); then NetworkPolicies (a pod one selects for the direction gets its
+// answer there); then the Baseline tier's rules, first match; otherwise
+// allowed. hostNetwork pods are never subjects and never matched by
+// namespaces or pods peers; networks CIDRs match addresses inside the
+// cluster too; domain names cannot be evaluated from manifests.
+//
 // Selectors keep the meaning of package selector: a nil selector matches
 // nothing and an empty one ({}) matches everything. The spec's podSelector and
 // a peer's present selectors are compiled as given; a peer's absent

@@ -168,7 +168,9 @@ func (b IPBlock) String() string {
 // Port is one ports entry of a rule: a protocol and either a named port or an
 // inclusive range of port numbers.
 type Port struct {
-	// Protocol is TCP, UDP or SCTP; TCP when the entry had none.
+	// Protocol is TCP, UDP or SCTP; TCP when the entry had none. It is
+	// empty only for a named port of a tiered policy ([ClusterRule]), which
+	// matches the destination's port of that name whatever its protocol.
 	Protocol corev1.Protocol
 
 	// Name is a named port, resolved later against the container ports of
@@ -183,10 +185,13 @@ type Port struct {
 }
 
 // String renders p as PROTOCOL/PORTS where PORTS is the port name
-// ("TCP/http"), the single number ("TCP/5432"), the range
+// ("TCP/http"; a tiered policy's named port, which has no protocol, is the
+// name alone), the single number ("TCP/5432"), the range
 // ("UDP/8000-8080"), or "*" when the range is every port ("SCTP/*").
 func (p Port) String() string {
 	switch {
+	case p.Name != "" && p.Protocol == "":
+		return p.Name
 	case p.Name != "":
 		return string(p.Protocol) + "/" + p.Name
 	case p.Start == 1 && p.End == 65535:

@@ -34,13 +34,37 @@
 // it ([Model.NamedPort]). A Service selects the pods of its namespace whose
 // labels include its selector ([Model.Backends], [Model.ServicePorts]).
 //
+// # Tiered cluster policies
+//
+// ClusterNetworkPolicies (policy.networking.k8s.io v1beta1; v1alpha2
+// converted), AdminNetworkPolicies and the BaselineAdminNetworkPolicy
+// (v1alpha1) are part of the same core. Per direction, a connection is
+// judged first by the Admin tier (policies by ascending priority, rules in
+// order; the first matching rule decides: Accept allows, Deny denies, Pass
+// skips the rest of the tier), then by NetworkPolicies (a pod one isolates
+// for the direction gets its answer there), then, only for pods no
+// NetworkPolicy isolates, by the Baseline tier (first match); otherwise it
+// is allowed. An egress Accept does not decide the destination's ingress.
+// The API leaves the order of equal priorities to the implementation; the
+// engine orders them by kind (ClusterNetworkPolicy first) and name, see
+// [policy.CompareClusterPolicies]. Tiered subjects and namespaces or pods
+// peers never match hostNetwork pods; networks CIDRs match pod and node
+// addresses too; nodes peers match the addresses of the selected Nodes (so
+// the hostNetwork pods on them); domainNames cannot be evaluated from
+// manifests and match nothing, which verdicts say. A peer with no field set
+// fails closed, as the API tells consumers: an Accept rule with one matches
+// nothing, a Deny or Pass rule becomes a deny-all. Verdicts name the
+// deciding tier, policy and rule ([Side.Tiered], [TierRuleRef]).
+//
 // # Scale
 //
 // Pods that no selector, named port or ipBlock can tell apart are grouped
 // into classes; selectors are evaluated over classes as bitsets; each
 // protocol's port space is cut at every rule boundary into port classes.
-// For every group of classes selected by the same policies, the engine
-// stores, per port class, the set of peer classes allowed, interned so that
+// For every group of classes selected by the same policies (NetworkPolicies
+// and tiered ones), the engine
+// stores, per port class, the one effective set of peer classes allowed
+// (all tiers combined), interned so that
 // equal sets are stored once. A verdict is then two binary searches and two
 // bit tests.
 package simulate

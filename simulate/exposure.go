@@ -241,6 +241,9 @@ func (m *Model) outsideAccess(d int, pod int32) []Access {
 	if g < 0 {
 		return []Access{{Ports: AllPorts(), Sources: Sources{Any: true}}}
 	}
+	if m.hasTiers(d, g) {
+		return m.tierOutsideAccess(d, g, pod)
+	}
 	bySources := map[string]*Access{}
 	var keys []string
 	for _, pi := range m.dir[d].policies[g] {

@@ -67,6 +67,9 @@ type Model struct {
 
 	lazyIndexes
 	resolveIndexes
+
+	// The tiered cluster policies (see tiers.go).
+	tier tierState
 }
 
 type nsInfo struct {
@@ -135,6 +138,7 @@ func Compile(c Cluster, opts ...Option) (*Model, error) {
 	errs = append(errs, m.addPolicies(c)...)
 	errs = append(errs, m.addNodes(c)...)
 	errs = append(errs, m.addIngresses(c)...)
+	errs = append(errs, m.addTiered(c)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -419,6 +423,7 @@ func (m *Model) buildClasses() {
 			}
 		}
 	}
+	nodeKeys := m.noteTiered(note, names, &prefixes)
 	prefixID := map[netip.Prefix]int{}
 	var lengths []int
 	for _, p := range prefixes {
@@ -430,12 +435,10 @@ func (m *Model) buildClasses() {
 	slices.Sort(lengths)
 	lengths = slices.Compact(lengths)
 
-	// Node traffic from a hostNetwork pod to the pods of its node is exempt
-	// from policy, so then the node is part of every pod's key.
-	byNode := false
-	for i := range m.pods {
-		byNode = byNode || m.opts.nodeAllowed && m.pods[i].host && m.pods[i].pod.Spec.NodeName != ""
-	}
+	// Node traffic (a hostNetwork pod to the pods of its node) is a fact of
+	// the two pods, not of their classes: the views add it pod by pod (see
+	// Model.exempt), so that a DaemonSet on the host network does not split
+	// every class by node.
 
 	byKey := map[string]int32{}
 	m.podClass = make([]int32, len(m.pods))
@@ -447,10 +450,7 @@ func (m *Model) buildClasses() {
 		b.WriteString(strconv.Itoa(int(pi.ns)))
 		if pi.host {
 			b.WriteString("|host")
-		}
-		if byNode {
-			b.WriteString("|node")
-			b.WriteString(strconv.Quote(pi.pod.Spec.NodeName))
+			b.WriteString(m.hostNodeKey(pi, nodeKeys))
 		}
 		labelKeys = labelKeys[:0]
 		for k := range pi.labels {

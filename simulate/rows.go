@@ -165,6 +165,7 @@ func (m *Model) buildPortClasses() {
 			}
 		}
 	}
+	m.tierPortCuts(&cuts)
 	for _, ci := range m.classes {
 		for np, numbers := range ci.named {
 			p := protoIndex(np.proto)
@@ -249,6 +250,8 @@ func (m *Model) buildRows() {
 		}
 	}
 
+	m.buildTierSets(cs, in)
+
 	// Classes that serve each named port, by number, for egress rules.
 	serving := map[namedPort]map[int32]bitset.Set{}
 	for c, ci := range m.classes {
@@ -274,12 +277,18 @@ func (m *Model) buildRows() {
 		var key strings.Builder
 		for c := range m.classes {
 			pols := selecting[d][c]
-			if len(pols) == 0 {
+			tps := m.tier.selecting[d][c]
+			if len(pols) == 0 && len(tps) == 0 {
 				dir.group[c] = -1
 				continue
 			}
 			key.Reset()
 			for _, p := range pols {
+				key.WriteString(strconv.Itoa(int(p)))
+				key.WriteByte(',')
+			}
+			key.WriteByte('|')
+			for _, p := range tps {
 				key.WriteString(strconv.Itoa(int(p)))
 				key.WriteByte(',')
 			}
@@ -297,7 +306,12 @@ func (m *Model) buildRows() {
 				g = int32(len(dir.rows))
 				groups[key.String()] = g
 				dir.policies = append(dir.policies, pols)
-				dir.rows = append(dir.rows, m.buildRow(d, int32(c), pols, serving, in))
+				m.tier.groups[d] = append(m.tier.groups[d], tps)
+				if len(tps) == 0 {
+					dir.rows = append(dir.rows, m.buildRow(d, int32(c), pols, serving, in))
+				} else {
+					dir.rows = append(dir.rows, m.tierRow(d, int32(c), pols, tps, serving, in))
+				}
 			}
 			dir.group[c] = g
 		}

@@ -139,6 +139,9 @@ func (m *Model) allowsOn(d int, subject, peer int32, addr netip.Addr, k int32) b
 	if g < 0 {
 		return true
 	}
+	if m.hasTiers(d, g) {
+		return m.tierDecide(d, g, subject, peer, addr, k).allowed
+	}
 	for _, pi := range m.dir[d].policies[g] {
 		for ri := range m.rules(pi, d) {
 			if m.ruleAllows(pi, d, ri, subject, -1, addr, k) {
@@ -235,6 +238,12 @@ type Side struct {
 	// AllowedBy are the rules that allow at least one port of the verdict's
 	// Port, sorted.
 	AllowedBy []RuleRef
+	// Tiered are the rules of tiered cluster policies that decided at least
+	// one port of the verdict's Port on this side (Accept, Deny) or passed
+	// it on to NetworkPolicies (Pass), in evaluation order; nil when none
+	// matched. When a tiered rule decides, Isolated and Policies still
+	// name the NetworkPolicies, which then had no say.
+	Tiered []TierRuleRef
 	// Allowed is true when this side lets every port of the verdict's Port
 	// through, or when the traffic is exempt from policy (a pod to itself, a
 	// node to its own pods).
@@ -262,6 +271,9 @@ func (v Verdict) side(d int) Side {
 	g := m.dir[d].group[m.podClass[subject]]
 	if g < 0 {
 		return s
+	}
+	if m.hasTiers(d, g) {
+		return m.tierSide(v, d, g, subject, peer, addr, s)
 	}
 	s.Isolated = true
 	if v.reason == byNoSuchPort {
@@ -329,6 +341,12 @@ func (v Verdict) String() string {
 	var parts []string
 	for _, d := range []int{egress, ingress} {
 		s := v.side(d)
+		if s.Pod != (PodID{}) && v.m.hasTiers(d, v.m.dir[d].group[v.m.podClass[v.subjectOf(d)]]) {
+			if msg := v.tierSentence(d, s); msg != "" {
+				parts = append(parts, msg)
+			}
+			continue
+		}
 		other := v.To
 		if d == ingress {
 			other = v.From

@@ -18,6 +18,11 @@
 // judged. Only policy is modelled: a port that no container listens on is
 // still "allowed" when the policies allow it.
 //
+// Tiered cluster policies are checked on the model of the upstream
+// ClusterNetworkPolicy conformance suite (four house namespaces with two
+// pods each, see tiered_test.go), transcribing its tests step by step,
+// including the steps that patch a priority or an action.
+//
 // A failing scenario prints both tables as grids ("." allowed, "X" denied)
 // in a go-cmp diff, and every differing cell with the engine's explanation.
 package conformance
