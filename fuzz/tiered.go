@@ -324,6 +324,8 @@ func anpPorts(in []v1beta1.ClusterNetworkPolicyProtocol) *[]v1alpha1.AdminNetwor
 func TieredCluster() *rapid.Generator[simulate.Cluster] {
 	return rapid.Custom(func(t *rapid.T) simulate.Cluster {
 		c := Cluster().Draw(t, "base")
+		// The same nodes as the base cluster's, with labels for node peers.
+		c.Nodes = nil
 		for n := 1; n <= nodeCount; n++ {
 			var node corev1.Node
 			node.APIVersion, node.Kind = "v1", "Node"

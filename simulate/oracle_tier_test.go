@@ -244,7 +244,9 @@ func oracleANPPorts(in *[]v1alpha1.AdminNetworkPolicyPort) []oTierPort {
 // ingress must both allow.
 func oracleTierAllowedWith(c simulate.Cluster, tiers []oTierPolicy, ipBlockMatchesPods bool, from, to endpoint, proto corev1.Protocol, port int32) bool {
 	fromPod, toPod := oracleResolve(c, from), oracleResolve(c, to)
-	if fromPod != nil && fromPod == toPod {
+	// The default options: a pod to itself and a node (or a hostNetwork pod
+	// of it) to its own pods are exempt, whatever any tier says.
+	if oracleExempt(c, oracleOpts{ipBlockPods: ipBlockMatchesPods, self: true, node: true}, fromPod, toPod, from.addr) {
 		return true
 	}
 	return oracleTierSide(c, tiers, ipBlockMatchesPods, networkingv1.PolicyTypeEgress, fromPod, toPod, to.addr, toPod, proto, port) &&
