@@ -63,6 +63,7 @@ metadata:
 	// pod shop/web-1 app=web from Deployment web
 	// policy shop/web
 	// manifest: shop.yaml: document 2 (line 30): ConfigMap shop/settings: skipped: v1 ConfigMap is not simulated
+	// manifest: shop.yaml: document 0 (line 2): Pod shop/web-0: namespace shop has no Namespace object: it is taken to have no labels but kubernetes.io/metadata.name=shop
 }
 
 // Every problem of the input is reported, one a line, with where it is.
@@ -93,7 +94,7 @@ spec:
 	_, err := manifest.LoadReader("db.yaml", strings.NewReader(manifests))
 	fmt.Println(err)
 	// Output:
-	// manifest: db.yaml: document 0 (line 1): Pod shop/db: spec.containers[0].ports[0].containerPort: expected integer, got string
-	// manifest: db.yaml: document 1 (line 12): NetworkPolicy shop/db: spec.podSelectr: unknown field
-	// manifest: db.yaml: document 1 (line 12): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort: invalid value 8000: must be greater than or equal to `port`
+	// manifest: db.yaml: document 0 (line 10): Pod shop/db: spec.containers[0].ports[0].containerPort: expected integer, got string
+	// manifest: db.yaml: document 1 (line 18): NetworkPolicy shop/db: spec.podSelectr: unknown field
+	// manifest: db.yaml: document 1 (line 22): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort: invalid value 8000: must be greater than or equal to `port`
 }

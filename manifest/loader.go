@@ -1,16 +1,37 @@
 package manifest
 
 import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
-// loader accumulates the objects, notices and problems of one load.
+// loader accumulates the input of one load, and then its objects, notices
+// and problems.
 type loader struct {
-	cluster   simulate.Cluster
-	notices   []Notice
-	problems  []Problem
-	seen      map[objKey]origin
-	generated int // pods generated from workloads so far
+	opts      Options
+	docs      []*doc
+	bytesRead int64
+	// podsDecoded counts the Pod objects kept while decoding, on every
+	// core, so that a load past MaxPods stops keeping them.
+	podsDecoded atomic.Int64
+
+	// The merge's state.
+	cluster  simulate.Cluster
+	notices  []Notice
+	problems []Problem
+	seen     map[objKey]origin
+	pods     int  // pods in the cluster so far, given and generated
+	overPods bool // the pod limit was passed
 }
 
 // objKey identifies an object for duplicate detection.
@@ -22,18 +43,198 @@ type origin struct {
 	by  string // "Deployment web" for a generated pod, else empty
 }
 
-func newLoader() *loader {
-	return &loader{seen: make(map[objKey]origin)}
+func newLoader(o Options) *loader {
+	return &loader{opts: o, seen: make(map[objKey]origin)}
 }
 
 func (l *loader) problem(p Problem) { l.problems = append(l.problems, p) }
 
-// result ends the load.
+// notice records a notice, or a problem when the load is strict. It
+// returns a function that sets the message later.
+func (l *loader) notice(n Notice) func(msg string) {
+	if l.opts.Strict {
+		l.problems = append(l.problems, Problem{Source: n.Source, Kind: n.Kind, Namespace: n.Namespace, Name: n.Name, Message: n.Message + " (strict)"})
+		i := len(l.problems) - 1
+		return func(msg string) { l.problems[i].Message = msg + " (strict)" }
+	}
+	l.notices = append(l.notices, n)
+	i := len(l.notices) - 1
+	return func(msg string) { l.notices[i].Message = msg }
+}
+
+// result decodes what was read, merges it, and ends the load.
 func (l *loader) result() (*Result, error) {
+	l.decodeAll()
+	l.merge()
 	if len(l.problems) > 0 {
 		return nil, &Error{Problems: l.problems}
 	}
 	return &Result{Cluster: l.cluster, Notices: l.notices}, nil
+}
+
+// merge replays the events of every document in input order: it checks
+// that objects are unique, generates the workloads' pods, applies the pod
+// limit, and adds the notices that concern the whole load.
+func (l *loader) merge() {
+	// Workloads whose pods (or ReplicaSets, or Jobs) are in the input, as
+	// in a dump of a cluster, generate none.
+	owned := map[ownerKey]bool{}
+	l.each(func(e event) {
+		if e.entry != nil && e.entry.owner != nil {
+			owned[*e.entry.owner] = true
+		}
+	})
+	var (
+		finishedCount int
+		finishedMsg   func(string)
+	)
+	l.each(func(e event) {
+		switch {
+		case e.problem != nil:
+			l.problem(*e.problem)
+		case e.notice != nil:
+			l.notice(*e.notice)
+		case e.entry != nil:
+			x := e.entry
+			if !l.unique(x.src, x.kind, x.namespace, x.name, "") {
+				return
+			}
+			switch {
+			case x.work != nil:
+				if !owned[ownerKey{x.kind, x.namespace, x.name}] {
+					l.generate(x)
+				}
+			case x.kind == "Pod":
+				if x.dropped == finished {
+					finishedCount++
+					if finishedMsg == nil {
+						finishedMsg = l.notice(Notice{Source: x.src, Reason: Finished, APIVersion: "v1", Kind: "Pod", Namespace: x.namespace, Name: x.name})
+					}
+					return
+				}
+				if !l.countPods(x, 1, nil) {
+					return
+				}
+				l.cluster.Pods = append(l.cluster.Pods, *x.pod)
+			default:
+				x.add(&l.cluster)
+			}
+		}
+	})
+	switch {
+	case finishedCount == 1:
+		finishedMsg("skipped: in phase Succeeded or Failed, the pod runs nothing, and its address may belong to a running pod by now")
+	case finishedCount > 1:
+		finishedMsg(fmt.Sprintf("skipped, with %d more pods in phase Succeeded or Failed: they run nothing, and their addresses may belong to running pods by now", finishedCount-1))
+	}
+	if len(l.problems) > 0 {
+		return
+	}
+	// Pods in a namespace that has no Namespace object.
+	hasNamespace := make(map[string]bool, len(l.cluster.Namespaces))
+	for _, ns := range l.cluster.Namespaces {
+		hasNamespace[ns.Name] = true
+	}
+	for i := range l.cluster.Pods {
+		p := &l.cluster.Pods[i]
+		if hasNamespace[p.Namespace] || builtinNamespaces[p.Namespace] {
+			continue
+		}
+		hasNamespace[p.Namespace] = true
+		l.notice(Notice{
+			Source: l.seen[objKey{"Pod", p.Namespace, p.Name}].src, Reason: ImpliedNamespace, APIVersion: "v1", Kind: "Pod", Namespace: p.Namespace, Name: p.Name,
+			Message: impliedNamespaceMessage(p.Namespace),
+		})
+	}
+}
+
+// each calls f for every event of the input in order, those of a unit at
+// its place.
+func (l *loader) each(f func(e event)) {
+	for _, d := range l.docs {
+		for _, e := range d.events {
+			if e.unit != nil {
+				for _, ue := range e.unit.events {
+					f(ue)
+				}
+				continue
+			}
+			f(e)
+		}
+	}
+}
+
+// countPods counts n more pods of x (at the field path, if any) and
+// reports whether they stay within the pod limit; the first time they do
+// not, it records a problem.
+func (l *loader) countPods(x *entry, n int, path *field.Path) bool {
+	max := l.opts.maxPods()
+	if x.dropped == overLimit || l.pods+n > max {
+		if !l.overPods {
+			l.overPods = true
+			p := Problem{Source: x.src, Kind: x.kind, Namespace: x.namespace, Name: x.name, Message: limitMessage(max)}
+			if path != nil {
+				p.Field = path.String()
+				p.Message = fmt.Sprintf("invalid value %d: %s", n, p.Message)
+			}
+			l.problem(p)
+		}
+		return false
+	}
+	l.pods += n
+	return true
+}
+
+// generate adds the pods of the workload x: named <workload>-0,
+// <workload>-1, …, in the workload's namespace, with the template's
+// labels and annotations (plus, when extra is not nil, the labels it gives
+// for pod i, which win), the template's spec, and a controller reference
+// to the workload. The pods share the template's maps and the slices of
+// its spec, and one owner reference, rather than copy them.
+func (l *loader) generate(x *entry) {
+	w := x.work
+	if w.n <= 0 || !l.countPods(x, w.n, w.countPath) {
+		return
+	}
+	l.cluster.Pods = slices.Grow(l.cluster.Pods, w.n)
+	by := x.kind + " " + x.name
+	// Workloads of two kinds may share a name; their real pods do not
+	// collide, so neither may ours: the later one's pods carry its kind.
+	prefix := x.name + "-"
+	for i := range w.n {
+		if first, taken := l.seen[objKey{"Pod", x.namespace, prefix + strconv.Itoa(i)}]; taken && first.by != "" && first.by != by {
+			prefix = x.name + "-" + strings.ToLower(x.kind) + "-"
+			break
+		}
+	}
+	controller := true
+	owners := []metav1.OwnerReference{{APIVersion: w.apiVersion, Kind: x.kind, Name: x.name, Controller: &controller}}
+	for i := range w.n {
+		name := prefix + strconv.Itoa(i)
+		if !l.unique(x.src, "Pod", x.namespace, name, by) {
+			continue
+		}
+		labels := w.tmpl.Labels
+		if w.extra != nil {
+			labels = maps.Clone(w.tmpl.Labels)
+			if labels == nil {
+				labels = make(map[string]string)
+			}
+			maps.Copy(labels, w.extra(i, name))
+		}
+		// Built in place: a Pod is too big to copy around 150,000 times.
+		l.cluster.Pods = append(l.cluster.Pods, corev1.Pod{})
+		pod := &l.cluster.Pods[len(l.cluster.Pods)-1]
+		pod.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}
+		pod.ObjectMeta = metav1.ObjectMeta{
+			Name:            name,
+			Namespace:       x.namespace,
+			Labels:          labels,
+			Annotations:     w.tmpl.Annotations,
+			OwnerReferences: owners,
+		}
+		pod.Spec = w.tmpl.Spec
+	}
 }
 
 // unique records the object kind namespace/name found at src (generated by
