@@ -80,7 +80,7 @@ func typed[T any, P apiObject[T]](l *decoder, o *object, raw []byte) P {
 
 // entry is an object for the cluster, added in input order by the merge.
 type entry struct {
-	src                   Source
+	o                     *object // where it is, for messages
 	kind, namespace, name string
 	// add appends the object to the cluster, for kinds other than Pod and
 	// the workloads.
@@ -117,7 +117,7 @@ func controllerOf(m metav1.Object, ns string) *ownerKey {
 // add records an object; the merge adds it to the cluster with add unless
 // it is a duplicate.
 func (l *decoder) add(o *object, add func(c *simulate.Cluster)) {
-	l.events = append(l.events, event{entry: &entry{src: o.src, kind: o.kind, namespace: o.namespace, name: o.name, add: add}})
+	l.events = append(l.events, event{entry: &entry{o: o, kind: o.kind, namespace: o.namespace, name: o.name, add: add}})
 }
 
 // load loads an object of a supported kind, in its supported version or
@@ -204,7 +204,7 @@ const legacyJobNameLabel = "job-name"
 // runs nothing, and its address may belong to a running pod by now. A pod
 // past MaxPods is not kept.
 func (l *decoder) pod(o *object, x *corev1.Pod) {
-	e := &entry{src: o.src, kind: o.kind, namespace: o.namespace, name: o.name, owner: controllerOf(x, o.namespace)}
+	e := &entry{o: o, kind: o.kind, namespace: o.namespace, name: o.name, owner: controllerOf(x, o.namespace)}
 	switch {
 	case x.Status.Phase == corev1.PodSucceeded || x.Status.Phase == corev1.PodFailed:
 		e.dropped = finished
@@ -298,7 +298,7 @@ func (l *decoder) workload(o *object, m *metav1.ObjectMeta, tmpl *corev1.PodTemp
 	}
 	l.checkTemplate(o, tmpl, path)
 	l.events = append(l.events, event{entry: &entry{
-		src: o.src, kind: o.kind, namespace: o.namespace, name: o.name,
+		o: o, kind: o.kind, namespace: o.namespace, name: o.name,
 		owner: controllerOf(m, o.namespace),
 		work:  &workload{apiVersion: kinds[o.kind].apiVersion, tmpl: tmpl, n: n, countPath: countPath, extra: extra},
 	}})

@@ -31,8 +31,20 @@ func (l *decoder) locate(o *object, path string) Source {
 	if path == "" && src.Item == "" {
 		return src // the document's first content line
 	}
-	if line := l.d.fieldLine(o, path); line > 0 {
+	if line := o.d.fieldLine(o, path); line > 0 {
 		src.Line = line
+	}
+	return src
+}
+
+// source returns where o is: its document's first content line, or the
+// line of o in a list document.
+func (o *object) source() Source {
+	src := o.src
+	if src.Item != "" {
+		if line := o.d.fieldLine(o, ""); line > 0 {
+			src.Line = line
+		}
 	}
 	return src
 }

@@ -154,7 +154,7 @@ func TestLoadPaths(t *testing.T) {
 		name:    "typed list",
 		paths:   []string{"testdata/typedlist.json"},
 		want:    []string{"Pod shop/a {app=a}", "Pod default/b {app=b}"},
-		notices: []string{"manifest: testdata/typedlist.json: document 0 (line 1): items[0]: Pod shop/a: namespace shop has no Namespace object: it is taken to have no labels but kubernetes.io/metadata.name=shop"},
+		notices: []string{"manifest: testdata/typedlist.json: document 0 (line 6): items[0]: Pod shop/a: namespace shop has no Namespace object: it is taken to have no labels but kubernetes.io/metadata.name=shop"},
 	}, {
 		name:  "every workload kind",
 		paths: []string{"testdata/workloads.yaml"},

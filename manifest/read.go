@@ -136,8 +136,8 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 		}
 		if start, ok := tr.feed(data); !ok {
 			return nil, &Problem{
-				Source:  Source{File: name, Document: -1, Line: 1 + bytes.Count(data[:start], []byte("\n"))},
-				Message: fmt.Sprintf("a document larger than %d bytes (the limit per document; see Options.MaxDocumentBytes)", tr.max),
+				Source:  Source{File: name, Document: -1},
+				Message: fmt.Sprintf("line %d: a document larger than %d bytes (the limit per document; see Options.MaxDocumentBytes)", 1+bytes.Count(data[:start], []byte("\n")), tr.max),
 				Err:     errLimit,
 			}
 		}
