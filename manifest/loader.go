@@ -53,7 +53,7 @@ func (l *loader) problem(p Problem) { l.problems = append(l.problems, p) }
 // returns a function that sets the message later.
 func (l *loader) notice(n Notice) func(msg string) {
 	if l.opts.Strict {
-		l.problems = append(l.problems, Problem{Source: n.Source, Kind: n.Kind, Namespace: n.Namespace, Name: n.Name, Message: n.Message + " (strict)"})
+		l.problems = append(l.problems, Problem{Source: n.Source, Kind: n.Kind, Namespace: n.Namespace, Name: n.Name, Message: n.Message + " (strict)", Err: ErrNotice})
 		i := len(l.problems) - 1
 		return func(msg string) { l.problems[i].Message = msg + " (strict)" }
 	}
@@ -126,9 +126,6 @@ func (l *loader) merge() {
 		finishedMsg("skipped: in phase Succeeded or Failed, the pod runs nothing, and its address may belong to a running pod by now")
 	case finishedCount > 1:
 		finishedMsg(fmt.Sprintf("skipped, with %d more pods in phase Succeeded or Failed: they run nothing, and their addresses may belong to running pods by now", finishedCount-1))
-	}
-	if len(l.problems) > 0 {
-		return
 	}
 	// Pods in a namespace that has no Namespace object.
 	hasNamespace := make(map[string]bool, len(l.cluster.Namespaces))

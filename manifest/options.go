@@ -1,8 +1,13 @@
 package manifest
 
 import (
+	"errors"
 	"io"
 )
+
+// ErrNotice is the Err of the problems that a strict load
+// ([Options.Strict]) makes of its notices.
+var ErrNotice = errors.New("manifest: a notice, which a strict load does not allow")
 
 // Limits that apply when the corresponding field of [Options] is zero.
 const (
@@ -24,8 +29,9 @@ const (
 // notices are not problems, and the limits are the Default… constants.
 // Methods on Options may be called concurrently.
 type Options struct {
-	// Strict turns every notice into a problem, so that a load that would
-	// have skipped, converted or implied anything fails instead.
+	// Strict turns every notice into a problem (whose Err is ErrNotice),
+	// so that a load that would have skipped, converted or implied
+	// anything fails instead.
 	Strict bool
 
 	// MaxPods bounds the pods of the result, those given as Pod objects
