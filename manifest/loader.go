@@ -3,7 +3,6 @@ package manifest
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -84,6 +83,20 @@ func (l *loader) merge() {
 			owned[*e.entry.owner] = true
 		}
 	})
+	// Size the pods once: a Pod is too big to copy as the slice grows.
+	pods := 0
+	l.each(func(e event) {
+		switch x := e.entry; {
+		case x == nil:
+		case x.pod != nil:
+			pods++
+		case x.work != nil && x.work.n > 0 && !owned[ownerKey{x.kind, x.namespace, x.name}]:
+			pods += x.work.n
+		}
+	})
+	if pods > 0 {
+		l.cluster.Pods = make([]corev1.Pod, 0, min(pods, l.opts.maxPods()))
+	}
 	var (
 		finishedCount int
 		finishedMsg   func(string)
@@ -193,7 +206,6 @@ func (l *loader) generate(x *entry) {
 	if w.n <= 0 || !l.countPods(x, w.n, w.countPath) {
 		return
 	}
-	l.cluster.Pods = slices.Grow(l.cluster.Pods, w.n)
 	by := x.kind + " " + x.name
 	// Workloads of two kinds may share a name; their real pods do not
 	// collide, so neither may ours: the later one's pods carry its kind.
