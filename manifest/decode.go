@@ -54,9 +54,6 @@ type object struct {
 	// off is the offset of the object's JSON text in the file, or -1 when
 	// that text was converted from YAML.
 	off int
-	// converted is the version the object was written in, when it is
-	// read as another (see convert.go).
-	converted string
 }
 
 // decoder gathers the events of one document or one object.

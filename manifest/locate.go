@@ -49,13 +49,6 @@ func (o *object) source() Source {
 	return src
 }
 
-// locateOffset returns the source of o at an offset in the file.
-func (l *decoder) locateOffset(o *object, off int) Source {
-	src := o.src
-	src.Line = l.d.lines.at(off)
-	return src
-}
-
 // fieldLine returns the line of the field at path of o, or 0.
 func (d *doc) fieldLine(o *object, path string) int {
 	if d == nil || d.lines == nil {

@@ -22,8 +22,9 @@ type Result struct {
 	// and kind set.
 	Cluster simulate.Cluster
 
-	// Notices lists the objects that were skipped because their kind is not
-	// simulated, in input order. Nil when nothing was skipped.
+	// Notices lists what the load did that the input did not say in so
+	// many words (see [Notice]), in input order; the notices about
+	// namespaces come last. Nil when there are none.
 	Notices []Notice
 }
 
@@ -39,8 +40,10 @@ type Source struct {
 	// the whole file, such as a file that cannot be read.
 	Document int
 
-	// Line is the 1-based line of the document's first line that is neither
-	// blank nor a comment, or 0 when not known.
+	// Line is the 1-based line of the field a problem is about, when it
+	// can be found; else of the list item concerned; else of the document's
+	// first line that is neither blank nor a comment. It is 0 when not
+	// known.
 	Line int
 
 	// Item locates an object inside a list document, as a field path such as

@@ -209,20 +209,3 @@ func jsonTypeName(t reflect.Type) string {
 	}
 	return t.String()
 }
-
-// goKind names the JSON type of a decoded value.
-func goKind(v any) string {
-	switch v.(type) {
-	case map[string]any:
-		return "object"
-	case []any:
-		return "array"
-	case string:
-		return "string"
-	case bool:
-		return "boolean"
-	case nil:
-		return "null"
-	}
-	return "number"
-}
