@@ -53,13 +53,13 @@ func TestLoadPathsErrors(t *testing.T) {
 		name: "wrong field type",
 		path: "testdata/bad/wrongtype.yaml",
 		want: []string{
-			"manifest: testdata/bad/wrongtype.yaml: document 0 (line 1): Deployment shop/web: spec.template.spec.containers[1].ports[0].containerPort: expected integer, got string",
+			"manifest: testdata/bad/wrongtype.yaml: document 0 (line 14): Deployment shop/web: spec.template.spec.containers[1].ports[0].containerPort: expected integer, got string",
 		},
 	}, {
 		name: "invalid policy",
 		path: "testdata/bad/badpolicy.yaml",
 		want: []string{
-			"manifest: testdata/bad/badpolicy.yaml: document 1 (line 10): NetworkPolicy shop/db: spec.ingress[0].ports[1].endPort: invalid value 8000: must be greater than or equal to `port`",
+			"manifest: testdata/bad/badpolicy.yaml: document 1 (line 21): NetworkPolicy shop/db: spec.ingress[0].ports[1].endPort: invalid value 8000: must be greater than or equal to `port`",
 		},
 	}, {
 		name: "duplicate objects, explicit and generated",
@@ -72,13 +72,13 @@ func TestLoadPathsErrors(t *testing.T) {
 		name: "every problem of a file",
 		path: "testdata/bad/many.yaml",
 		want: []string{
-			"manifest: testdata/bad/many.yaml: document 0 (line 1): Pod shop/web: spec.containers[0].portz: unknown field",
+			"manifest: testdata/bad/many.yaml: document 0 (line 9): Pod shop/web: spec.containers[0].portz: unknown field",
 			"manifest: testdata/bad/many.yaml: document 1 (line 11): Pod api: apiVersion: required value",
-			`manifest: testdata/bad/many.yaml: document 2 (line 15): NetworkPolicy default/Bad_Name: metadata.name: invalid value "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-			`manifest: testdata/bad/many.yaml: document 2 (line 15): NetworkPolicy default/Bad_Name: spec.podSelector.matchLabels[bad key!]: invalid value "bad key!": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
-			`manifest: testdata/bad/many.yaml: document 2 (line 15): NetworkPolicy default/Bad_Name: spec.policyTypes[0]: unsupported value "Sideways": supported values: "Ingress", "Egress"`,
+			`manifest: testdata/bad/many.yaml: document 2 (line 18): NetworkPolicy default/Bad_Name: metadata.name: invalid value "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+			`manifest: testdata/bad/many.yaml: document 2 (line 22): NetworkPolicy default/Bad_Name: spec.podSelector.matchLabels[bad key!]: invalid value "bad key!": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+			`manifest: testdata/bad/many.yaml: document 2 (line 23): NetworkPolicy default/Bad_Name: spec.policyTypes[0]: unsupported value "Sideways": supported values: "Ingress", "Egress"`,
 			"manifest: testdata/bad/many.yaml: document 3 (line 25): malformed yaml: line 25: did not find expected ',' or ']'",
-			"manifest: testdata/bad/many.yaml: document 4 (line 27): Deployment shop/web: spec.replicas: invalid value -1: must be greater than or equal to 0",
+			"manifest: testdata/bad/many.yaml: document 4 (line 33): Deployment shop/web: spec.replicas: invalid value -1: must be greater than or equal to 0",
 			"manifest: testdata/bad/many.yaml: document 5 (line 35): expected object, got array",
 		},
 	}, {
@@ -126,9 +126,17 @@ func TestLoadReaderErrors(t *testing.T) {
 			`manifest: in.yaml: document 0 (line 1): Pod default/q: metadata.name: duplicate field`,
 		},
 	}, {
-		name: "malformed json ends the stream",
+		name: "malformed json whose brackets balance: the stream goes on",
 		in:   "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}\n{\n  \"apiVersion\": v1\n}\n{}",
-		want: []string{`manifest: in.yaml: document 1 (line 2): malformed json: line 3: invalid character 'v' looking for beginning of value`},
+		want: []string{
+			`manifest: in.yaml: document 1 (line 2): malformed json: line 3: invalid character 'v' looking for beginning of value`,
+			"manifest: in.yaml: document 2 (line 5): kind: required value",
+			"manifest: in.yaml: document 2 (line 5): apiVersion: required value",
+		},
+	}, {
+		name: "malformed json that does not end ends the stream",
+		in:   "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}\n{\n  \"apiVersion\": \"v1\n}\n{}",
+		want: []string{`manifest: in.yaml: document 1 (line 2): malformed json: line 3: invalid character '\n' in string literal`},
 	}, {
 		name: "truncated json after a first value",
 		in:   `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}} {"apiVersion": "v1"`,
@@ -143,7 +151,7 @@ func TestLoadReaderErrors(t *testing.T) {
 		want: []string{
 			"manifest: in.yaml: document 0 (line 1): a: kind: required value",
 			"manifest: in.yaml: document 0 (line 1): a: apiVersion: required value",
-			"manifest: in.yaml: document 1 (line 3): kind: expected string, got array",
+			"manifest: in.yaml: document 1 (line 4): kind: expected string, got array",
 		},
 	}, {
 		name: "document that is not an object",
@@ -152,26 +160,19 @@ func TestLoadReaderErrors(t *testing.T) {
 	}, {
 		name: "missing name",
 		in:   "apiVersion: v1\nkind: Service\nmetadata: {namespace: shop}\n",
-		want: []string{"manifest: in.yaml: document 0 (line 1): Service: metadata.name: required value"},
-	}, {
-		name: "retired version of a supported kind",
-		in:   "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: {name: p}\n---\napiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: c}\n",
-		want: []string{
-			`manifest: in.yaml: document 0 (line 1): NetworkPolicy p: apiVersion: unsupported value "extensions/v1beta1": NetworkPolicy is read as networking.k8s.io/v1`,
-			`manifest: in.yaml: document 1 (line 5): CronJob c: apiVersion: unsupported value "batch/v1beta1": CronJob is read as batch/v1`,
-		},
+		want: []string{"manifest: in.yaml: document 0 (line 3): Service: metadata.name: required value"},
 	}, {
 		name: "bad list items",
 		in:   "apiVersion: v1\nkind: ServiceList\nitems:\n- metadata: {name: a}\n- kind: Pod\n  metadata: {name: b}\n- null\n- apiVersion: v1\n  metadata: {name: c}\n  spec: {ports: [{port: http}]}\n",
 		want: []string{
-			`manifest: in.yaml: document 0 (line 1): items[1]: Pod b: kind: unsupported value "v1 Pod": an item of a v1 ServiceList must be a v1 Service`,
-			`manifest: in.yaml: document 0 (line 1): items[2]: expected object, got null`,
-			`manifest: in.yaml: document 0 (line 1): items[3]: Service default/c: spec.ports[0].port: expected integer, got string`,
+			`manifest: in.yaml: document 0 (line 5): items[1]: Pod b: kind: unsupported value "v1 Pod": an item of a v1 ServiceList must be a v1 Service`,
+			`manifest: in.yaml: document 0 (line 7): items[2]: expected object, got null`,
+			`manifest: in.yaml: document 0 (line 10): items[3]: Service default/c: spec.ports[0].port: expected integer, got string`,
 		},
 	}, {
 		name: "item of a v1 List without kind",
 		in:   "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata: {name: a}\n",
-		want: []string{`manifest: in.yaml: document 0 (line 1): items[0]: a: kind: required value`},
+		want: []string{`manifest: in.yaml: document 0 (line 4): items[0]: a: kind: required value`},
 	}, {
 		name: "lists nested too deep",
 		in:   `{"apiVersion":"v1","kind":"List","items":[` + strings.Repeat(`{"apiVersion":"v1","kind":"List","items":[`, 8) + strings.Repeat(`]}`, 8) + `]}`,
@@ -184,14 +185,14 @@ func TestLoadReaderErrors(t *testing.T) {
 		name: "negative job counts",
 		in:   "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {parallelism: -2, completions: -1}\n",
 		want: []string{
-			`manifest: in.yaml: document 0 (line 1): Job default/j: spec.parallelism: invalid value -2: must be greater than or equal to 0`,
-			`manifest: in.yaml: document 0 (line 1): Job default/j: spec.completions: invalid value -1: must be greater than or equal to 0`,
+			`manifest: in.yaml: document 0 (line 4): Job default/j: spec.parallelism: invalid value -2: must be greater than or equal to 0`,
+			`manifest: in.yaml: document 0 (line 4): Job default/j: spec.completions: invalid value -1: must be greater than or equal to 0`,
 		},
 	}, {
 		name: "more pods than a cluster can have",
 		in:   "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big}\nspec: {replicas: 100000}\n---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: big}\nspec: {replicas: 50001}\n",
 		want: []string{
-			`manifest: in.yaml: document 1 (line 6): ReplicaSet default/big: spec.replicas: invalid value 50001: more than 150000 pods generated in all, the most a cluster can have`,
+			`manifest: in.yaml: document 1 (line 6): ReplicaSet default/big: spec.replicas: invalid value 50001: more than 150000 pods in all, given and generated: the limit of one load (see Options.MaxPods)`,
 		},
 	}, {
 		name: "a generated pod collides with an explicit one",
@@ -225,7 +226,7 @@ func TestErrorData(t *testing.T) {
 		t.Fatalf("not a *manifest.Error: %v", err)
 	}
 	want := manifest.Problem{
-		Source:    manifest.Source{File: "testdata/bad/badpolicy.yaml", Document: 1, Line: 10},
+		Source:    manifest.Source{File: "testdata/bad/badpolicy.yaml", Document: 1, Line: 21},
 		Kind:      "NetworkPolicy",
 		Namespace: "shop",
 		Name:      "db",
@@ -246,43 +247,52 @@ func TestErrorData(t *testing.T) {
 func TestWrongTypes(t *testing.T) {
 	tests := []struct {
 		name, kind, body, want string
+		line                   string // of the field
 	}{{
 		name: "integer field given a string",
+		line: "4",
 		kind: "Pod",
 		body: "spec: {containers: [{name: a}, {name: b, ports: [{containerPort: 80}, {containerPort: \"81\"}]}]}",
 		want: "Pod default/p: spec.containers[1].ports[1].containerPort: expected integer, got string",
 	}, {
 		name: "integer field given a fraction",
+		line: "4",
 		kind: "Pod",
 		body: "spec: {containers: [{name: a, ports: [{containerPort: 1.5}]}]}",
 		want: "Pod default/p: spec.containers[0].ports[0].containerPort: expected integer, got number 1.5",
 	}, {
 		name: "string map given a nested object",
+		line: "3",
 		kind: "Pod",
 		body: "metadata: {labels: {app.kubernetes.io/name: {x: y}}}",
 		want: "Pod default/p: metadata.labels: expected string, got object",
 	}, {
 		name: "list given an object",
+		line: "4",
 		kind: "Pod",
 		body: "spec: {containers: {name: a}}",
 		want: "Pod default/p: spec.containers: expected array, got object",
 	}, {
 		name: "int-or-string given a boolean",
+		line: "4",
 		kind: "Service",
 		body: "spec: {ports: [{port: 80, targetPort: 8080}, {port: 81, targetPort: true}]}",
 		want: "Service default/p: spec.ports[1].targetPort: expected integer or string, got boolean",
 	}, {
 		name: "policy port given an object",
+		line: "4",
 		kind: "NetworkPolicy",
 		body: "spec: {podSelector: {}, ingress: [{ports: [{port: {number: 80}}]}]}",
 		want: "NetworkPolicy default/p: spec.ingress[0].ports[0].port: expected integer or string, got object",
 	}, {
 		name: "yaml 1.1 boolean where a string is expected",
+		line: "3",
 		kind: "Pod",
 		body: "metadata: {namespace: no}",
 		want: "Pod default/p: metadata.namespace: expected string, got boolean",
 	}, {
 		name: "value with its own decoder names the object only",
+		line: "1",
 		kind: "Pod",
 		body: "spec: {containers: [{name: a, resources: {limits: {cpu: lots}}}]}",
 		want: "Pod default/p: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
@@ -295,7 +305,7 @@ func TestWrongTypes(t *testing.T) {
 			}
 			in := "apiVersion: " + apiVersion + "\nkind: " + tt.kind + "\n" + withName(tt.body)
 			res, err := manifest.LoadReader("in.yaml", strings.NewReader(in))
-			want := []string{"manifest: in.yaml: document 0 (line 1): " + tt.want}
+			want := []string{"manifest: in.yaml: document 0 (line " + tt.line + "): " + tt.want}
 			if diff := cmp.Diff(want, lines(t, res, err)); diff != "" {
 				t.Errorf("error mismatch (-want +got):\n%s", diff)
 			}

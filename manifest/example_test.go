@@ -1,6 +1,7 @@
 package manifest_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -63,6 +64,7 @@ metadata:
 	// pod shop/web-1 app=web from Deployment web
 	// policy shop/web
 	// manifest: shop.yaml: document 2 (line 30): ConfigMap shop/settings: skipped: v1 ConfigMap is not simulated
+	// manifest: shop.yaml: document 0 (line 2): Pod shop/web-0: namespace shop has no Namespace object: it is taken to have no labels but kubernetes.io/metadata.name=shop
 }
 
 // Every problem of the input is reported, one a line, with where it is.
@@ -93,7 +95,38 @@ spec:
 	_, err := manifest.LoadReader("db.yaml", strings.NewReader(manifests))
 	fmt.Println(err)
 	// Output:
-	// manifest: db.yaml: document 0 (line 1): Pod shop/db: spec.containers[0].ports[0].containerPort: expected integer, got string
-	// manifest: db.yaml: document 1 (line 12): NetworkPolicy shop/db: spec.podSelectr: unknown field
-	// manifest: db.yaml: document 1 (line 12): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort: invalid value 8000: must be greater than or equal to `port`
+	// manifest: db.yaml: document 0 (line 10): Pod shop/db: spec.containers[0].ports[0].containerPort: expected integer, got string
+	// manifest: db.yaml: document 1 (line 18): NetworkPolicy shop/db: spec.podSelectr: unknown field
+	// manifest: db.yaml: document 1 (line 22): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort: invalid value 8000: must be greater than or equal to `port`
+}
+
+// A strict load, for CI, fails on what would otherwise be notices; a
+// dump's finished pods would be one.
+func ExampleOptions() {
+	const dump = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: job-x1, namespace: default}
+  status: {phase: Succeeded, podIP: 10.0.0.4}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web, namespace: default}
+  status: {phase: Running, podIP: 10.0.0.4}
+`
+	res, err := manifest.LoadReader("dump.yaml", strings.NewReader(dump))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(res.Cluster.Pods), "pod;", res.Notices[0].Reason)
+
+	_, err = manifest.Options{Strict: true, MaxPods: 1000}.LoadReader("dump.yaml", strings.NewReader(dump))
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, manifest.ErrNotice))
+	// Output:
+	// 1 pod; finished
+	// manifest: dump.yaml: document 0 (line 4): items[0]: Pod default/job-x1: skipped: in phase Succeeded or Failed, the pod runs nothing, and its address may belong to a running pod by now (strict)
+	// true
 }

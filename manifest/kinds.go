@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"strconv"
-	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -17,15 +15,12 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/netpolsim/netpolsim/policy"
+	"github.com/netpolsim/netpolsim/simulate"
 )
-
-// maxGeneratedPods bounds the pods generated from workloads in one load: the
-// most pods a Kubernetes cluster supports.
-const maxGeneratedPods = 150_000
 
 // kindInfo describes a supported kind.
 type kindInfo struct {
-	apiVersion string // the one version read (but see alsoReads)
+	apiVersion string // the version read; convert.go reads older ones, tiered.go alsoReads
 	namespaced bool
 }
 
@@ -59,15 +54,16 @@ type apiObject[T any] interface {
 }
 
 // typed decodes raw as the object o of type T: strictly, with apiVersion
-// and kind set, and the namespace defaulted to "default" (namespaced kinds)
-// or cleared (cluster-scoped kinds). It returns nil when the object cannot
-// be used; the problems are recorded.
-func typed[T any, P apiObject[T]](l *loader, o *object, raw []byte) P {
+// and kind set to the supported version, the namespace defaulted to
+// "default" (namespaced kinds) or cleared (cluster-scoped kinds), and the
+// metadata validated. It returns nil when the object cannot be used; the
+// problems are recorded.
+func typed[T any, P apiObject[T]](l *decoder, o *object, raw []byte) P {
 	p := P(new(T))
 	if !l.decode(o, raw, p) {
 		return nil
 	}
-	p.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(o.apiVersion, o.kind))
+	p.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(kinds[o.kind].apiVersion, o.kind))
 	if !kinds[o.kind].namespaced {
 		p.SetNamespace("")
 	} else if p.GetNamespace() == "" {
@@ -78,101 +74,128 @@ func typed[T any, P apiObject[T]](l *loader, o *object, raw []byte) P {
 		l.objProblem(o, "metadata.name", "required value", nil)
 		return nil
 	}
+	if m, ok := any(p).(interface{ GetObjectMeta() metav1.Object }); ok {
+		if om, ok := m.GetObjectMeta().(*metav1.ObjectMeta); ok {
+			l.checkMeta(o, om)
+		}
+	}
 	return p
 }
 
-// add records a new object and reports whether it is new.
-func (l *loader) add(o *object) bool {
-	return l.unique(o.src, o.kind, o.namespace, o.name, "")
+// entry is an object for the cluster, added in input order by the merge.
+type entry struct {
+	o                     *object // where it is, for messages
+	kind, namespace, name string
+	// add appends the object to the cluster, for kinds other than Pod and
+	// the workloads.
+	add func(c *simulate.Cluster)
+	// pod is a Pod; nil with dropped set when it is left out.
+	pod     *corev1.Pod
+	dropped dropReason
+	// work is a workload's pods to generate.
+	work *workload
+	// owner is the controller of a pod or workload, when it has one.
+	owner *ownerKey
 }
 
-// load loads an object of a supported kind in its supported version.
-func (l *loader) load(o *object, raw []byte) {
-	c := &l.cluster
+type dropReason int
+
+const (
+	keep      dropReason = iota
+	finished             // a pod in phase Succeeded or Failed
+	overLimit            // a pod past MaxPods, not kept while decoding
+)
+
+// ownerKey names a controller: kind, namespace, name.
+type ownerKey struct{ kind, namespace, name string }
+
+// controllerOf returns the controller of an object in namespace ns.
+func controllerOf(m metav1.Object, ns string) *ownerKey {
+	ref := metav1.GetControllerOfNoCopy(m)
+	if ref == nil {
+		return nil
+	}
+	return &ownerKey{ref.Kind, ns, ref.Name}
+}
+
+// add records an object; the merge adds it to the cluster with add unless
+// it is a duplicate.
+func (l *decoder) add(o *object, add func(c *simulate.Cluster)) {
+	l.events = append(l.events, event{entry: &entry{o: o, kind: o.kind, namespace: o.namespace, name: o.name, add: add}})
+}
+
+// load loads an object of a supported kind, in its supported version or
+// one that is converted to it.
+func (l *decoder) load(o *object, raw []byte) {
+	if !reads(o.kind, kinds[o.kind], o.apiVersion) {
+		l.loadConverted(o, raw)
+		return
+	}
 	switch o.kind {
 	case "Namespace":
-		if x := typed[corev1.Namespace](l, o, raw); x != nil && l.add(o) {
-			c.Namespaces = append(c.Namespaces, *x)
+		if x := typed[corev1.Namespace](l, o, raw); x != nil {
+			l.add(o, func(c *simulate.Cluster) { c.Namespaces = append(c.Namespaces, *x) })
 		}
 	case "Node":
-		if x := typed[corev1.Node](l, o, raw); x != nil && l.add(o) {
-			c.Nodes = append(c.Nodes, *x)
+		if x := typed[corev1.Node](l, o, raw); x != nil {
+			l.add(o, func(c *simulate.Cluster) { c.Nodes = append(c.Nodes, *x) })
 		}
 	case "Pod":
-		if x := typed[corev1.Pod](l, o, raw); x != nil && l.add(o) {
-			c.Pods = append(c.Pods, *x)
+		if x := typed[corev1.Pod](l, o, raw); x != nil {
+			l.fieldProblems(o, podPorts(&x.Spec, specPath), nil)
+			l.pod(o, x)
 		}
 	case "Service":
-		if x := typed[corev1.Service](l, o, raw); x != nil && l.add(o) {
-			c.Services = append(c.Services, *x)
+		if x := typed[corev1.Service](l, o, raw); x != nil {
+			l.fieldProblems(o, servicePorts(&x.Spec), nil)
+			l.add(o, func(c *simulate.Cluster) { c.Services = append(c.Services, *x) })
 		}
 	case "Ingress":
-		if x := typed[networkingv1.Ingress](l, o, raw); x != nil && l.add(o) {
-			c.Ingresses = append(c.Ingresses, *x)
+		if x := typed[networkingv1.Ingress](l, o, raw); x != nil {
+			l.ingress(o, x)
 		}
 	case "NetworkPolicy":
 		if x := typed[networkingv1.NetworkPolicy](l, o, raw); x != nil {
-			l.checkPolicy(o, x)
-			if l.add(o) {
-				c.NetworkPolicies = append(c.NetworkPolicies, *x)
-			}
+			l.networkPolicy(o, x)
 		}
-
 	case "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy":
 		l.loadTiered(o, raw)
 
 	case "Deployment":
-		if x := typed[appsv1.Deployment](l, o, raw); x != nil && l.add(o) {
-			n := l.count(o, x.Spec.Replicas, specPath.Child("replicas"))
-			l.workload(o, &x.Spec.Template, n, specPath.Child("replicas"), nil)
+		if x := typed[appsv1.Deployment](l, o, raw); x != nil {
+			l.replicated(o, &x.ObjectMeta, x.Spec.Replicas, &x.Spec.Template)
 		}
 	case "ReplicaSet":
-		if x := typed[appsv1.ReplicaSet](l, o, raw); x != nil && l.add(o) {
-			n := l.count(o, x.Spec.Replicas, specPath.Child("replicas"))
-			l.workload(o, &x.Spec.Template, n, specPath.Child("replicas"), nil)
+		if x := typed[appsv1.ReplicaSet](l, o, raw); x != nil {
+			l.replicated(o, &x.ObjectMeta, x.Spec.Replicas, &x.Spec.Template)
 		}
 	case "StatefulSet":
-		if x := typed[appsv1.StatefulSet](l, o, raw); x != nil && l.add(o) {
-			n := l.count(o, x.Spec.Replicas, specPath.Child("replicas"))
-			l.workload(o, &x.Spec.Template, n, specPath.Child("replicas"), func(i int, pod string) map[string]string {
-				return map[string]string{
-					appsv1.StatefulSetPodNameLabel: pod,
-					appsv1.PodIndexLabel:           strconv.Itoa(i),
-				}
-			})
+		if x := typed[appsv1.StatefulSet](l, o, raw); x != nil {
+			l.statefulSet(o, &x.ObjectMeta, x.Spec.Replicas, &x.Spec.Template)
 		}
 	case "DaemonSet":
-		if x := typed[appsv1.DaemonSet](l, o, raw); x != nil && l.add(o) {
-			l.workload(o, &x.Spec.Template, 1, nil, nil)
+		if x := typed[appsv1.DaemonSet](l, o, raw); x != nil {
+			l.workload(o, &x.ObjectMeta, &x.Spec.Template, 1, nil, nil)
 		}
 	case "ReplicationController":
-		if x := typed[corev1.ReplicationController](l, o, raw); x != nil && l.add(o) {
+		if x := typed[corev1.ReplicationController](l, o, raw); x != nil {
 			n := l.count(o, x.Spec.Replicas, specPath.Child("replicas"))
 			if x.Spec.Template == nil {
 				if n > 0 {
 					l.fieldProblems(o, field.ErrorList{field.Required(specPath.Child("template"), "")}, nil)
 				}
+				l.workload(o, &x.ObjectMeta, &corev1.PodTemplateSpec{}, 0, nil, nil)
 				return
 			}
-			l.workload(o, x.Spec.Template, n, specPath.Child("replicas"), nil)
+			l.workload(o, &x.ObjectMeta, x.Spec.Template, n, specPath.Child("replicas"), nil)
 		}
 	case "Job":
-		if x := typed[batchv1.Job](l, o, raw); x != nil && l.add(o) {
-			n := l.count(o, x.Spec.Parallelism, specPath.Child("parallelism"))
-			if x.Spec.Completions != nil {
-				n = min(n, l.count(o, x.Spec.Completions, specPath.Child("completions")))
-			}
-			name := o.name
-			l.workload(o, &x.Spec.Template, n, specPath.Child("parallelism"), func(int, string) map[string]string {
-				return map[string]string{
-					batchv1.JobNameLabel: name,
-					legacyJobNameLabel:   name,
-				}
-			})
+		if x := typed[batchv1.Job](l, o, raw); x != nil {
+			l.job(o, &x.ObjectMeta, x.Spec.Parallelism, x.Spec.Completions, &x.Spec.Template, specPath)
 		}
 	case "CronJob":
-		if x := typed[batchv1.CronJob](l, o, raw); x != nil && l.add(o) {
-			l.workload(o, &x.Spec.JobTemplate.Spec.Template, 1, nil, nil)
+		if x := typed[batchv1.CronJob](l, o, raw); x != nil {
+			l.workload(o, &x.ObjectMeta, &x.Spec.JobTemplate.Spec.Template, 1, nil, nil)
 		}
 	}
 }
@@ -183,8 +206,72 @@ var specPath = field.NewPath("spec")
 // besides batchv1.JobNameLabel.
 const legacyJobNameLabel = "job-name"
 
+// pod records a Pod. A pod in phase Succeeded or Failed is left out: it
+// runs nothing, and its address may belong to a running pod by now. A pod
+// past MaxPods is not kept.
+func (l *decoder) pod(o *object, x *corev1.Pod) {
+	e := &entry{o: o, kind: o.kind, namespace: o.namespace, name: o.name, owner: controllerOf(x, o.namespace)}
+	switch {
+	case x.Status.Phase == corev1.PodSucceeded || x.Status.Phase == corev1.PodFailed:
+		e.dropped = finished
+	case l.l.podsDecoded.Add(1) > int64(l.l.opts.maxPods()):
+		e.dropped = overLimit
+	default:
+		e.pod = x
+	}
+	l.events = append(l.events, event{entry: e})
+}
+
+// ingress records an Ingress.
+func (l *decoder) ingress(o *object, x *networkingv1.Ingress) {
+	l.add(o, func(c *simulate.Cluster) { c.Ingresses = append(c.Ingresses, *x) })
+}
+
+// networkPolicy validates a NetworkPolicy as the API server does and
+// records it.
+func (l *decoder) networkPolicy(o *object, x *networkingv1.NetworkPolicy) {
+	l.checkPolicy(o, x)
+	l.add(o, func(c *simulate.Cluster) { c.NetworkPolicies = append(c.NetworkPolicies, *x) })
+}
+
+// replicated records a Deployment, ReplicaSet or ReplicationController.
+func (l *decoder) replicated(o *object, m *metav1.ObjectMeta, replicas *int32, tmpl *corev1.PodTemplateSpec) {
+	n := l.count(o, replicas, specPath.Child("replicas"))
+	l.workload(o, m, tmpl, n, specPath.Child("replicas"), nil)
+}
+
+// statefulSet records a StatefulSet, whose pods carry their name and index
+// as labels.
+func (l *decoder) statefulSet(o *object, m *metav1.ObjectMeta, replicas *int32, tmpl *corev1.PodTemplateSpec) {
+	n := l.count(o, replicas, specPath.Child("replicas"))
+	l.workload(o, m, tmpl, n, specPath.Child("replicas"), func(i int, pod string) map[string]string {
+		return map[string]string{
+			appsv1.StatefulSetPodNameLabel: pod,
+			appsv1.PodIndexLabel:           strconv.Itoa(i),
+		}
+	})
+}
+
+// job records a Job: parallelism pods, at most completions.
+func (l *decoder) job(o *object, m *metav1.ObjectMeta, parallelism, completions *int32, tmpl *corev1.PodTemplateSpec, spec *field.Path) {
+	n := l.count(o, parallelism, spec.Child("parallelism"))
+	if completions != nil {
+		n = min(n, l.count(o, completions, spec.Child("completions")))
+	}
+	name := o.name
+	labels := maps.Clone(tmpl.Labels)
+	if labels == nil {
+		labels = make(map[string]string, 2)
+	}
+	labels[batchv1.JobNameLabel] = name
+	labels[legacyJobNameLabel] = name
+	shared := *tmpl
+	shared.Labels = labels
+	l.workload(o, m, &shared, n, spec.Child("parallelism"), nil)
+}
+
 // count reads a replica count: 1 when n is nil.
-func (l *loader) count(o *object, n *int32, path *field.Path) int {
+func (l *decoder) count(o *object, n *int32, path *field.Path) int {
 	switch {
 	case n == nil:
 		return 1
@@ -195,71 +282,36 @@ func (l *loader) count(o *object, n *int32, path *field.Path) int {
 	return int(*n)
 }
 
-// workload generates the n pods of the workload o from its pod template:
-// named <workload>-0, <workload>-1, …, in the workload's namespace, with the
-// template's labels and annotations (plus, when extra is not nil, the labels
-// it gives for pod i, which win), a copy of the template's spec, and a
-// controller reference to the workload. countPath is the field that set n.
-func (l *loader) workload(o *object, tmpl *corev1.PodTemplateSpec, n int, countPath *field.Path, extra func(i int, pod string) map[string]string) {
-	if n <= 0 {
-		return
+// workload is what a workload generates: n pods from a template.
+type workload struct {
+	apiVersion string // the workload's, for the owner reference
+	tmpl       *corev1.PodTemplateSpec
+	n          int
+	countPath  *field.Path // the field that set n, or nil
+	// extra, when not nil, gives the labels that pod i, named pod, carries
+	// besides the template's (and wins over them).
+	extra func(i int, pod string) map[string]string
+}
+
+// workload records the workload o with metadata m, which runs n pods from
+// tmpl; countPath is the field that set n. The template is validated here;
+// the pods are generated by the merge (see generate), unless the input
+// holds the workload's own pods or ReplicaSets.
+func (l *decoder) workload(o *object, m *metav1.ObjectMeta, tmpl *corev1.PodTemplateSpec, n int, countPath *field.Path, extra func(i int, pod string) map[string]string) {
+	path := field.NewPath("spec", "template")
+	if o.kind == "CronJob" {
+		path = field.NewPath("spec", "jobTemplate", "spec", "template")
 	}
-	if l.generated+n > maxGeneratedPods {
-		msg := fmt.Sprintf("more than %d pods generated in all, the most a cluster can have", maxGeneratedPods)
-		if countPath != nil {
-			l.fieldProblems(o, field.ErrorList{field.Invalid(countPath, n, msg)}, nil)
-		} else {
-			l.objProblem(o, "", msg, nil)
-		}
-		return
-	}
-	l.generated += n
-	l.cluster.Pods = slices.Grow(l.cluster.Pods, n)
-	by := o.kind + " " + o.name
-	// Workloads of two kinds may share a name; their real pods do not
-	// collide, so neither may ours: the later one's pods carry its kind.
-	prefix := o.name + "-"
-	for i := range n {
-		if first, taken := l.seen[objKey{"Pod", o.namespace, prefix + strconv.Itoa(i)}]; taken && first.by != "" && first.by != by {
-			prefix = o.name + "-" + strings.ToLower(o.kind) + "-"
-			break
-		}
-	}
-	for i := range n {
-		name := prefix + strconv.Itoa(i)
-		if !l.unique(o.src, "Pod", o.namespace, name, by) {
-			continue
-		}
-		labels := maps.Clone(tmpl.Labels)
-		if extra != nil {
-			if labels == nil {
-				labels = make(map[string]string)
-			}
-			maps.Copy(labels, extra(i, name))
-		}
-		controller := true
-		// Built in place: a Pod is too big to copy around 150,000 times.
-		l.cluster.Pods = append(l.cluster.Pods, corev1.Pod{})
-		pod := &l.cluster.Pods[len(l.cluster.Pods)-1]
-		pod.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}
-		pod.ObjectMeta = metav1.ObjectMeta{
-			Name:        name,
-			Namespace:   o.namespace,
-			Labels:      labels,
-			Annotations: maps.Clone(tmpl.Annotations),
-			OwnerReferences: []metav1.OwnerReference{{
-				APIVersion: o.apiVersion,
-				Kind:       o.kind,
-				Name:       o.name,
-				Controller: &controller,
-			}},
-		}
-		tmpl.Spec.DeepCopyInto(&pod.Spec)
-	}
+	l.checkTemplate(o, tmpl, path)
+	l.events = append(l.events, event{entry: &entry{
+		o: o, kind: o.kind, namespace: o.namespace, name: o.name,
+		owner: controllerOf(m, o.namespace),
+		work:  &workload{apiVersion: kinds[o.kind].apiVersion, tmpl: tmpl, n: n, countPath: countPath, extra: extra},
+	}})
 }
 
 // checkPolicy validates a NetworkPolicy as the API server does.
-func (l *loader) checkPolicy(o *object, np *networkingv1.NetworkPolicy) {
+func (l *decoder) checkPolicy(o *object, np *networkingv1.NetworkPolicy) {
 	_, err := policy.Compile(np)
 	if err == nil {
 		return
@@ -270,4 +322,9 @@ func (l *loader) checkPolicy(o *object, np *networkingv1.NetworkPolicy) {
 		return
 	}
 	l.objProblem(o, "", err.Error(), err)
+}
+
+// limitMessage says that a load has more than max pods.
+func limitMessage(max int) string {
+	return fmt.Sprintf("more than %d pods in all, given and generated: the limit of one load (see Options.MaxPods)", max)
 }

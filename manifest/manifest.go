@@ -3,8 +3,6 @@ package manifest
 import (
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -24,8 +22,9 @@ type Result struct {
 	// and kind set.
 	Cluster simulate.Cluster
 
-	// Notices lists the objects that were skipped because their kind is not
-	// simulated, in input order. Nil when nothing was skipped.
+	// Notices lists what the load did that the input did not say in so
+	// many words (see [Notice]), in input order; the notices about
+	// namespaces come last. Nil when there are none.
 	Notices []Notice
 }
 
@@ -41,8 +40,10 @@ type Source struct {
 	// the whole file, such as a file that cannot be read.
 	Document int
 
-	// Line is the 1-based line of the document's first line that is neither
-	// blank nor a comment, or 0 when not known.
+	// Line is the 1-based line of the field a problem is about, when it
+	// can be found; else of the list item concerned; else of the document's
+	// first line that is neither blank nor a comment. It is 0 when not
+	// known.
 	Line int
 
 	// Item locates an object inside a list document, as a field path such as
@@ -70,9 +71,14 @@ func (s Source) String() string {
 	return b.String()
 }
 
-// Notice reports an object that was read but left out of the cluster.
+// Notice reports something a load did that its input did not say in so
+// many words: an object or document left out, an object converted from an
+// older version, a namespace implied. A strict load ([Options.Strict])
+// reports each as a problem instead.
 type Notice struct {
 	Source Source
+	// Reason says what kind of notice it is.
+	Reason NoticeReason
 	// APIVersion, Kind, Namespace and Name are the object's as written
 	// (no namespace defaulting: the scope of an unknown kind is not known).
 	// Any of them may be empty.
@@ -80,6 +86,30 @@ type Notice struct {
 	// Message says what happened, in lowercase.
 	Message string
 }
+
+// NoticeReason classifies notices.
+type NoticeReason string
+
+// The reasons of notices.
+const (
+	// Skipped: an object of a kind that is not simulated, or, in a
+	// directory walk, a document that is not a Kubernetes object.
+	Skipped NoticeReason = "skipped"
+	// Converted: an object in an older version of its kind, read as the
+	// version the cluster holds.
+	Converted NoticeReason = "converted"
+	// Finished: pods in phase Succeeded or Failed, left out. One notice
+	// counts them all.
+	Finished NoticeReason = "finished"
+	// ImpliedNamespace: pods in a namespace that has no Namespace object,
+	// which is taken to have no labels but kubernetes.io/metadata.name. One
+	// notice per namespace, except for the namespaces every cluster has
+	// (default, kube-system, kube-public, kube-node-lease).
+	ImpliedNamespace NoticeReason = "implied-namespace"
+	// StatusIgnored: an object whose status could not be read, read
+	// without it.
+	StatusIgnored NoticeReason = "status-ignored"
+)
 
 // String renders n on one line in the form
 //
@@ -89,33 +119,32 @@ func (n Notice) String() string {
 }
 
 // LoadPaths loads the manifests in the given files and directories, in the
-// order given, and returns the cluster they describe.
+// order given, and returns the cluster they describe, with the default
+// [Options].
 //
 // A directory is walked recursively in lexical order and every file in it
 // whose name ends in .yaml, .yml or .json is loaded; other files are
-// ignored. A file named explicitly is loaded whatever its name. The path "-"
-// reads standard input. With no paths, the result is an empty cluster.
+// ignored, and so are the documents in them that are not Kubernetes
+// objects (no apiVersion or kind, or not an object at all), with a notice.
+// A file named explicitly is loaded whatever its name, and every document
+// in it must be an object. The path "-" reads standard input. With no
+// paths, the result is an empty cluster.
 //
 // Every file is read in full, even after a problem; on any problem LoadPaths
 // returns a nil Result and an *[Error] that lists all of them.
 func LoadPaths(paths ...string) (*Result, error) {
-	l := newLoader()
-	for _, p := range paths {
-		l.path(p)
-	}
-	return l.result()
+	return Options{}.LoadPaths(paths...)
 }
 
 // LoadReader loads the manifests read from r until end of input and returns
-// the cluster they describe. The name is used as [Source.File] in notices
-// and problems; "-" is the convention for standard input.
+// the cluster they describe, with the default [Options]. The name is used
+// as [Source.File] in notices and problems; "-" is the convention for
+// standard input.
 //
 // On any problem LoadReader returns a nil Result and an *[Error] that lists
 // all of them.
 func LoadReader(name string, r io.Reader) (*Result, error) {
-	l := newLoader()
-	l.reader(name, r)
-	return l.result()
+	return Options{}.LoadReader(name, r)
 }
 
 // WorkloadOf returns the kind and name of the controller that owns pod (its
@@ -137,66 +166,4 @@ func manifestExt(name string) bool {
 		return true
 	}
 	return false
-}
-
-// path loads one argument of LoadPaths.
-func (l *loader) path(p string) {
-	if p == "-" {
-		l.reader("-", os.Stdin)
-		return
-	}
-	info, err := os.Stat(p)
-	if err != nil {
-		l.fileProblem(p, err)
-		return
-	}
-	if !info.IsDir() {
-		l.file(p)
-		return
-	}
-	// WalkDir visits entries in lexical order and never follows symbolic
-	// links to directories; a link to a file is read like a file.
-	_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			l.fileProblem(path, err)
-			return nil
-		}
-		if !d.IsDir() && manifestExt(path) {
-			l.file(path)
-		}
-		return nil
-	})
-}
-
-// file loads the file at path.
-func (l *loader) file(path string) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		l.fileProblem(path, err)
-		return
-	}
-	l.stream(path, data)
-}
-
-// reader loads everything r gives.
-func (l *loader) reader(name string, r io.Reader) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		l.fileProblem(name, err)
-		return
-	}
-	l.stream(name, data)
-}
-
-// fileProblem records that the file at path cannot be read.
-func (l *loader) fileProblem(path string, err error) {
-	msg := err.Error()
-	if pe, ok := err.(*fs.PathError); ok {
-		msg = pe.Err.Error() // the path is already in the Source
-	}
-	l.problems = append(l.problems, Problem{
-		Source:  Source{File: path, Document: -1},
-		Message: oneLine(msg),
-		Err:     err,
-	})
 }

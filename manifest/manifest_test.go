@@ -149,11 +149,12 @@ func TestLoadPaths(t *testing.T) {
 			"Pod shop/web-1 {app=web} <- Deployment web",
 			"Service shop/web",
 		},
-		notices: []string{"manifest: testdata/list.yaml: document 0 (line 1): items[2].items[1]: ConfigMap shop/settings: skipped: v1 ConfigMap is not simulated"},
+		notices: []string{"manifest: testdata/list.yaml: document 0 (line 40): items[2].items[1]: ConfigMap shop/settings: skipped: v1 ConfigMap is not simulated"},
 	}, {
-		name:  "typed list",
-		paths: []string{"testdata/typedlist.json"},
-		want:  []string{"Pod shop/a {app=a}", "Pod default/b {app=b}"},
+		name:    "typed list",
+		paths:   []string{"testdata/typedlist.json"},
+		want:    []string{"Pod shop/a {app=a}", "Pod default/b {app=b}"},
+		notices: []string{"manifest: testdata/typedlist.json: document 0 (line 6): items[0]: Pod shop/a: namespace shop has no Namespace object: it is taken to have no labels but kubernetes.io/metadata.name=shop"},
 	}, {
 		name:  "every workload kind",
 		paths: []string{"testdata/workloads.yaml"},
@@ -175,6 +176,8 @@ func TestLoadPaths(t *testing.T) {
 			"Pod default/legacy-0 {app=legacy} <- ReplicationController legacy",
 			"Pod default/legacy-1 {app=legacy} <- ReplicationController legacy",
 		},
+		// Namespaces kube-system and default need no Namespace object.
+		notices: []string{"manifest: testdata/workloads.yaml: document 0 (line 1): Pod shop/web-0: namespace shop has no Namespace object: it is taken to have no labels but kubernetes.io/metadata.name=shop"},
 	}, {
 		name:  "directory walked recursively in lexical order",
 		paths: []string{"testdata/tree"},
@@ -286,6 +289,7 @@ func TestLoadReader(t *testing.T) {
 		want: []string{"Namespace a"},
 		notices: []manifest.Notice{{
 			Source:     manifest.Source{File: "-", Document: 1, Line: 8},
+			Reason:     manifest.Skipped,
 			APIVersion: "v1", Kind: "ConfigMap", Name: "b",
 			Message: "skipped: v1 ConfigMap is not simulated",
 		}},
@@ -294,6 +298,7 @@ func TestLoadReader(t *testing.T) {
 		in:   "---\n---\n# c\n---\nnull\n---\n~\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\n",
 		notices: []manifest.Notice{{
 			Source:     manifest.Source{File: "-", Document: 0, Line: 9},
+			Reason:     manifest.Skipped,
 			APIVersion: "v1", Kind: "Secret", Name: "s",
 			Message: "skipped: v1 Secret is not simulated",
 		}},
@@ -303,6 +308,7 @@ func TestLoadReader(t *testing.T) {
 		want: []string{"Pod default/a"},
 		notices: []manifest.Notice{{
 			Source:     manifest.Source{File: "-", Document: 1, Line: 5},
+			Reason:     manifest.Skipped,
 			APIVersion: "v1", Kind: "Event", Namespace: "x", Name: "e",
 			Message: "skipped: v1 Event is not simulated",
 		}},

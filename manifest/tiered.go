@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/network-policy-api/apis/v1beta1"
 
 	"github.com/netpolsim/netpolsim/policy"
+	"github.com/netpolsim/netpolsim/simulate"
 )
 
 // This file loads the tiered cluster policies of policy.networking.k8s.io:
@@ -31,8 +32,7 @@ func reads(kind string, k kindInfo, apiVersion string) bool {
 
 // loadTiered decodes, validates (as the CRD would on create, see
 // package policy) and records a tiered policy.
-func (l *loader) loadTiered(o *object, raw []byte) {
-	c := &l.cluster
+func (l *decoder) loadTiered(o *object, raw []byte) {
 	switch o.kind {
 	case "ClusterNetworkPolicy":
 		if x := typed[v1beta1.ClusterNetworkPolicy](l, o, raw); x != nil {
@@ -41,31 +41,25 @@ func (l *loader) loadTiered(o *object, raw []byte) {
 			x.APIVersion = v1beta1.GroupVersion.String()
 			_, err := policy.CompileClusterNetworkPolicy(x)
 			l.tieredProblems(o, err)
-			if l.add(o) {
-				c.ClusterNetworkPolicies = append(c.ClusterNetworkPolicies, *x)
-			}
+			l.add(o, func(c *simulate.Cluster) { c.ClusterNetworkPolicies = append(c.ClusterNetworkPolicies, *x) })
 		}
 	case "AdminNetworkPolicy":
 		if x := typed[v1alpha1.AdminNetworkPolicy](l, o, raw); x != nil {
 			_, err := policy.CompileAdminNetworkPolicy(x)
 			l.tieredProblems(o, err)
-			if l.add(o) {
-				c.AdminNetworkPolicies = append(c.AdminNetworkPolicies, *x)
-			}
+			l.add(o, func(c *simulate.Cluster) { c.AdminNetworkPolicies = append(c.AdminNetworkPolicies, *x) })
 		}
 	case "BaselineAdminNetworkPolicy":
 		if x := typed[v1alpha1.BaselineAdminNetworkPolicy](l, o, raw); x != nil {
 			_, err := policy.CompileBaselineAdminNetworkPolicy(x)
 			l.tieredProblems(o, err)
-			if l.add(o) {
-				c.BaselineAdminNetworkPolicies = append(c.BaselineAdminNetworkPolicies, *x)
-			}
+			l.add(o, func(c *simulate.Cluster) { c.BaselineAdminNetworkPolicies = append(c.BaselineAdminNetworkPolicies, *x) })
 		}
 	}
 }
 
 // tieredProblems records the validation problems of a tiered policy.
-func (l *loader) tieredProblems(o *object, err error) {
+func (l *decoder) tieredProblems(o *object, err error) {
 	if err == nil {
 		return
 	}

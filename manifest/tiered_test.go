@@ -103,7 +103,8 @@ func TestLoadTiered(t *testing.T) {
 }
 
 // TestLoadTieredProblems: invalid tiered policies, unknown fields, other
-// versions and duplicates across versions are problems with their place.
+// versions and duplicates across versions are problems with their place:
+// the line of the offending field.
 func TestLoadTieredProblems(t *testing.T) {
 	in := `apiVersion: policy.networking.k8s.io/v1beta1
 kind: ClusterNetworkPolicy
@@ -162,12 +163,12 @@ metadata:
 		t.Fatalf("got %v, want a *manifest.Error", err)
 	}
 	want := []string{
-		"manifest: in.yaml: document 0 (line 1): ClusterNetworkPolicy bad: spec.priority: invalid value 1001: must be between 0 and 1000, inclusive",
-		"manifest: in.yaml: document 0 (line 1): ClusterNetworkPolicy bad: spec.egress[0].to[0]: must specify exactly one of `namespaces`, `pods`, `nodes`, `networks` or `domainNames`",
+		"manifest: in.yaml: document 0 (line 8): ClusterNetworkPolicy bad: spec.priority: invalid value 1001: must be between 0 and 1000, inclusive",
+		"manifest: in.yaml: document 0 (line 14): ClusterNetworkPolicy bad: spec.egress[0].to[0]: must specify exactly one of `namespaces`, `pods`, `nodes`, `networks` or `domainNames`",
 		"manifest: in.yaml: document 1 (line 16): ClusterNetworkPolicy bad: duplicate object, first defined at in.yaml: document 0 (line 1)",
-		`manifest: in.yaml: document 2 (line 26): BaselineAdminNetworkPolicy mine: metadata.name: invalid value "mine": must be "default": a cluster has at most one BaselineAdminNetworkPolicy`,
-		`manifest: in.yaml: document 2 (line 26): BaselineAdminNetworkPolicy mine: spec.ingress[0].action: unsupported value "Pass": supported values: "Allow", "Deny"`,
-		`manifest: in.yaml: document 3 (line 38): AdminNetworkPolicy typo: spec.priorty: unknown field`,
+		`manifest: in.yaml: document 2 (line 29): BaselineAdminNetworkPolicy mine: metadata.name: invalid value "mine": must be "default": a cluster has at most one BaselineAdminNetworkPolicy`,
+		`manifest: in.yaml: document 2 (line 34): BaselineAdminNetworkPolicy mine: spec.ingress[0].action: unsupported value "Pass": supported values: "Allow", "Deny"`,
+		`manifest: in.yaml: document 3 (line 43): AdminNetworkPolicy typo: spec.priorty: unknown field`,
 		`manifest: in.yaml: document 4 (line 47): ClusterNetworkPolicy future: apiVersion: unsupported value "policy.networking.k8s.io/v1beta2": ClusterNetworkPolicy is read as policy.networking.k8s.io/v1beta1`,
 	}
 	if diff := cmp.Diff(want, strings.Split(err.Error(), "\n")); diff != "" {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/netpolsim/netpolsim/manifest"
@@ -107,6 +108,8 @@ type common struct {
 	ipBlockPods bool
 	selfTraffic bool
 	nodeTraffic bool
+	strict      bool
+	maxPods     int
 }
 
 func newFlagSet(c command, e *env, co *common) *flag.FlagSet {
@@ -117,6 +120,8 @@ func newFlagSet(c command, e *env, co *common) *flag.FlagSet {
 	fs.BoolVar(&co.ipBlockPods, "ipblock-pods", true, "ipBlock peers also match pod IPs")
 	fs.BoolVar(&co.selfTraffic, "self-traffic", true, "a pod may always reach itself")
 	fs.BoolVar(&co.nodeTraffic, "node-traffic", true, "a node may always reach its own pods")
+	fs.BoolVar(&co.strict, "strict", false, "every notice of the loader is an error")
+	fs.IntVar(&co.maxPods, "max-pods", manifest.DefaultMaxPods, "the most pods the manifests may hold, given and generated")
 	return fs
 }
 
@@ -124,6 +129,11 @@ const commonFlags = `  -f PATH                 manifest file or directory, repea
   --ipblock-pods=BOOL     ipBlock peers also match pod IPs (default true)
   --self-traffic=BOOL     a pod may always reach itself (default true)
   --node-traffic=BOOL     a node may always reach its own pods (default true)
+  --strict                every notice of the loader (an object skipped or
+                          converted, finished pods left out, a namespace
+                          implied) is an error: exit status 2
+  --max-pods N            the most pods the manifests may hold, given and
+                          generated from workloads (default 150000)
 `
 
 // parse parses flags that may stand before, between or after positional
@@ -149,19 +159,42 @@ func (co *common) load(e *env) (*simulate.Model, *manifest.Result, bool) {
 		fmt.Fprintln(e.stderr, "netpolsim: no manifests: give at least one -f PATH (- for stdin)")
 		return nil, nil, false
 	}
+	if co.maxPods < 0 {
+		fmt.Fprintf(e.stderr, "netpolsim: --max-pods %d: want a number of pods, 0 or more\n", co.maxPods)
+		return nil, nil, false
+	}
+	opts := manifest.Options{Strict: co.strict, MaxPods: co.maxPods}
+	if co.maxPods == 0 {
+		opts.MaxPods = -1 // no pods at all
+	}
 	var res *manifest.Result
 	var err error
 	if len(co.files) == 1 && co.files[0] == "-" {
-		res, err = manifest.LoadReader("-", e.stdin)
+		res, err = opts.LoadReader("-", e.stdin)
 	} else {
-		res, err = manifest.LoadPaths(co.files...)
+		res, err = opts.LoadPaths(co.files...)
 	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
+		var merr *manifest.Error
+		if errors.As(err, &merr) {
+			strict := 0
+			for _, p := range merr.Problems {
+				if errors.Is(p.Err, manifest.ErrNotice) {
+					strict++
+				}
+			}
+			if strict > 0 {
+				fmt.Fprintf(e.stderr, "netpolsim: %d %s, errors with --strict\n", strict, plural(strict, "notice", "notices"))
+			}
+		}
 		return nil, nil, false
 	}
 	for _, n := range res.Notices {
 		fmt.Fprintln(e.stderr, n)
+	}
+	if s := noticeSummary(res.Notices); s != "" {
+		fmt.Fprintln(e.stderr, s)
 	}
 	m, err := simulate.Compile(res.Cluster,
 		simulate.IPBlockMatchesPods(co.ipBlockPods),
@@ -172,6 +205,28 @@ func (co *common) load(e *env) (*simulate.Model, *manifest.Result, bool) {
 		return nil, nil, false
 	}
 	return m, res, true
+}
+
+// noticeSummary counts notices by reason in one line, or returns "" when
+// there are none.
+func noticeSummary(notices []manifest.Notice) string {
+	if len(notices) == 0 {
+		return ""
+	}
+	count := map[manifest.NoticeReason]int{}
+	var reasons []manifest.NoticeReason
+	for _, n := range notices {
+		if count[n.Reason] == 0 {
+			reasons = append(reasons, n.Reason)
+		}
+		count[n.Reason]++
+	}
+	slices.Sort(reasons)
+	parts := make([]string, len(reasons))
+	for i, r := range reasons {
+		parts[i] = fmt.Sprintf("%d %s", count[r], r)
+	}
+	return fmt.Sprintf("netpolsim: %d %s (%s); --strict makes them errors", len(notices), plural(len(notices), "notice", "notices"), strings.Join(parts, ", "))
 }
 
 // usageError prints the help of c for -h and --help (status 0), or else

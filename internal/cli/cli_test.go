@@ -156,7 +156,7 @@ func TestErrors(t *testing.T) {
 		{"explain unknown pod", []string{"explain", "-f", shop, "shop/nope"}, "netpolsim explain: simulate: no pod shop/nope"},
 		{"explain bad arg", []string{"explain", "-f", shop, "nope"}, `netpolsim explain: "nope": want NAMESPACE/POD`},
 		{"missing file", []string{"matrix", "-f", filepath.Join(dir, "missing.yaml")}, "no such file or directory"},
-		{"invalid policy", []string{"matrix", "-f", bad}, "bad.yaml: document 0 (line 1): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort"},
+		{"invalid policy", []string{"matrix", "-f", bad}, "bad.yaml: document 0 (line 7): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort"},
 	})
 }
 

@@ -83,7 +83,7 @@ func TestDiffErrors(t *testing.T) {
 		{"bad group", []string{"diff", shop, shop, "--group", "team"}, "netpolsim diff: --group team: the only grouping is workload"},
 		{"unknown flag", []string{"diff", shop, shop, "--frob"}, "netpolsim diff: flag provided but not defined: -frob"},
 		{"missing old", []string{"diff", filepath.Join(dir, "missing"), shop}, "no such file or directory"},
-		{"invalid new", []string{"diff", shop, bad}, "bad.yaml: document 0 (line 1): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort"},
+		{"invalid new", []string{"diff", shop, bad}, "bad.yaml: document 0 (line 7): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort"},
 	})
 }
 

@@ -1,0 +1,494 @@
+package manifest
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	sigsjson "sigs.k8s.io/json"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/netpolsim/netpolsim/internal/fielderr"
+)
+
+// This file decodes the documents on every core: first each document is
+// turned into JSON and its objects are found (lists are split into their
+// items), then every object is decoded into its API type. What either step
+// finds is a list of events, replayed in input order by the merge
+// (loader.go).
+
+// maxListDepth bounds lists inside lists.
+const maxListDepth = 8
+
+// event is one thing a document or object gave, in input order.
+type event struct {
+	problem *Problem
+	notice  *Notice
+	entry   *entry // an object for the cluster
+	unit    *unit  // an object still to decode: its events go here
+}
+
+// unit is an object of a supported kind found in a document, decoded in
+// the second step.
+type unit struct {
+	o      *object
+	raw    []byte
+	events []event
+}
+
+// object is what is known of the object being loaded, for messages.
+type object struct {
+	src                   Source
+	d                     *doc
+	apiVersion, kind      string
+	namespace, name       string
+	listKind, listVersion string // set for the items of a typed list
+	// off is the offset of the object's JSON text in the file, or -1 when
+	// that text was converted from YAML.
+	off int
+}
+
+// decoder gathers the events of one document or one object.
+type decoder struct {
+	l      *loader
+	d      *doc
+	events []event
+}
+
+// parallel calls f(0), …, f(n-1) on every core and returns when all
+// returned.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// decodeAll decodes every document of the input.
+func (l *loader) decodeAll() {
+	parallel(len(l.docs), func(i int) { l.prepare(l.docs[i]) })
+	var units []*unit
+	for _, d := range l.docs {
+		for _, e := range d.events {
+			if e.unit != nil {
+				units = append(units, e.unit)
+			}
+		}
+	}
+	parallel(len(units), func(i int) {
+		u := units[i]
+		dec := &decoder{l: l, d: u.o.d}
+		dec.load(u.o, u.raw)
+		u.events = dec.events
+	})
+}
+
+// prepare turns a document into JSON and finds its objects.
+func (l *loader) prepare(d *doc) {
+	dec := &decoder{l: l, d: d}
+	if d.problem != nil {
+		dec.events = append(dec.events, event{problem: d.problem})
+	}
+	if d.text != nil {
+		raw, off := d.text, d.off
+		if !d.json {
+			raw, off = dec.yamlToJSON(), -1
+		}
+		if raw != nil && !isNull(raw) {
+			dec.object(&object{src: d.src, d: d, off: off}, raw, 0)
+		}
+	}
+	d.events = dec.events
+}
+
+// problem records a problem.
+func (l *decoder) problem(p Problem) { l.events = append(l.events, event{problem: &p}) }
+
+// objProblem records a problem of o about the field at path (empty for
+// the whole object), at the line of that field when it can be found.
+func (l *decoder) objProblem(o *object, path, msg string, err error) {
+	l.problem(Problem{Source: l.locate(o, path), Kind: o.kind, Namespace: o.namespace, Name: o.name, Field: path, Message: oneLine(msg), Err: err})
+}
+
+// fieldProblems records field errors of o.
+func (l *decoder) fieldProblems(o *object, errs field.ErrorList, err error) {
+	for _, fe := range errs {
+		e := *fe
+		e.Field = ""
+		l.objProblem(o, fe.Field, fielderr.Message(&e), err)
+	}
+}
+
+// notice records a notice about o.
+func (l *decoder) notice(o *object, reason NoticeReason, msg string) {
+	l.events = append(l.events, event{notice: &Notice{
+		Source: l.locate(o, ""), Reason: reason, APIVersion: o.apiVersion, Kind: o.kind, Namespace: o.namespace, Name: o.name, Message: msg,
+	}})
+}
+
+// object reads the header of raw into o and hands raw to the loader of its
+// kind.
+func (l *decoder) object(o *object, raw []byte, depth int) {
+	var kindRaw, avRaw, metaRaw, itemsRaw []byte
+	itemsOff := 0
+	dupItems := false
+	isObject := members(raw, func(f member) bool {
+		switch f.key {
+		case "kind":
+			kindRaw = f.value
+		case "apiVersion":
+			avRaw = f.value
+		case "metadata":
+			metaRaw = f.value
+		case "items":
+			if itemsRaw != nil {
+				dupItems = true
+			}
+			itemsRaw, itemsOff = f.value, f.off
+		}
+		return true
+	})
+	if !isObject {
+		if l.malformedJSON(o, raw) {
+			return
+		}
+		if depth == 0 && o.d.walked {
+			l.notice(o, Skipped, "skipped: not a Kubernetes object: expected object, got "+jsonKind(raw))
+			return
+		}
+		l.objProblem(o, "", "expected object, got "+jsonKind(raw), nil)
+		return
+	}
+	if metaRaw != nil {
+		members(metaRaw, func(f member) bool {
+			switch f.key {
+			case "name":
+				o.name, _ = jsonString(f.value)
+			case "namespace":
+				o.namespace, _ = jsonString(f.value)
+			}
+			return true
+		})
+	}
+	if depth == 0 && o.d.walked {
+		// In a directory walk, a document that is no Kubernetes object
+		// (say a Helm values.yaml) is no problem.
+		_, kindOK := headerValue(kindRaw, "")
+		_, avOK := headerValue(avRaw, "")
+		if !kindOK || !avOK {
+			if !l.malformedJSON(o, raw) {
+				l.notice(o, Skipped, "skipped: not a Kubernetes object: no apiVersion and kind")
+			}
+			return
+		}
+	}
+	kind, kindOK := l.headerString(o, kindRaw, "kind", strings.TrimSuffix(o.listKind, "List"))
+	if kindOK {
+		o.kind = kind
+	}
+	apiVersion, avOK := l.headerString(o, avRaw, "apiVersion", o.listVersion)
+	if !avOK || !kindOK {
+		return
+	}
+	o.apiVersion = apiVersion
+	if o.listKind != "" {
+		if want := strings.TrimSuffix(o.listKind, "List"); kind != want || apiVersion != o.listVersion {
+			l.objProblem(o, "kind", fmt.Sprintf("unsupported value %q: an item of a %s %s must be a %s %s", apiVersion+" "+kind, o.listVersion, o.listKind, o.listVersion, want), nil)
+			return
+		}
+	}
+
+	if apiVersion == "v1" && kind == "List" || isTypedList(apiVersion, kind) {
+		if dupItems {
+			l.objProblem(o, "items", "duplicate field", nil)
+		}
+		l.list(o, raw, itemsRaw, itemsOff, depth)
+		return
+	}
+	if max := l.l.opts.maxDocumentBytes(); int64(len(raw)) > max || depth == 0 && int64(len(o.d.text)) > max {
+		l.objProblem(o, "", fmt.Sprintf("larger than %d bytes, the limit of one document or list item (see Options.MaxDocumentBytes)", max), errLimit)
+		return
+	}
+	k, known := kinds[kind]
+	if !known || !reads(kind, k, apiVersion) {
+		_, convert := conversions[apiVersion+" "+kind]
+		switch {
+		case convert:
+			l.notice(o, Converted, fmt.Sprintf("converted: %s %s is read as %s %s", apiVersion, kind, k.apiVersion, kind))
+		case known && sameGroup(apiVersion, k.apiVersion):
+			l.objProblem(o, "apiVersion", fmt.Sprintf("unsupported value %q: %s is read as %s", apiVersion, kind, k.apiVersion), nil)
+			return
+		default:
+			if l.malformedJSON(o, raw) {
+				return
+			}
+			l.notice(o, Skipped, fmt.Sprintf("skipped: %s %s is not simulated", apiVersion, kind))
+			return
+		}
+	}
+	// Name the object as it will be named once decoded.
+	if !k.namespaced {
+		o.namespace = ""
+	} else if o.namespace == "" {
+		o.namespace = metav1.NamespaceDefault
+	}
+	l.events = append(l.events, event{unit: &unit{o: o, raw: raw}})
+}
+
+// malformedJSON reports whether raw, the JSON text of o as found in the
+// file, has a syntax error, and records it. Text converted from YAML is
+// never malformed.
+func (l *decoder) malformedJSON(o *object, raw []byte) bool {
+	if o.off < 0 {
+		return false
+	}
+	msg, bad := jsonSyntaxMessage(raw, o.off, o.d.lines)
+	if bad {
+		l.problem(Problem{Source: l.locate(o, ""), Message: msg})
+	}
+	return bad
+}
+
+// headerValue decodes the string raw, the value of apiVersion or kind, or
+// returns def when raw is absent or null and def is not empty.
+func headerValue(raw []byte, def string) (string, bool) {
+	if raw == nil || isNull(raw) {
+		return def, def != ""
+	}
+	s, ok := jsonString(raw)
+	return s, ok && s != ""
+}
+
+// headerString reads the string raw at key of an object, or def when the
+// key is absent and def is not empty. It records a problem and returns
+// false when there is no usable value.
+func (l *decoder) headerString(o *object, raw []byte, key, def string) (string, bool) {
+	if raw == nil || isNull(raw) {
+		if def != "" {
+			return def, true
+		}
+		l.objProblem(o, key, "required value", nil)
+		return "", false
+	}
+	s, ok := jsonString(raw)
+	if !ok {
+		l.objProblem(o, key, "expected string, got "+jsonKind(raw), nil)
+		return "", false
+	}
+	if s == "" {
+		l.objProblem(o, key, "required value", nil)
+		return "", false
+	}
+	return s, true
+}
+
+// sameGroup reports whether apiVersion is another version of the group of
+// want, or the retired extensions group that once served several of the
+// supported kinds.
+func sameGroup(apiVersion, want string) bool {
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return false
+	}
+	return gv.Group == "extensions" || gv.Group == schema.FromAPIVersionAndKind(want, "").Group
+}
+
+// isTypedList reports whether kind is the list kind of a supported kind,
+// such as PodList, in the supported version or a version converted to it.
+func isTypedList(apiVersion, kind string) bool {
+	item, ok := strings.CutSuffix(kind, "List")
+	if !ok {
+		return false
+	}
+	if k, ok := kinds[item]; ok && reads(item, k, apiVersion) {
+		return true
+	}
+	_, ok = conversions[apiVersion+" "+item]
+	return ok
+}
+
+// list loads the items of a v1 List or of a typed list. The items of a typed
+// list may leave out apiVersion and kind, as the API server does. The
+// list's own metadata is the server's and is not read.
+func (l *decoder) list(o *object, raw, items []byte, itemsOff, depth int) {
+	if depth >= maxListDepth {
+		l.objProblem(o, "", fmt.Sprintf("lists nested more than %d deep", maxListDepth), nil)
+		return
+	}
+	members(raw, func(f member) bool {
+		switch f.key {
+		case "apiVersion", "kind", "metadata", "items":
+		default:
+			l.objProblem(o, f.key, "unknown field", nil)
+		}
+		return true
+	})
+	if items == nil || isNull(items) {
+		return
+	}
+	base := -1
+	if o.off >= 0 {
+		base = o.off + itemsOff
+	}
+	ok := elements(items, func(i int, item []byte, off int) {
+		it := &object{src: o.src, d: o.d, off: -1}
+		if base >= 0 {
+			it.off = base + off
+		}
+		it.src.Item = joinPath(o.src.Item, "items["+strconv.Itoa(i)+"]")
+		if o.kind != "List" {
+			it.listKind, it.listVersion = o.kind, o.apiVersion
+		}
+		l.object(it, item, depth+1)
+	})
+	if !ok {
+		l.objProblem(o, "items", "expected array, got "+jsonKind(items), nil)
+	}
+}
+
+func joinPath(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+// decode decodes raw into obj strictly, as the API server does with
+// field validation Strict: field names are case-sensitive, and unknown and
+// duplicate fields are problems, each with its path. A value of the wrong
+// type is a problem naming its field, and makes decode return false. After
+// the other problems it returns true: obj is as good as can be, and the
+// loader goes on to find more problems.
+//
+// What the server writes is never a problem: unknown fields in status and
+// metadata (fields of other versions, such as metadata.clusterName), and
+// the fields that older versions of the API carried (see retiredFields).
+// A status that cannot be decoded at all is dropped with a notice.
+func (l *decoder) decode(o *object, raw []byte, obj any) bool {
+	strictErrs, err := sigsjson.UnmarshalStrict(raw, obj)
+	if err != nil {
+		path, msg := typeError(raw, err, reflect.TypeOf(obj).Elem())
+		if path == "" && l.malformedJSON(o, raw) {
+			return false
+		}
+		if statusField(path) {
+			if stripped := withoutStatus(raw); stripped != nil {
+				reflect.ValueOf(obj).Elem().SetZero()
+				if l.decode(o, stripped, obj) {
+					l.notice(o, StatusIgnored, "status ignored: "+path+": "+msg)
+					return true
+				}
+				return false
+			}
+		}
+		l.objProblem(o, path, msg, nil)
+		return false
+	}
+	for _, e := range strictErrs {
+		path, msg := "", e.Error()
+		if fe, ok := e.(sigsjson.FieldError); ok {
+			path = fe.FieldPath()
+			msg = strings.TrimSpace(strings.TrimSuffix(msg, strconv.Quote(path)))
+			if strings.HasPrefix(msg, "unknown field") && (statusField(path) || retiredFields[path] || retiredFields[o.kind+" "+path]) {
+				continue
+			}
+		}
+		l.objProblem(o, path, msg, nil)
+	}
+	return true
+}
+
+// statusField reports whether the field at path is in the status, which
+// the API server writes.
+func statusField(path string) bool {
+	return path == "status" || strings.HasPrefix(path, "status.") || strings.HasPrefix(path, "status[")
+}
+
+// retiredFields are fields that older versions of the API carried and
+// that objects exported from older clusters still hold, by path or by
+// "Kind path". They mean nothing to the simulation. Other unknown fields
+// of metadata stay problems: a misspelt metadata.namespace would move the
+// object.
+var retiredFields = map[string]bool{
+	"metadata.clusterName":      true, // removed in Kubernetes 1.25
+	"metadata.initializers":     true, // removed in Kubernetes 1.14
+	"Service spec.topologyKeys": true, // removed in Kubernetes 1.22
+}
+
+// withoutStatus returns the JSON object raw without its status member, or
+// nil when it has none.
+func withoutStatus(raw []byte) []byte {
+	var out []byte
+	found := false
+	members(raw, func(f member) bool {
+		if f.key == "status" {
+			found = true
+			return true
+		}
+		if out == nil {
+			out = append(out, '{')
+		} else {
+			out = append(out, ',')
+		}
+		key, _ := json.Marshal(f.key)
+		out = append(out, key...)
+		out = append(out, ':')
+		out = append(out, f.value...)
+		return true
+	})
+	if !found {
+		return nil
+	}
+	if out == nil {
+		return []byte("{}")
+	}
+	return append(out, '}')
+}
+
+// yamlToJSON converts the document's YAML to JSON, or records why it
+// cannot and returns nil. Keys given twice are problems, and the document
+// is read on with the later value, to find more.
+func (l *decoder) yamlToJSON() []byte {
+	d := l.d
+	js, err := sigsyaml.YAMLToJSONStrict(d.text)
+	if err == nil {
+		return js
+	}
+	loose, err2 := sigsyaml.YAMLToJSON(d.text)
+	if err2 != nil {
+		for _, msg := range yamlMessages(err2, d.lineBase) {
+			l.problem(Problem{Source: d.src, Message: "malformed yaml: " + msg})
+		}
+		return nil
+	}
+	// Only the strict reading failed: keys given twice in a mapping.
+	for _, msg := range yamlMessages(err, d.lineBase) {
+		l.problem(Problem{Source: d.src, Message: "malformed yaml: " + msg})
+	}
+	return loose
+}

@@ -1,0 +1,266 @@
+package manifest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// This file reads the input, within the limits of the options, and splits
+// it into documents; decode.go decodes them.
+
+// doc is one document of the input, or a problem found while splitting it.
+type doc struct {
+	src  Source // File, Document and Line (of its first content line)
+	text []byte // the document; nil for a problem of the splitting
+	json bool   // text is one JSON value, else YAML
+	// walked is set for a file found by walking a directory, whose
+	// documents need not be Kubernetes objects.
+	walked bool
+	// lineBase is the line in the file of text's first line.
+	lineBase int
+	// lines indexes the lines of the file's text, of which text starts at
+	// offset off.
+	lines *lineTable
+	off   int
+	// tree is the YAML node tree of text, for finding fields' lines.
+	tree yamlTree
+	// events are what the document gave (decode.go).
+	events []event
+	// problem is a problem found while splitting, reported at the place of
+	// this document, before the document itself if text is not nil.
+	problem *Problem
+}
+
+// errLimit marks the problems of input beyond a limit.
+var errLimit = errors.New("limit exceeded")
+
+// path loads one argument of LoadPaths.
+func (l *loader) path(p string) {
+	if p == "-" {
+		l.reader("-", os.Stdin, true)
+		return
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		l.fileProblem(p, err)
+		return
+	}
+	if !info.IsDir() {
+		l.file(p, false)
+		return
+	}
+	// WalkDir visits entries in lexical order and never follows symbolic
+	// links to directories; a link to a file is read like a file.
+	_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			l.fileProblem(path, err)
+			return nil
+		}
+		if !d.IsDir() && manifestExt(path) {
+			l.file(path, true)
+		}
+		return nil
+	})
+}
+
+// file loads the file at path; walked says whether it was found by walking
+// a directory.
+func (l *loader) file(path string, walked bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		l.fileProblem(path, err)
+		return
+	}
+	defer f.Close()
+	l.read(path, f, walked)
+}
+
+// reader loads everything r gives, as a file named explicitly.
+func (l *loader) reader(name string, r io.Reader, _ bool) {
+	l.read(name, r, false)
+}
+
+// read reads r in full, within the limits, and splits it into documents.
+func (l *loader) read(name string, r io.Reader, walked bool) {
+	data, p := l.readBounded(name, r)
+	if p != nil {
+		l.docs = append(l.docs, &doc{src: p.Source, problem: p})
+		return
+	}
+	l.split(name, data, walked)
+}
+
+// readBounded reads r to its end. It stops with a problem as soon as the
+// input of the load passes MaxBytes, a document that is not a list passes
+// MaxDocumentBytes, or a NUL byte shows the input is not text: neither
+// /dev/zero nor an endless stream is read to the end of memory.
+func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
+	budget := l.opts.maxBytes() - l.bytesRead
+	var data []byte
+	if f, ok := r.(*os.File); ok {
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+			if info.Size() > budget {
+				return nil, l.limitProblem(name, info.Size())
+			}
+			data = make([]byte, 0, info.Size()+1)
+		}
+	}
+	if data == nil {
+		data = make([]byte, 0, 64<<10)
+	}
+	tr := docTracker{max: l.opts.maxDocumentBytes()}
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		// Never read past the budget (plus one byte, to see it passed).
+		room := min(int64(cap(data)-len(data)), budget+1-int64(len(data)))
+		n, err := r.Read(data[len(data) : len(data)+int(room)])
+		chunk := data[len(data) : len(data)+n]
+		data = data[:len(data)+n]
+		if i := bytes.IndexByte(chunk, 0); i >= 0 {
+			at := len(data) - n + i
+			return nil, &Problem{
+				Source:  Source{File: name, Document: -1},
+				Message: fmt.Sprintf("line %d: NUL byte: not a YAML or JSON text", 1+bytes.Count(data[:at], []byte("\n"))),
+				Err:     errLimit,
+			}
+		}
+		if int64(len(data)) > budget {
+			return nil, l.limitProblem(name, int64(len(data)))
+		}
+		if start, ok := tr.feed(data); !ok {
+			return nil, &Problem{
+				Source:  Source{File: name, Document: -1},
+				Message: fmt.Sprintf("line %d: a document larger than %d bytes (the limit per document; see Options.MaxDocumentBytes)", 1+bytes.Count(data[:start], []byte("\n")), tr.max),
+				Err:     errLimit,
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fileProblem(name, err)
+		}
+	}
+	l.bytesRead += int64(len(data))
+	return data, nil
+}
+
+// limitProblem reports input past MaxBytes.
+func (l *loader) limitProblem(name string, size int64) *Problem {
+	return &Problem{
+		Source:  Source{File: name, Document: -1},
+		Message: fmt.Sprintf("input larger than %d bytes in all (the limit of one load; see Options.MaxBytes): read %d bytes before, %d or more here", l.opts.maxBytes(), l.bytesRead, size),
+		Err:     errLimit,
+	}
+}
+
+// docTracker follows the documents of an input while it is read, to stop
+// reading a document that is too large. A document that may be a list
+// (one with a top-level items field) is bounded only by the input's
+// limit; its items are checked once it is split.
+type docTracker struct {
+	max     int64
+	decided bool // the input is known to be JSON or YAML
+	json    bool
+	start   int  // offset of the current document
+	list    bool // the current document may be a list
+	pos     int  // offset scanned up to
+	// JSON state
+	depth    int
+	inString bool
+	escape   bool
+	keyStart int // offset of the string being read at depth 1
+	// YAML state: pos is always at the start of a line.
+}
+
+// feed scans data, which holds what was fed before and more, up to its
+// end, and reports false, with the offset of the current document, when
+// that document is too large.
+func (t *docTracker) feed(data []byte) (int, bool) {
+	if !t.decided {
+		trim := bytes.TrimLeft(data, " \t\r\n")
+		if len(trim) == 0 {
+			return 0, true
+		}
+		t.decided, t.json = true, trim[0] == '{'
+	}
+	if t.json {
+		t.feedJSON(data)
+	} else {
+		t.feedYAML(data)
+	}
+	if !t.list && int64(len(data)-t.start) > t.max {
+		return t.start, false
+	}
+	return 0, true
+}
+
+func (t *docTracker) feedYAML(data []byte) {
+	for t.pos < len(data) {
+		end := bytes.IndexByte(data[t.pos:], '\n')
+		if end < 0 {
+			return // an incomplete line: look again when it is
+		}
+		line := data[t.pos : t.pos+end]
+		switch {
+		case bytes.HasPrefix(line, []byte(separator)):
+			t.start, t.list = t.pos, false
+		case bytes.HasPrefix(line, []byte("items:")):
+			t.list = true
+		}
+		t.pos += end + 1
+	}
+}
+
+func (t *docTracker) feedJSON(data []byte) {
+	for ; t.pos < len(data); t.pos++ {
+		c := data[t.pos]
+		if t.inString {
+			switch {
+			case t.escape:
+				t.escape = false
+			case c == '\\':
+				t.escape = true
+			case c == '"':
+				t.inString = false
+				if t.depth == 1 && string(data[t.keyStart:t.pos]) == "items" {
+					t.list = true
+				}
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			t.inString, t.keyStart = true, t.pos+1
+		case '{', '[':
+			if t.depth == 0 {
+				t.start, t.list = t.pos, false
+			}
+			t.depth++
+		case '}', ']':
+			t.depth--
+		}
+	}
+}
+
+// fileProblem records that the file at path cannot be read.
+func (l *loader) fileProblem(path string, err error) {
+	p := fileProblem(path, err)
+	l.docs = append(l.docs, &doc{src: p.Source, problem: p})
+}
+
+// fileProblem describes an error reading the file at path.
+func fileProblem(path string, err error) *Problem {
+	msg := err.Error()
+	if pe, ok := err.(*fs.PathError); ok {
+		msg = pe.Err.Error() // the path is already in the Source
+	}
+	return &Problem{Source: Source{File: path, Document: -1}, Message: oneLine(msg), Err: err}
+}

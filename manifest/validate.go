@@ -1,0 +1,151 @@
+package manifest
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// This file validates what the API server would validate and the
+// simulation depends on: names, namespaces, labels and port numbers, with
+// apimachinery's own validation functions.
+
+var metaPath = field.NewPath("metadata")
+
+// nameChecks gives the rule for the names of each kind, as the API server
+// checks them. NetworkPolicy is checked by policy.Compile.
+var nameChecks = map[string]apivalidation.ValidateNameFunc{
+	"Namespace":             apivalidation.ValidateNamespaceName,
+	"Node":                  apivalidation.NameIsDNSSubdomain,
+	"Pod":                   apivalidation.NameIsDNSSubdomain,
+	"Service":               apivalidation.NameIsDNS1035Label,
+	"Ingress":               apivalidation.NameIsDNSSubdomain,
+	"ReplicationController": apivalidation.NameIsDNSSubdomain,
+	"Deployment":            apivalidation.NameIsDNSSubdomain,
+	"ReplicaSet":            apivalidation.NameIsDNSSubdomain,
+	"StatefulSet":           apivalidation.NameIsDNSSubdomain,
+	"DaemonSet":             apivalidation.NameIsDNSSubdomain,
+	"Job":                   apivalidation.NameIsDNSSubdomain,
+	"CronJob":               apivalidation.NameIsDNSSubdomain,
+}
+
+// checkMeta validates the name, namespace and labels of o.
+func (l *decoder) checkMeta(o *object, m *metav1.ObjectMeta) {
+	var errs field.ErrorList
+	if check := nameChecks[o.kind]; check != nil {
+		for _, msg := range check(m.Name, false) {
+			errs = append(errs, field.Invalid(metaPath.Child("name"), m.Name, msg))
+		}
+		if kinds[o.kind].namespaced {
+			for _, msg := range apivalidation.ValidateNamespaceName(m.Namespace, false) {
+				errs = append(errs, field.Invalid(metaPath.Child("namespace"), m.Namespace, msg))
+			}
+		}
+	}
+	errs = append(errs, metav1validation.ValidateLabels(m.Labels, metaPath.Child("labels"))...)
+	l.fieldProblems(o, errs, nil)
+}
+
+// checkTemplate validates the labels and ports of a workload's pod
+// template at path.
+func (l *decoder) checkTemplate(o *object, t *corev1.PodTemplateSpec, path *field.Path) {
+	errs := metav1validation.ValidateLabels(t.Labels, path.Child("metadata", "labels"))
+	errs = append(errs, podPorts(&t.Spec, path.Child("spec"))...)
+	l.fieldProblems(o, errs, nil)
+}
+
+// podPorts validates the container ports of a pod spec at path: numbers,
+// names (unique within a container) and protocols.
+func podPorts(spec *corev1.PodSpec, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, list := range []struct {
+		name       string
+		containers []corev1.Container
+	}{{"initContainers", spec.InitContainers}, {"containers", spec.Containers}} {
+		for i, c := range list.containers {
+			names := sets.New[string]()
+			for j, p := range c.Ports {
+				at := path.Child(list.name).Index(i).Child("ports").Index(j)
+				for _, msg := range validation.IsValidPortNum(int(p.ContainerPort)) {
+					errs = append(errs, field.Invalid(at.Child("containerPort"), p.ContainerPort, msg))
+				}
+				if p.HostPort != 0 {
+					for _, msg := range validation.IsValidPortNum(int(p.HostPort)) {
+						errs = append(errs, field.Invalid(at.Child("hostPort"), p.HostPort, msg))
+					}
+				}
+				if p.Name != "" {
+					for _, msg := range validation.IsValidPortName(p.Name) {
+						errs = append(errs, field.Invalid(at.Child("name"), p.Name, msg))
+					}
+					if names.Has(p.Name) {
+						errs = append(errs, field.Duplicate(at.Child("name"), p.Name))
+					}
+					names.Insert(p.Name)
+				}
+				errs = append(errs, protocol(p.Protocol, at.Child("protocol"))...)
+			}
+		}
+	}
+	return errs
+}
+
+var protocols = []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}
+
+// protocol validates a protocol; empty means TCP.
+func protocol(p corev1.Protocol, path *field.Path) field.ErrorList {
+	switch p {
+	case "", corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP:
+		return nil
+	}
+	return field.ErrorList{field.NotSupported(path, p, protocols)}
+}
+
+// servicePorts validates the ports of a Service: port, targetPort and
+// nodePort numbers, a named targetPort, protocols.
+func servicePorts(spec *corev1.ServiceSpec) field.ErrorList {
+	var errs field.ErrorList
+	for i, p := range spec.Ports {
+		at := field.NewPath("spec", "ports").Index(i)
+		for _, msg := range validation.IsValidPortNum(int(p.Port)) {
+			errs = append(errs, field.Invalid(at.Child("port"), p.Port, msg))
+		}
+		switch {
+		case p.TargetPort.Type == intstr.String:
+			for _, msg := range validation.IsValidPortName(p.TargetPort.StrVal) {
+				errs = append(errs, field.Invalid(at.Child("targetPort"), p.TargetPort.StrVal, msg))
+			}
+		case p.TargetPort.IntVal != 0:
+			for _, msg := range validation.IsValidPortNum(int(p.TargetPort.IntVal)) {
+				errs = append(errs, field.Invalid(at.Child("targetPort"), p.TargetPort.IntVal, msg))
+			}
+		}
+		if p.NodePort != 0 {
+			for _, msg := range validation.IsValidPortNum(int(p.NodePort)) {
+				errs = append(errs, field.Invalid(at.Child("nodePort"), p.NodePort, msg))
+			}
+		}
+		errs = append(errs, protocol(p.Protocol, at.Child("protocol"))...)
+	}
+	return errs
+}
+
+// builtinNamespaces exist in every cluster with no labels but
+// kubernetes.io/metadata.name, as an implied namespace has.
+var builtinNamespaces = map[string]bool{
+	metav1.NamespaceDefault:   true,
+	metav1.NamespaceSystem:    true,
+	metav1.NamespacePublic:    true,
+	corev1.NamespaceNodeLease: true,
+}
+
+func impliedNamespaceMessage(ns string) string {
+	return fmt.Sprintf("namespace %s has no Namespace object: it is taken to have no labels but %s=%s", ns, corev1.LabelMetadataName, ns)
+}
