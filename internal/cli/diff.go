@@ -27,10 +27,11 @@ Exit status 0 when there is no difference, 1 when there are differences,
 -f gives the old manifests and --against the new ones; standard input (-)
 can stand for one side only. The engine flags apply to both sides.
 
--o json prints the lists endpoints_removed and endpoints_added (endpoints
-as matrix -o json prints them), connections_added and connections_removed
-(from, to, ports), and connections_changed (from, to, and the port lists
-before, after, gained and lost), each sorted by id, or by from and then to.
+-o json prints the lists endpointsRemoved and endpointsAdded (endpoints
+as matrix -o json prints them), connectionsAdded and connectionsRemoved
+(from, to, ports), and connectionsChanged (from, to, and the port lists
+before, after, gained and lost), each sorted by id, or by from and then to
+(schema: docs/schemas/diff.schema.json).
 
 Flags:
   --against PATH          new manifest file or directory, repeatable
@@ -50,11 +51,11 @@ const exitDifferent = 1
 
 // diffResult is what diff prints, and its JSON form.
 type diffResult struct {
-	EndpointsRemoved []endpoint   `json:"endpoints_removed"`
-	EndpointsAdded   []endpoint   `json:"endpoints_added"`
-	Added            []connection `json:"connections_added"`
-	Removed          []connection `json:"connections_removed"`
-	Changed          []diffChange `json:"connections_changed"`
+	EndpointsRemoved []endpoint   `json:"endpointsRemoved"`
+	EndpointsAdded   []endpoint   `json:"endpointsAdded"`
+	Added            []connection `json:"connectionsAdded"`
+	Removed          []connection `json:"connectionsRemoved"`
+	Changed          []diffChange `json:"connectionsChanged"`
 	shared           int          // endpoints on both sides
 }
 

@@ -1,0 +1,86 @@
+package manifest
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSource(t *testing.T) {
+	const input = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+---
+# a comment
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: db
+  namespace: shop
+spec:
+  podSelector: {}
+  ingress:
+  - from:
+    - podSelector: {}
+  - ports:
+    - port: 5432
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: a, namespace: shop}
+  spec: {ports: [{port: 80}]}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web}
+  spec:
+    replicas: 2
+    selector: {matchLabels: {app: web}}
+    template:
+      metadata: {labels: {app: web}}
+      spec: {containers: [{name: c, image: i}]}
+`
+	res, err := LoadReader("in.yaml", strings.NewReader(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		kind, ns, name, path string
+		doc, line            int
+		item                 string
+	}{
+		{"Namespace", "", "shop", "", 0, 1, ""},
+		{"NetworkPolicy", "shop", "db", "", 1, 7, ""},
+		{"NetworkPolicy", "shop", "db", "spec.ingress[1]", 1, 17, ""},
+		{"NetworkPolicy", "shop", "db", "spec.ingress[1].ports[0].port", 1, 18, ""},
+		{"NetworkPolicy", "shop", "db", "spec.nosuchfield", 1, 12, ""}, // the nearest enclosing field
+		{"Service", "shop", "a", "", 2, 23, "items[0]"},
+		{"Deployment", "default", "web", "", 2, 27, "items[1]"},
+		{"Pod", "default", "web-1", "", 2, 27, "items[1]"},
+		{"Pod", "default", "web-1", "spec.replicas", 2, 31, "items[1]"},
+	} {
+		src, ok := res.FieldSource(c.kind, c.ns, c.name, c.path)
+		if !ok {
+			t.Errorf("%s %s/%s: not found", c.kind, c.ns, c.name)
+			continue
+		}
+		if src.File != "in.yaml" || src.Document != c.doc || src.Line != c.line || src.Item != c.item {
+			t.Errorf("%s %s/%s %q: got %+v, want document %d line %d item %q", c.kind, c.ns, c.name, c.path, src, c.doc, c.line, c.item)
+		}
+	}
+	if src, ok := res.Source("NetworkPolicy", "shop", "db"); !ok || src.Line != 7 {
+		t.Errorf("Source: %+v %v", src, ok)
+	}
+	if _, ok := res.Source("Namespace", "", "default"); ok {
+		t.Error("the implied namespace default has a source")
+	}
+	if _, ok := res.Source("NetworkPolicy", "shop", "nope"); ok {
+		t.Error("a missing object has a source")
+	}
+	var none *Result
+	if _, ok := none.Source("Pod", "a", "b"); ok {
+		t.Error("a nil Result has a source")
+	}
+}
