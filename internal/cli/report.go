@@ -253,7 +253,7 @@ func buildReport(m *simulate.Model, res *manifest.Result, title string, prog *te
 	}
 
 	prog.step("report: graph")
-	g, err := graph.New(m, graph.ByWorkload())
+	g, err := graph.New(m, graph.ByWorkload(), graph.Outside())
 	if err != nil {
 		return nil, err
 	}
