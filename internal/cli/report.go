@@ -131,19 +131,19 @@ func runReport(e *env, args []string) int {
 	if *output != "-" && slices.Contains(co.files, *output) {
 		return usageError(e, c.name, fmt.Errorf("-o %s is also an input", *output))
 	}
-	prog := newTermProgress(e.stderr)
-	defer prog.done()
-	prog.step("report: loading manifests")
 	m, res, ok := co.load(e)
 	if !ok {
 		return exitError
 	}
+	// The progress line is cleared before anything else goes to stderr.
+	prog := newTermProgress(e.stderr)
+	defer prog.done()
 	page, err := buildReport(m, res, cmp.Or(*title, "netpolsim report: "+strings.Join(co.files, ", ")), prog)
+	prog.done()
 	if err != nil {
 		fmt.Fprintln(e.stderr, "netpolsim report:", err)
 		return exitError
 	}
-	prog.step("report: writing the page")
 	var buf bytes.Buffer
 	if err := reportTemplate.Execute(&buf, page); err != nil {
 		fmt.Fprintln(e.stderr, "netpolsim report:", err)
