@@ -218,3 +218,35 @@ func checkCamelCaseSchema(t *testing.T, name string, raw []byte) {
 	}
 	walk(v)
 }
+
+// TestReadmeCommands keeps the README's command table complete: every
+// command, and every output format of the commands with -o FORMAT.
+func TestReadmeCommands(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(string(readme), "\n") {
+		if m := regexp.MustCompile("^\\| `netpolsim ([a-z-]+) ").FindStringSubmatch(line); m != nil {
+			rows[m[1]] = line
+		}
+	}
+	formats := regexp.MustCompile(`-o FORMAT\s+([^\n]*(?:\n\s{20,}[^\n]*)*)`)
+	for _, c := range commands {
+		row, ok := rows[c.name]
+		if !ok {
+			t.Errorf("README.md's command table has no row for %s", c.name)
+			continue
+		}
+		m := formats.FindStringSubmatch(c.usage)
+		if m == nil {
+			continue
+		}
+		for _, f := range []string{"json", "md", "sarif", "csv", "truthtable"} {
+			if regexp.MustCompile(`\b`+f+`\b`).MatchString(m[1]) && !strings.Contains(row, f) {
+				t.Errorf("README.md's row for %s does not mention -o %s", c.name, f)
+			}
+		}
+	}
+}
