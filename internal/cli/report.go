@@ -279,15 +279,15 @@ func buildHeat(m *simulate.Model, prog *termProgress) (reportHeat, error) {
 		some[pair{p.From, p.To}] = p.Ports
 	}
 	// What isolates the first member of each workload, for the cells that
-	// allow nothing.
-	isolation := make([]string, len(ws))
+	// allow nothing: the sender's egress and the receiver's ingress.
+	ingress, egress := make([]string, len(ws)), make([]string, len(ws))
 	for i, w := range ws {
 		in, out, err := m.Selecting(w.Pods[0])
 		if err != nil {
 			return reportHeat{}, err
 		}
-		isolation[i] = "ingress of " + w.Pods[0].String() + ": " + policyNames(in, "not isolated") +
-			"\negress of " + w.Pods[0].String() + ": " + policyNames(out, "not isolated")
+		ingress[i] = "ingress of " + w.Pods[0].String() + ": " + policyNames(in, "not isolated")
+		egress[i] = "egress of " + w.Pods[0].String() + ": " + policyNames(out, "not isolated")
 	}
 	var h reportHeat
 	for _, w := range ws {
@@ -316,7 +316,7 @@ func buildHeat(m *simulate.Model, prog *termProgress) (reportHeat, error) {
 			case s.IsEmpty():
 				cell.Level = levelNone
 				cell.Ports = "none"
-				cell.Title = head + "\nnothing allowed\n" + isolation[i] + "\n" + isolation[j]
+				cell.Title = head + "\nnothing allowed\n" + egress[i] + "\n" + ingress[j]
 			default:
 				h.Allowed++
 				cell.Ports = e.String()

@@ -150,7 +150,8 @@ func TestReportShop(t *testing.T) {
 		}
 	}
 	denied := cells[[2]string{"shop/frontend", "shop/db"}]
-	if denied.level != "none" || !strings.Contains(denied.title, "nothing allowed") || !strings.Contains(denied.title, "ingress of shop/db-0: isolated by") {
+	if denied.level != "none" || !strings.Contains(denied.title, "nothing allowed") || !strings.Contains(denied.title, "ingress of shop/db-0: isolated by shop/db, shop/default-deny") ||
+		!strings.Contains(denied.title, "egress of shop/frontend-0: isolated by shop/allow-dns, shop/default-deny, shop/frontend") || strings.Contains(denied.title, "egress of shop/db-0") {
 		t.Errorf("frontend → db: %+v, want nothing allowed and db's isolating policies", denied)
 	}
 	for _, want := range []string{
