@@ -84,3 +84,27 @@ items:
 		t.Error("a nil Result has a source")
 	}
 }
+
+// FuzzFieldSource looks up arbitrary field paths in arbitrary input: it
+// must never panic, and a line it gives is inside the input.
+func FuzzFieldSource(f *testing.F) {
+	f.Add("apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: b}\nspec: {ports: [{port: 80}]}\n", "spec.ports[0].port")
+	f.Add(`{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"b"}}]}`, "metadata[")
+	f.Add("apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: b}\n", "spec.ports[99].x[y]..[-1]")
+	f.Fuzz(func(t *testing.T, input, path string) {
+		res, err := LoadReader("in", strings.NewReader(input))
+		if err != nil {
+			return
+		}
+		lines := strings.Count(input, "\n") + 1
+		for k := range res.origins {
+			src, ok := res.FieldSource(k.kind, k.namespace, k.name, path)
+			if !ok {
+				t.Fatalf("%v: no source", k)
+			}
+			if src.Line < 0 || src.Line > lines {
+				t.Fatalf("%v %q: line %d of %d", k, path, src.Line, lines)
+			}
+		}
+	})
+}
