@@ -91,6 +91,7 @@ func loadInBrowser(t *testing.T, page string) browserRun {
 // TestBrowserHarness makes sure the harness sees what it must fail on: a
 // console error and an uncaught exception.
 func TestBrowserHarness(t *testing.T) {
+	t.Parallel()
 	page := filepath.Join(t.TempDir(), "bad.html")
 	const bad = `<!DOCTYPE html><html><body><p id="x">x</p><script>console.error("harness-console-error"); document.getElementById("x").textContent = "ran"; noSuchFunction();</script></body></html>`
 	if err := os.WriteFile(page, []byte(bad), 0o644); err != nil {
@@ -110,6 +111,7 @@ func TestBrowserHarness(t *testing.T) {
 // its cells after the page's script ran, nothing is logged on the console,
 // and the screenshot matches testdata/report-shop.png loosely.
 func TestReportInBrowser(t *testing.T) {
+	t.Parallel()
 	chromium(t)
 	file := filepath.Join(t.TempDir(), "shop.html")
 	if _, errOut, code := run(t, "", "report", "-f", shop, "-o", file, "--title", "netpolsim report: shop"); code != exitOK {

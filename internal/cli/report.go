@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"fmt"
 	"html/template"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -430,12 +429,3 @@ func findingWhere(res *manifest.Result, f lint.Finding) string {
 }
 
 var reportTemplate = template.Must(template.New("report").Parse(reportHTML))
-
-// writeReport is used by tests: it builds and renders the page of m.
-func writeReport(w io.Writer, m *simulate.Model, res *manifest.Result, title string) error {
-	page, err := buildReport(m, res, title, newTermProgress(io.Discard))
-	if err != nil {
-		return err
-	}
-	return reportTemplate.Execute(w, page)
-}
