@@ -59,7 +59,9 @@ items:
 		{"Service", "shop", "a", "", 2, 23, "items[0]"},
 		{"Deployment", "default", "web", "", 2, 27, "items[1]"},
 		{"Pod", "default", "web-1", "", 2, 27, "items[1]"},
-		{"Pod", "default", "web-1", "spec.replicas", 2, 31, "items[1]"},
+		{"Pod", "default", "web-1", "spec.containers[0]", 2, 35, "items[1]"},
+		{"Pod", "default", "web-1", "metadata.labels[app]", 2, 34, "items[1]"},
+		{"Pod", "default", "web-1", "metadata.name", 2, 33, "items[1]"},
 	} {
 		src, ok := res.FieldSource(c.kind, c.ns, c.name, c.path)
 		if !ok {
@@ -107,4 +109,20 @@ func FuzzFieldSource(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestTemplatePath(t *testing.T) {
+	for _, c := range []struct{ kind, in, want string }{
+		{"Deployment", "spec.containers[1].ports[0]", "spec.template.spec.containers[1].ports[0]"},
+		{"StatefulSet", "spec", "spec.template.spec"},
+		{"CronJob", "spec.containers[0]", "spec.jobTemplate.spec.template.spec.containers[0]"},
+		{"Job", "metadata.labels[app]", "spec.template.metadata.labels[app]"},
+		{"DaemonSet", "metadata.annotations.a", "spec.template.metadata.annotations.a"},
+		{"Deployment", "metadata.name", "spec.template"},
+		{"Deployment", "specimen", "spec.template"},
+	} {
+		if got := templatePath(c.kind, c.in); got != c.want {
+			t.Errorf("templatePath(%s, %s) = %s, want %s", c.kind, c.in, got, c.want)
+		}
+	}
 }
