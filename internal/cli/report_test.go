@@ -190,6 +190,10 @@ func TestReportDeterministic(t *testing.T) {
 	}
 }
 
+func TestReportHelp(t *testing.T) {
+	runGoldens(t, []goldenCase{{"report-help.txt", []string{"report", "--help"}, 0}})
+}
+
 func TestReportStdoutAndErrors(t *testing.T) {
 	out, errOut, code := run(t, "", "report", "-f", shop, "-o", "-", "--title", "<shop & co>")
 	if code != exitOK || errOut != "" {
