@@ -76,6 +76,10 @@ type (
 		Rows       []reportRow
 		Cells      int
 		Allowed    int
+		// ByNamespace is true when the map has one row and column per
+		// namespace, because one per workload would pass maxHeatCells.
+		ByNamespace bool
+		Workloads   int
 	}
 	reportNSHead struct {
 		Name string
@@ -203,11 +207,22 @@ func buildReport(m *simulate.Model, res *manifest.Result, title string, prog *te
 		return nil, err
 	}
 	page.Heat = heat
+	if heat.ByNamespace {
+		page.Legend = []reportLegend{
+			{levelPorts, "every pair of their workloads allows something"},
+			{levelPartial, "some pairs of their workloads allow something"},
+			{levelNone, "nothing allowed"},
+		}
+	}
 	pods := len(m.Pods())
-	page.Summary = fmt.Sprintf("%d %s in %d %s and %d %s; %d NetworkPolicies, %d tiered cluster policies; %d of %d ordered pairs of workloads allow something.",
-		pods, plural(pods, "pod", "pods"), len(heat.Rows), plural(len(heat.Rows), "workload", "workloads"),
-		len(heat.Namespaces), plural(len(heat.Namespaces), "namespace", "namespaces"),
-		len(m.Policies()), len(m.Tiered()), heat.Allowed, heat.Cells)
+	workloads, namespaces, unit := len(heat.Rows), len(heat.Namespaces), "workloads"
+	if heat.ByNamespace {
+		workloads, unit = heat.Workloads, "namespaces"
+	}
+	page.Summary = fmt.Sprintf("%d %s in %d %s and %d %s; %d NetworkPolicies, %d tiered cluster policies; %d of %d ordered pairs of %s allow something.",
+		pods, plural(pods, "pod", "pods"), workloads, plural(workloads, "workload", "workloads"),
+		namespaces, plural(namespaces, "namespace", "namespaces"),
+		len(m.Policies()), len(m.Tiered()), heat.Allowed, heat.Cells, unit)
 
 	prog.step("report: lint")
 	counts := map[lint.Severity]int{}
@@ -268,6 +283,9 @@ func buildHeat(m *simulate.Model, prog *termProgress) (reportHeat, error) {
 	slices.SortFunc(ws, func(a, b simulate.Workload) int {
 		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.ID, b.ID))
 	})
+	if len(ws)*len(ws) > maxHeatCells {
+		return buildNamespaceHeat(m, ws, prog), nil
+	}
 	type pair struct{ from, to string }
 	every := map[pair]simulate.PortSet{}
 	for p := range m.WorkloadPairs(simulate.EveryMember) {
@@ -349,6 +367,77 @@ func buildHeat(m *simulate.Model, prog *termProgress) (reportHeat, error) {
 // Width is the width in pixels of the namespace's label over its
 // columns of the heat map: a longer name is cut, and shown whole on hover.
 func (h reportNSHead) Width() int { return max(h.Span*15-6, 8) }
+
+// maxHeatCells is the most cells of a heat map of workloads (500
+// workloads); past it the map has one row and column per namespace, so
+// that the page stays small enough for a browser (each cell is a table
+// cell with its explanation: about 300 bytes).
+var maxHeatCells = 250_000
+
+// buildNamespaceHeat is the heat map of a cluster with too many workloads:
+// one cell per ordered pair of namespaces, colored by the workload pairs
+// (some member to some member) that allow something. It costs one
+// WorkloadPairs(AnyMember) walk and O(namespaces²).
+func buildNamespaceHeat(m *simulate.Model, ws []simulate.Workload, prog *termProgress) reportHeat {
+	h := reportHeat{ByNamespace: true, Workloads: len(ws)}
+	index := map[string]int{}
+	nsOf := map[string]int{} // workload ID → namespace index
+	var counts []int
+	pods := []int{}
+	for _, w := range ws {
+		i, ok := index[w.Namespace]
+		if !ok {
+			i = len(h.Cols)
+			index[w.Namespace] = i
+			h.Cols = append(h.Cols, reportWorkload{ID: w.Namespace, Namespace: w.Namespace, Name: w.Namespace, Kind: "Namespace"})
+			h.Namespaces = append(h.Namespaces, reportNSHead{Name: w.Namespace, Span: 1})
+			counts = append(counts, 0)
+			pods = append(pods, 0)
+		}
+		nsOf[w.ID] = i
+		counts[i]++
+		pods[i] += len(w.Pods)
+	}
+	for i := range h.Cols {
+		h.Cols[i].Pods = pods[i]
+	}
+	n := len(h.Cols)
+	ports := make([]simulate.PortSet, n*n)
+	pairs := make([]int, n*n)
+	for p := range m.WorkloadPairs(simulate.AnyMember) {
+		k := nsOf[p.From]*n + nsOf[p.To]
+		ports[k] = ports[k].Union(p.Ports)
+		pairs[k]++
+	}
+	for i := range n {
+		prog.progress("report: heat map", i, n)
+		row := reportRow{W: h.Cols[i], NSStart: true, NSSpan: 1}
+		for j := range n {
+			h.Cells++
+			k := i*n + j
+			total := counts[i] * counts[j]
+			if i == j {
+				total = counts[i] * (counts[i] - 1)
+			}
+			cell := reportCell{To: h.Cols[j].ID, Level: levelNone, Ports: "none"}
+			head := "namespace " + h.Cols[i].ID + " → namespace " + h.Cols[j].ID
+			if pairs[k] == 0 {
+				cell.Title = head + "\nnothing allowed"
+			} else {
+				h.Allowed++
+				cell.Level, cell.Ports = levelPorts, ports[k].String()
+				if pairs[k] < total {
+					cell.Level = levelPartial
+				}
+				cell.Title = fmt.Sprintf("%s\n%d of %d ordered pairs of workloads allow something (some member to some member)\nports: %s\nrun netpolsim report with fewer workloads, or netpolsim matrix --group workload, for the deciding rules",
+					head, pairs[k], total, cell.Ports)
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		h.Rows = append(h.Rows, row)
+	}
+	return h
+}
 
 // policyNames lists the policies' namespace/name, or none when empty.
 func policyNames[P interface{ ID() string }](ps []P, none string) string {

@@ -68,7 +68,9 @@ code { font: 12px "DejaVu Sans Mono", monospace; }
 <nav><a href="#matrix">Allow matrix</a><a href="#lint">Lint findings</a><a href="#exposure">Exposure</a><a href="#graph-section">Graph</a></nav>
 
 <h2 id="matrix">Allow matrix</h2>
-<p>Rows open connections to columns. Workloads are grouped by namespace; hover a cell for its ports and the policy rules that decide them.</p>
+{{if .Heat.ByNamespace}}<p id="heat-by-namespace">Rows open connections to columns. With {{.Heat.Workloads}} workloads the map has one row and column per namespace: a cell is colored by the pairs of their workloads (some member to some member) that allow something: some ports for every pair, or only for some pairs. Hover a cell for the counts and ports.</p>
+{{else}}<p>Rows open connections to columns. Workloads are grouped by namespace; hover a cell for its ports and the policy rules that decide them.</p>
+{{end}}
 <p class="legend">{{range .Legend}}<span><i class="{{.Level}}"></i>{{.Text}}</span>{{end}}</p>
 <div class="wrap">
 <table class="heat" id="heatmap" data-rows="{{len .Heat.Rows}}" data-cells="{{.Heat.Cells}}" data-allowed="{{.Heat.Allowed}}">

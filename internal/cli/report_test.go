@@ -224,3 +224,53 @@ func TestReportStdoutAndErrors(t *testing.T) {
 		t.Errorf("a failed run left files: %v", ents)
 	}
 }
+
+// TestReportByNamespace: past maxHeatCells the heat map has one row and
+// column per namespace, each cell the union of what the workload pairs
+// between them allow (some member to some member), checked against
+// matrix --group workload... with AnyMember semantics from graph edges.
+func TestReportByNamespace(t *testing.T) {
+	defer func(n int) { maxHeatCells = n }(maxHeatCells)
+	maxHeatCells = 4 // fewer than the workloads of the examples squared
+	for _, dir := range []string{shop, multitenant, "../../examples/manifests/exposed-after"} {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			page := reportFile(t, "-f", dir)
+			if !strings.Contains(page, `id="heat-by-namespace"`) {
+				t.Fatal("the page does not say the map is by namespace")
+			}
+			cells := heatCells(t, page)
+			// The expected cells, from the workload map of the same input.
+			maxHeatCells = 1 << 30
+			full := heatCells(t, reportFile(t, "-f", dir))
+			maxHeatCells = 4
+			want := map[[2]string]map[string]bool{}
+			pairs := map[[2]string]int{}
+			nsOf := func(id string) string { ns, _, _ := strings.Cut(id, "/"); return ns }
+			for k, c := range full {
+				key := [2]string{nsOf(k[0]), nsOf(k[1])}
+				if want[key] == nil {
+					want[key] = map[string]bool{}
+				}
+				if c.level != "none" && c.level != "self" {
+					pairs[key]++
+				}
+			}
+			if len(cells) != len(want) {
+				t.Fatalf("%d cells, want %d (namespaces squared)", len(cells), len(want))
+			}
+			for key := range want {
+				c, ok := cells[key]
+				if !ok {
+					t.Errorf("no cell %s → %s", key[0], key[1])
+					continue
+				}
+				if (pairs[key] == 0) != (c.level == "none") {
+					t.Errorf("%s → %s: level %s, but %d workload pairs allow something", key[0], key[1], c.level, pairs[key])
+				}
+				if pairs[key] > 0 && !strings.Contains(c.title, itoa(pairs[key])+" of ") {
+					t.Errorf("%s → %s: title %q does not count %d pairs", key[0], key[1], c.title, pairs[key])
+				}
+			}
+		})
+	}
+}
