@@ -28,7 +28,8 @@ The page shows:
     the row's workload may open to the column's (every port; some ports,
     from every member to every member; only some members or some ports;
     nothing), and hovering a cell shows the ports and the policy rules
-    that decide them (those of a first member of each side);
+    that decide the first of them (between the first members it is
+    allowed between), or what isolates the two sides;
   - the lint findings, as netpolsim lint prints them (every check on);
   - the exposure table: each route into a pod from outside the cluster,
     and what each pod may reach outside, with ports and addresses;
