@@ -68,7 +68,7 @@ func (l *loader) result() (*Result, error) {
 	if len(l.problems) > 0 {
 		return nil, &Error{Problems: l.problems}
 	}
-	return &Result{Cluster: l.cluster, Notices: l.notices}, nil
+	return &Result{Cluster: l.cluster, Notices: l.notices, origins: l.seen}, nil
 }
 
 // merge replays the events of every document in input order: it checks

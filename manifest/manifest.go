@@ -26,6 +26,9 @@ type Result struct {
 	// many words (see [Notice]), in input order; the notices about
 	// namespaces come last. Nil when there are none.
 	Notices []Notice
+
+	// origins is where each object came from, for Source and FieldSource.
+	origins map[objKey]origin
 }
 
 // Source says where in the input an object or a problem is.

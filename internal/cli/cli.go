@@ -44,6 +44,7 @@ func init() {
 		{"diff", "compare who may reach whom in two sets of manifests (exit 0 same, 1 different, 2 error)", diffUsage, diffExamples, runDiff},
 		{"exposure", "show how each pod may be reached from outside the cluster, and what it may reach outside", exposureUsage, exposureExamples, runExposure},
 		{"lint", "find mistakes and gaps in the network policies (exit 1 at or above --fail-on)", lintUsage, lintExamples, runLint},
+		{"report", "write one self-contained HTML page: heat map, lint findings, exposure and graph", reportUsage, reportExamples, runReport},
 	}
 }
 

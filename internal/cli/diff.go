@@ -27,14 +27,18 @@ Exit status 0 when there is no difference, 1 when there are differences,
 -f gives the old manifests and --against the new ones; standard input (-)
 can stand for one side only. The engine flags apply to both sides.
 
--o json prints the lists endpoints_removed and endpoints_added (endpoints
-as matrix -o json prints them), connections_added and connections_removed
-(from, to, ports), and connections_changed (from, to, and the port lists
-before, after, gained and lost), each sorted by id, or by from and then to.
+-o json prints the lists endpointsRemoved and endpointsAdded (endpoints
+as matrix -o json prints them), connectionsAdded and connectionsRemoved
+(from, to, ports), and connectionsChanged (from, to, and the port lists
+before, after, gained and lost), each sorted by id, or by from and then to
+(schema: docs/schemas/diff.schema.json).
 
 Flags:
   --against PATH          new manifest file or directory, repeatable
-  -o FORMAT               text (default), json, or md
+  -o FORMAT               text (default), json, or md (a Markdown summary to
+                          post as a pull-request comment)
+  --limit N               -o md lists at most N rows per section and counts
+                          the rest (default 50; 0 lists every row)
   --group workload        one endpoint per workload (Deployment, StatefulSet, ...):
                           a pair lists the ports allowed from every member to every member
 ` + commonFlags
@@ -50,11 +54,11 @@ const exitDifferent = 1
 
 // diffResult is what diff prints, and its JSON form.
 type diffResult struct {
-	EndpointsRemoved []endpoint   `json:"endpoints_removed"`
-	EndpointsAdded   []endpoint   `json:"endpoints_added"`
-	Added            []connection `json:"connections_added"`
-	Removed          []connection `json:"connections_removed"`
-	Changed          []diffChange `json:"connections_changed"`
+	EndpointsRemoved []endpoint   `json:"endpointsRemoved"`
+	EndpointsAdded   []endpoint   `json:"endpointsAdded"`
+	Added            []connection `json:"connectionsAdded"`
+	Removed          []connection `json:"connectionsRemoved"`
+	Changed          []diffChange `json:"connectionsChanged"`
 	shared           int          // endpoints on both sides
 }
 
@@ -87,6 +91,7 @@ func runDiff(e *env, args []string) int {
 	fs.Var(&against, "against", "new manifests")
 	output := fs.String("o", "text", "output format")
 	group := fs.String("group", "", "group pods: workload")
+	limit := fs.Int("limit", defaultMarkdownLimit, "rows per list in -o md")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageError(e, c.name, err)
@@ -110,6 +115,9 @@ func runDiff(e *env, args []string) int {
 	}
 	if !slices.Contains([]string{"text", "json", "md"}, *output) {
 		return usageError(e, c.name, fmt.Errorf("-o %s: want text, json or md", *output))
+	}
+	if *limit < 0 {
+		return usageError(e, c.name, fmt.Errorf("--limit %d: want a number of rows, 0 for no limit", *limit))
 	}
 	if *group != "" && *group != "workload" {
 		return usageError(e, c.name, fmt.Errorf("--group %s: the only grouping is workload", *group))
@@ -138,7 +146,7 @@ func runDiff(e *env, args []string) int {
 			return exitError
 		}
 	case "md":
-		writeDiffMarkdown(e.stdout, r)
+		writeDiffMarkdown(e.stdout, r, *limit)
 	default:
 		writeDiffText(e.stdout, r)
 	}
@@ -283,31 +291,6 @@ func writeDiffText(w io.Writer, r diffResult) {
 		tw.Flush()
 	}
 	if !r.empty() {
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintln(w, r.summary())
-}
-
-func writeDiffMarkdown(w io.Writer, r diffResult) {
-	if rows := r.rows(); len(rows) > 0 {
-		fmt.Fprintln(w, "| change | from | to | ports |")
-		fmt.Fprintln(w, "|---|---|---|---|")
-		for _, row := range rows {
-			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", row[0], row[1], row[2], row[3])
-		}
-		fmt.Fprintln(w)
-	}
-	for _, side := range []struct {
-		name string
-		eps  []endpoint
-	}{{"OLD", r.EndpointsRemoved}, {"NEW", r.EndpointsAdded}} {
-		if len(side.eps) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "Only in %s (connections not compared):\n\n", side.name)
-		for _, ep := range side.eps {
-			fmt.Fprintf(w, "- %s (%s)\n", ep.ID, ep.Kind)
-		}
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, r.summary())

@@ -20,7 +20,9 @@ and a hint to fix it. Exit status 1 when some finding is at or above
 Checks:
 ` + lintChecks + `
 Flags:
-  -o FORMAT               text (default) or json
+  -o FORMAT               text (default), json, or sarif (SARIF 2.1.0 for
+                          code-scanning tools: each finding located at the
+                          line of its policy's file)
   --fail-on SEVERITY      info, warning (default) or error: the least severe
                           finding that makes the exit status 1
   --disable CHECK         turn a check off; repeatable, or comma-separated
@@ -84,8 +86,8 @@ func runLint(e *env, args []string) int {
 	if len(pos) > 0 {
 		return usageError(e, c.name, fmt.Errorf("unexpected argument %q", pos[0]))
 	}
-	if *output != "text" && *output != "json" {
-		return usageError(e, c.name, fmt.Errorf("-o %s: want text or json", *output))
+	if *output != "text" && *output != "json" && *output != "sarif" {
+		return usageError(e, c.name, fmt.Errorf("-o %s: want text, json or sarif", *output))
 	}
 	failOn, err := lint.ParseSeverity(*failOnFlag)
 	if err != nil {
@@ -100,7 +102,7 @@ func runLint(e *env, args []string) int {
 			return usageError(e, c.name, fmt.Errorf("--disable %s: no such check (want one of %s)", d, strings.Join(ids, ", ")))
 		}
 	}
-	m, _, ok := co.load(e)
+	m, res, ok := co.load(e)
 	if !ok {
 		return exitError
 	}
@@ -126,7 +128,12 @@ func runLint(e *env, args []string) int {
 			out.Failed = true
 		}
 	}
-	if *output == "json" {
+	if *output == "sarif" {
+		if err := writeLintSARIF(e.stdout, out, res); err != nil {
+			fmt.Fprintln(e.stderr, "netpolsim lint:", err)
+			return exitError
+		}
+	} else if *output == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {

@@ -53,7 +53,7 @@ func TestLintExitStatus(t *testing.T) {
 
 func TestLintExposureErrors(t *testing.T) {
 	runErrors(t, []errorCase{
-		{"lint bad format", []string{"lint", "-f", shop, "-o", "csv"}, "netpolsim lint: -o csv: want text or json"},
+		{"lint bad format", []string{"lint", "-f", shop, "-o", "csv"}, "netpolsim lint: -o csv: want text, json or sarif"},
 		{"lint bad severity", []string{"lint", "-f", shop, "--fail-on", "fatal"}, "netpolsim lint: --fail-on fatal: want info, warning or error"},
 		{"lint unknown check", []string{"lint", "-f", shop, "--disable", "exposed-service,nope"}, "netpolsim lint: --disable nope: no such check (want one of no-default-deny-ingress, "},
 		{"lint argument", []string{"lint", "-f", shop, "shop/db-0"}, `netpolsim lint: unexpected argument "shop/db-0"`},
