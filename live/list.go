@@ -135,7 +135,7 @@ func listOnce[T any](ctx context.Context, rd *reader, r resource, ns string) ([]
 		if token != "" {
 			req = req.Param("continue", token)
 		}
-		body, err := req.Do(ctx).Raw()
+		body, err := do(ctx, req)
 		if err != nil {
 			return nil, err
 		}
@@ -160,6 +160,17 @@ func listOnce[T any](ctx context.Context, rd *reader, r resource, ns string) ([]
 		}
 		token = next
 	}
+}
+
+// do makes the request and returns the body of the response, or the error
+// it carries: the API server's Status as an *apierrors.StatusError when it
+// sent one.
+func do(ctx context.Context, req *rest.Request) ([]byte, error) {
+	res := req.Do(ctx)
+	if err := res.Error(); err != nil {
+		return nil, err
+	}
+	return res.Raw()
 }
 
 // listError is the error of a list that failed.

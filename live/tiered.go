@@ -95,7 +95,7 @@ func servedResources(ctx context.Context, rd *reader) (map[resource]bool, error)
 // discover reads the discovery document at path into into; found is false
 // when the API server does not serve path.
 func discover(ctx context.Context, rd *reader, path string, into any) (found bool, err error) {
-	body, err := rd.client.Get().AbsPath(path).Do(ctx).Raw()
+	body, err := do(ctx, rd.client.Get().AbsPath(path))
 	if apierrors.IsNotFound(err) {
 		return false, nil
 	}

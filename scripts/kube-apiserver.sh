@@ -101,10 +101,163 @@ build_etcd() {
   log "built etcd in $((SECONDS - start)) s"
 }
 
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+  local p
+  for _ in $(seq 100); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+# wait_ready polls url (with curl args) until it answers 200 or the process
+# with pid $2 dies, for at most $3 seconds.
+wait_ready() {
+  local url=$1 pid=$2 limit=$3 log=$4
+  shift 4
+  local start=$SECONDS
+  until curl -fsS -o /dev/null --max-time 2 "$@" "$url" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$log" >&2 || true
+      die "process $pid exited before $url was ready (log: $log)"
+    fi
+    if ((SECONDS - start > limit)); then
+      tail -n 40 "$log" >&2 || true
+      die "$url not ready after $limit s (log: $log)"
+    fi
+    sleep 0.5
+  done
+}
+
+start() {
+  local dir=$1
+  [ -n "$dir" ] || die "start needs a directory"
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  build_etcd
+  build_apiserver
+  command -v openssl >/dev/null || die "openssl is needed to make the certificates"
+  command -v curl >/dev/null || die "curl is needed to wait for the servers"
+
+  local pki="$dir/pki"
+  mkdir -p "$pki"
+  # A CA, a serving certificate for 127.0.0.1, and the service-account key.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=netpolsim-test-ca" \
+    -keyout "$pki/ca.key" -out "$pki/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" \
+    -keyout "$pki/apiserver.key" -out "$pki/apiserver.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$pki/ext.cnf"
+  openssl x509 -req -in "$pki/apiserver.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" \
+    -CAcreateserial -days 2 -extfile "$pki/ext.cnf" -out "$pki/apiserver.crt" 2>/dev/null
+  openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
+
+  # Two users with bearer tokens: admin (system:masters passes every RBAC
+  # check) and restricted (no groups but system:authenticated; the tests
+  # grant it what they need).
+  local admin_token restricted_token
+  admin_token=$(openssl rand -hex 24)
+  restricted_token=$(openssl rand -hex 24)
+  {
+    echo "$admin_token,admin,admin-uid,\"system:masters\""
+    echo "$restricted_token,restricted,restricted-uid"
+  } >"$pki/tokens.csv"
+  chmod 600 "$pki"/*.key "$pki/tokens.csv"
+
+  local etcd_port etcd_peer_port api_port
+  etcd_port=$(free_port)
+  etcd_peer_port=$(free_port)
+  api_port=$(free_port)
+
+  "$ETCD_BIN" --name netpolsim-test --data-dir "$dir/etcd" \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" \
+    --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
+    --initial-cluster "netpolsim-test=http://127.0.0.1:$etcd_peer_port" \
+    --unsafe-no-fsync --log-level warn >"$dir/etcd.log" 2>&1 &
+  echo $! >"$dir/etcd.pid"
+  wait_ready "http://127.0.0.1:$etcd_port/health" "$(cat "$dir/etcd.pid")" 60 "$dir/etcd.log"
+
+  "$APISERVER_BIN" \
+    --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" \
+    --client-ca-file "$pki/ca.crt" \
+    --token-auth-file "$pki/tokens.csv" \
+    --authorization-mode RBAC \
+    --service-account-issuer https://kubernetes.default.svc \
+    --service-account-key-file "$pki/sa.pub" \
+    --service-account-signing-key-file "$pki/sa.key" \
+    --service-cluster-ip-range 10.96.0.0/16 \
+    --disable-admission-plugins ServiceAccount \
+    --cert-dir "$dir/cert" \
+    --profiling=false >"$dir/kube-apiserver.log" 2>&1 &
+  echo $! >"$dir/kube-apiserver.pid"
+  wait_ready "https://127.0.0.1:$api_port/readyz" "$(cat "$dir/kube-apiserver.pid")" 180 "$dir/kube-apiserver.log" \
+    --cacert "$pki/ca.crt" -H "Authorization: Bearer $admin_token"
+
+  local ca
+  ca=$(base64 -w0 <"$pki/ca.crt")
+  cat >"$dir/kubeconfig" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters:
+  - name: test
+    cluster:
+      server: https://127.0.0.1:$api_port
+      certificate-authority-data: $ca
+users:
+  - name: admin
+    user:
+      token: $admin_token
+  - name: restricted
+    user:
+      token: $restricted_token
+contexts:
+  - name: admin
+    context: {cluster: test, user: admin}
+  - name: restricted
+    context: {cluster: test, user: restricted}
+current-context: admin
+KUBECONFIG
+  chmod 600 "$dir/kubeconfig"
+  echo "export NETPOLSIM_TEST_KUBECONFIG=$dir/kubeconfig" >"$dir/env"
+  log "kube-apiserver ready at https://127.0.0.1:$api_port (kubeconfig: $dir/kubeconfig)"
+}
+
+stop() {
+  local dir=$1
+  [ -n "$dir" ] || die "stop needs a directory"
+  local name pid
+  for name in kube-apiserver etcd; do
+    [ -f "$dir/$name.pid" ] || continue
+    pid=$(cat "$dir/$name.pid")
+    if kill "$pid" 2>/dev/null; then
+      for _ in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.2
+      done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$dir/$name.pid"
+  done
+}
+
 case "${1:-}" in
 build)
   build_etcd
   build_apiserver
+  ;;
+start)
+  start "${2:-}"
+  ;;
+stop)
+  stop "${2:-}"
   ;;
 *)
   die "usage: $0 build | start DIR | stop DIR"
