@@ -96,7 +96,14 @@ func (p *paths) Set(v string) error { *p = append(*p, v); return nil }
 
 // common holds the flags every command has.
 type common struct {
-	files       paths
+	// Input (input.go).
+	files, kustomizations paths
+	kubeconfig            string
+	kubeContext           string
+	namespace             string
+	allNamespaces         bool
+	namespaceFilter       bool // the command shows only -n's namespace, whatever the input
+
 	ipBlockPods bool
 	selfTraffic bool
 	nodeTraffic bool
@@ -106,15 +113,14 @@ func newFlagSet(c command, e *env, co *common) *flag.FlagSet {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors and help are printed by usageError
 	fs.Usage = func() {}
-	fs.Var(&co.files, "f", "manifest file or directory (repeatable; - for stdin)")
+	co.addInputFlags(fs)
 	fs.BoolVar(&co.ipBlockPods, "ipblock-pods", true, "ipBlock peers also match pod IPs")
 	fs.BoolVar(&co.selfTraffic, "self-traffic", true, "a pod may always reach itself")
 	fs.BoolVar(&co.nodeTraffic, "node-traffic", true, "a node may always reach its own pods")
 	return fs
 }
 
-const commonFlags = `  -f PATH                 manifest file or directory, repeatable; - reads stdin
-  --ipblock-pods=BOOL     ipBlock peers also match pod IPs (default true)
+const commonFlags = inputFlags + `  --ipblock-pods=BOOL     ipBlock peers also match pod IPs (default true)
   --self-traffic=BOOL     a pod may always reach itself (default true)
   --node-traffic=BOOL     a node may always reach its own pods (default true)
 `
@@ -136,25 +142,11 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// load reads the manifests and compiles the model; problems go to stderr.
+// load reads the input and compiles the model; problems go to stderr.
 func (co *common) load(e *env) (*simulate.Model, *manifest.Result, bool) {
-	if len(co.files) == 0 {
-		fmt.Fprintln(e.stderr, "netpolsim: no manifests: give at least one -f PATH (- for stdin)")
+	res, ok := co.input(e)
+	if !ok {
 		return nil, nil, false
-	}
-	var res *manifest.Result
-	var err error
-	if len(co.files) == 1 && co.files[0] == "-" {
-		res, err = manifest.LoadReader("-", e.stdin)
-	} else {
-		res, err = manifest.LoadPaths(co.files...)
-	}
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
-		return nil, nil, false
-	}
-	for _, n := range res.Notices {
-		fmt.Fprintln(e.stderr, n)
 	}
 	m, err := simulate.Compile(res.Cluster,
 		simulate.IPBlockMatchesPods(co.ipBlockPods),

@@ -27,7 +27,6 @@ Flags:
                           that does not serve it shows X
   --group workload        one endpoint per workload (Deployment, StatefulSet, ...):
                           a pair lists the ports allowed from every member to every member
-  -n NAMESPACE            only endpoints in NAMESPACE, and the pairs among them
 ` + commonFlags
 
 const matrixExamples = `  netpolsim matrix -f deploy/
@@ -81,7 +80,7 @@ func runMatrix(e *env, args []string) int {
 	fs := newFlagSet(c, e, &co)
 	output := fs.String("o", "text", "output format")
 	group := fs.String("group", "", "group pods: workload")
-	ns := fs.String("n", "", "namespace")
+	co.namespaceFilter = true
 	portFlag := fs.String("port", "", "port for -o truthtable")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -111,7 +110,7 @@ func runMatrix(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
-	eps := endpoints(m, *group == "workload", *ns)
+	eps := endpoints(m, *group == "workload", co.namespace)
 	if *output == "truthtable" {
 		if err := writeTruthTable(e.stdout, m, eps, port); err != nil {
 			fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
