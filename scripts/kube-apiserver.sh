@@ -195,6 +195,7 @@ start() {
     --service-account-signing-key-file "$pki/sa.key" \
     --service-cluster-ip-range 10.96.0.0/16 \
     --disable-admission-plugins ServiceAccount \
+    --endpoint-reconciler-type none \
     --cert-dir "$dir/cert" \
     --profiling=false >"$dir/kube-apiserver.log" 2>&1 &
   echo $! >"$dir/kube-apiserver.pid"
