@@ -15,6 +15,9 @@
 // field given twice or a value of the wrong type is a problem. A typo such
 // as podSelectr would otherwise silently widen a policy.
 //
+// [LoadKustomizations] builds kustomizations (kubectl's -k) in process and
+// reads their output the same way; its problems name the kustomization file.
+//
 // # Kinds
 //
 // These kinds are read, each in the one version given:

@@ -32,6 +32,8 @@ Flags:
 const matrixExamples = `  netpolsim matrix -f deploy/
   netpolsim matrix -f deploy/ -o json --group workload
   helm template shop ./chart | netpolsim matrix -f - -o truthtable --port 5432
+  netpolsim matrix -k overlays/prod
+  netpolsim matrix --context prod -n shop
 `
 
 // endpoint is one row or column of the matrix: a pod, or a workload.
