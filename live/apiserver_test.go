@@ -340,6 +340,58 @@ func TestAgainstAPIServer(t *testing.T) {
 		}
 	})
 
+	t.Run("a user of one namespace", func(t *testing.T) {
+		admin := admin.in(t)
+		// The namespaced user may get its namespace and list the
+		// namespaced kinds in it, nothing cluster-wide.
+		admin.create("/apis/rbac.authorization.k8s.io/v1/namespaces/"+client+"/roles", m{
+			"metadata": meta("namespace-user", nil),
+			"rules": []m{
+				{"apiGroups": []string{""}, "resources": []string{"namespaces"}, "resourceNames": []string{client}, "verbs": []string{"get"}},
+				{"apiGroups": []string{""}, "resources": []string{"pods", "services"}, "verbs": []string{"list"}},
+				{"apiGroups": []string{"networking.k8s.io"}, "resources": []string{"networkpolicies", "ingresses"}, "verbs": []string{"list"}},
+			},
+		}, false)
+		admin.create("/apis/rbac.authorization.k8s.io/v1/namespaces/"+client+"/rolebindings", m{
+			"metadata": meta("namespace-user", nil),
+			"roleRef":  m{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "namespace-user"},
+			"subjects": []m{{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "namespaced"}},
+		}, false)
+		user := testConfig(t, kubeconfig, "namespaced")
+		var res *live.Result
+		var err error
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			if res, err = live.Read(ctx, user, live.Options{Namespace: client}); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			t.Fatalf("read of %s: %v", client, err)
+		}
+		var got []string
+		for _, n := range res.Notices {
+			got = append(got, n.Resource)
+		}
+		for _, ns := range res.Cluster.Namespaces {
+			got = append(got, "namespace "+ns.Name+" team="+ns.Labels["team"])
+		}
+		for _, p := range res.Cluster.Pods {
+			got = append(got, "pod "+p.Name)
+		}
+		// (pods: the finished job pod is left out.)
+		want := []string{"namespaces", "nodes", "pods", "namespace " + client + " team=client", "pod browser"}
+		// Once the tiered kinds are served (by a run before), this user
+		// may not list them: a notice.
+		got = slices.DeleteFunc(got, func(s string) bool { return strings.HasPrefix(s, "adminnetworkpolicies.") })
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("notices and objects (-want +got):\n%s", diff)
+		}
+		_, err = live.Read(ctx, user, live.Options{Namespace: shop})
+		if want := "live: cannot list namespaces: forbidden (needs list on namespaces, or get on namespace " + shop + ")"; err == nil || err.Error() != want {
+			t.Errorf("error\n%v\nwant\n%s", err, want)
+		}
+	})
+
 	t.Run("tiered policy kinds", func(t *testing.T) {
 		admin := admin.in(t)
 		crd := m{
@@ -374,7 +426,7 @@ func TestAgainstAPIServer(t *testing.T) {
 		if code != http.StatusCreated {
 			t.Fatalf("POST %s: %d %s", path, code, body)
 		}
-		notice := regexp.MustCompile(`^live: v1alpha1\.adminnetworkpolicies\.policy\.networking\.k8s\.io: left out [1-9]\d* objects?: tiered cluster policies are not simulated yet`)
+		notice := regexp.MustCompile(`^live: adminnetworkpolicies\.v1alpha1\.policy\.networking\.k8s\.io: left out [1-9]\d* objects?: tiered cluster policies are not simulated yet`)
 		var res *live.Result
 		var err error
 		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {

@@ -23,7 +23,8 @@
 // counts the objects of each served kind. [simulate.Cluster] has no place
 // for them yet, so they are reported by a [Notice] rather than read: the
 // answers then leave them out, as they leave out any kind a manifest holds
-// that is not simulated.
+// that is not simulated. For the same reason a user who may not list them
+// gets a notice, not an error.
 //
 // # Errors
 //
@@ -34,5 +35,9 @@
 //	live: cannot list pods in namespace shop: forbidden (needs list on pods)
 //
 // The error wraps the API server's, so apierrors.IsForbidden and the like
-// work on it.
+// work on it. Two refusals are not errors but notices, since many users
+// may read their namespace and nothing cluster-wide: nodes that may not be
+// listed (their addresses then are unknown), and, when one namespace is
+// read, namespaces that may not be listed if that one namespace may be
+// read with get.
 package live

@@ -178,6 +178,9 @@ type listError struct {
 	resource  resource
 	namespace string
 	err       error
+	// alternative is another permission that would have done, such as
+	// "or get on namespace shop", or empty.
+	alternative string
 }
 
 func (e *listError) Error() string {
@@ -193,7 +196,11 @@ func (e *listError) Error() string {
 	b.WriteString(": ")
 	switch err := e.err; {
 	case apierrors.IsForbidden(err):
-		b.WriteString("forbidden (needs list on " + e.resource.String() + ")")
+		b.WriteString("forbidden (needs list on " + e.resource.String())
+		if e.alternative != "" {
+			b.WriteString(", " + e.alternative)
+		}
+		b.WriteString(")")
 	case apierrors.IsUnauthorized(err):
 		b.WriteString("unauthorized: the API server does not accept the credentials")
 	default:

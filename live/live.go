@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/client-go/rest"
+	sigsjson "sigs.k8s.io/json"
 
 	"github.com/netpolsim/netpolsim/simulate"
 )
@@ -90,9 +93,12 @@ func (n Notice) String() string { return "live: " + n.Resource + ": " + n.Messag
 //
 // The user config names needs permission to list each of these resources
 // (pods, services, networkpolicies and ingresses in the namespace read, or
-// cluster-wide for all namespaces; namespaces and nodes cluster-wide). A
-// config without a rate limit is given 50 requests per second, bursts of
-// 100.
+// cluster-wide for all namespaces; namespaces and nodes cluster-wide), with
+// two exceptions, each reported by a Notice: a user who may not list nodes
+// gets a cluster without Nodes, and, when one namespace is read, a user who
+// may not list namespaces but may get that one gets a cluster with that
+// Namespace only. A config without a rate limit is given 50 requests per
+// second, bursts of 100.
 //
 // Read fails, with no result, on a nil config, an invalid namespace or a
 // negative page size, on the first List call that fails, and when ctx ends.
@@ -132,7 +138,21 @@ func (rd *reader) read(ctx context.Context) (*Result, error) {
 	var err error
 
 	if c.Namespaces, err = list[corev1.Namespace](ctx, rd, namespacesResource); err != nil {
-		return nil, err
+		// A user whose rights end at one namespace may still get it.
+		if rd.namespace == "" || !apierrors.IsForbidden(err) {
+			return nil, err
+		}
+		ns, gerr := getNamespace(ctx, rd)
+		if gerr != nil {
+			le := err.(*listError)
+			le.alternative = "or get on namespace " + rd.namespace
+			return nil, le
+		}
+		c.Namespaces = []corev1.Namespace{*ns}
+		res.Notices = append(res.Notices, Notice{
+			Resource: namespacesResource.String(),
+			Message:  "cannot list namespaces (forbidden, needs list on namespaces), so only namespace " + rd.namespace + " was read; this does not change who may reach whom inside it",
+		})
 	}
 	for i := range c.Namespaces {
 		c.Namespaces[i].TypeMeta = typeMeta("v1", "Namespace")
@@ -140,7 +160,15 @@ func (rd *reader) read(ctx context.Context) (*Result, error) {
 	}
 
 	if c.Nodes, err = list[corev1.Node](ctx, rd, nodesResource); err != nil {
-		return nil, err
+		// Few users may list nodes; their addresses matter only for
+		// traffic from nodes.
+		if !apierrors.IsForbidden(err) {
+			return nil, err
+		}
+		res.Notices = append(res.Notices, Notice{
+			Resource: nodesResource.String(),
+			Message:  "cannot list nodes (forbidden, needs list on nodes), so node addresses are not known: traffic from a node counts as traffic from outside the cluster (simulate.NodeAddresses can give them)",
+		})
 	}
 	for i := range c.Nodes {
 		c.Nodes[i].TypeMeta = typeMeta("v1", "Node")
@@ -182,6 +210,21 @@ func (rd *reader) read(ctx context.Context) (*Result, error) {
 	}
 	res.Notices = append(res.Notices, notices...)
 	return res, nil
+}
+
+// getNamespace gets the reader's namespace.
+func getNamespace(ctx context.Context, rd *reader) (*corev1.Namespace, error) {
+	body, err := do(ctx, rd.client.Get().AbsPath(namespacesResource.path("")+"/"+url.PathEscape(rd.namespace)))
+	if err != nil {
+		return nil, err
+	}
+	var ns corev1.Namespace
+	if err := sigsjson.UnmarshalCaseSensitivePreserveInts(body, &ns); err != nil {
+		return nil, fmt.Errorf("malformed response: %w", err)
+	}
+	ns.TypeMeta = typeMeta("v1", "Namespace")
+	ns.ManagedFields = nil
+	return &ns, nil
 }
 
 // dropFinishedPods sets the type of c's pods, clears their managedFields,

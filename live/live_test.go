@@ -127,7 +127,7 @@ func TestReadForbidden(t *testing.T) {
 	}{
 		{"shop", "/api/v1/namespaces/shop/pods", "pods", "live: cannot list pods in namespace shop: forbidden (needs list on pods)"},
 		{"", "/api/v1/pods", "pods", "live: cannot list pods in all namespaces: forbidden (needs list on pods)"},
-		{"", "/api/v1/nodes", "nodes", "live: cannot list nodes: forbidden (needs list on nodes)"},
+		{"", "/api/v1/namespaces", "namespaces", "live: cannot list namespaces: forbidden (needs list on namespaces)"},
 		{"", "/apis/networking.k8s.io/v1/networkpolicies", "networkpolicies", "live: cannot list networkpolicies.networking.k8s.io in all namespaces: forbidden (needs list on networkpolicies.networking.k8s.io)"},
 	} {
 		t.Run(tc.want, func(t *testing.T) {
@@ -149,6 +149,60 @@ func TestReadForbidden(t *testing.T) {
 				t.Errorf("IsForbidden(%v) is false", err)
 			}
 		})
+	}
+}
+
+// TestReadNamespaceUser checks the two refusals that are notices for a
+// user whose rights end at one namespace: nodes, and namespaces when the
+// one namespace read may be got.
+func TestReadNamespaceUser(t *testing.T) {
+	setup := func(t *testing.T) *fakeAPI {
+		f := newFakeAPI(t)
+		for _, r := range []resource{podsResource, servicesResource, networkPoliciesResource, ingressesResource} {
+			f.lists[r.path("shop")] = nil
+		}
+		f.add("/api/v1/namespaces/shop/pods", pod("shop", "web", "10.0.0.1", corev1.PodRunning))
+		f.statuses["/api/v1/namespaces"] = forbidden("namespaces", "")
+		f.statuses["/api/v1/nodes"] = forbidden("nodes", "")
+		return f
+	}
+	f := setup(t)
+	f.bodies["/api/v1/namespaces/shop"] = []byte(`{"kind":"Namespace","apiVersion":"v1","metadata":{"name":"shop","labels":{"team":"a"},"managedFields":[{"manager":"x"}]}}`)
+	res, err := Read(context.Background(), f.config(), Options{Namespace: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notices []string
+	for _, n := range res.Notices {
+		notices = append(notices, n.String())
+	}
+	want := []string{
+		"live: namespaces: cannot list namespaces (forbidden, needs list on namespaces), so only namespace shop was read; this does not change who may reach whom inside it",
+		"live: nodes: cannot list nodes (forbidden, needs list on nodes), so node addresses are not known: traffic from a node counts as traffic from outside the cluster (simulate.NodeAddresses can give them)",
+	}
+	if diff := cmp.Diff(want, notices); diff != "" {
+		t.Errorf("notices (-want +got):\n%s", diff)
+	}
+	c := res.Cluster
+	if len(c.Namespaces) != 1 || c.Namespaces[0].Name != "shop" || c.Namespaces[0].Labels["team"] != "a" || c.Namespaces[0].Kind != "Namespace" || c.Namespaces[0].ManagedFields != nil {
+		t.Errorf("namespaces %+v", c.Namespaces)
+	}
+	if len(c.Pods) != 1 || c.Nodes != nil {
+		t.Errorf("pods %v, nodes %v", c.Pods, c.Nodes)
+	}
+
+	// The namespace may not be got either.
+	f = setup(t)
+	f.statuses["/api/v1/namespaces/shop"] = forbidden("namespaces", "shop")
+	_, err = Read(context.Background(), f.config(), Options{Namespace: "shop"})
+	if want := "live: cannot list namespaces: forbidden (needs list on namespaces, or get on namespace shop)"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+	// Reading all namespaces, a refused namespace list stays an error.
+	f = setup(t)
+	_, err = Read(context.Background(), f.config(), Options{})
+	if want := "live: cannot list namespaces: forbidden (needs list on namespaces)"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
 	}
 }
 
@@ -277,8 +331,8 @@ func TestReadFinishedPods(t *testing.T) {
 
 // TestReadTieredPolicies checks the discovery of the tiered policy kinds:
 // a served kind with objects gives a notice that counts them; kinds not
-// served, or served without objects, give none; a refused list is an
-// error.
+// served, or served without objects, give none; a refused list gives a
+// notice.
 func TestReadTieredPolicies(t *testing.T) {
 	setup := func(t *testing.T) *fakeAPI {
 		f := newFakeAPI(t)
@@ -303,8 +357,8 @@ func TestReadTieredPolicies(t *testing.T) {
 		notices = append(notices, n.String())
 	}
 	want := []string{
-		"live: v1alpha2.clusternetworkpolicies.policy.networking.k8s.io: left out 1 object: tiered cluster policies are not simulated yet, so the answers ignore them",
-		"live: v1alpha1.adminnetworkpolicies.policy.networking.k8s.io: left out 2 objects: tiered cluster policies are not simulated yet, so the answers ignore them",
+		"live: clusternetworkpolicies.v1alpha2.policy.networking.k8s.io: left out 1 object: tiered cluster policies are not simulated yet, so the answers ignore them",
+		"live: adminnetworkpolicies.v1alpha1.policy.networking.k8s.io: left out 2 objects: tiered cluster policies are not simulated yet, so the answers ignore them",
 	}
 	if diff := cmp.Diff(want, notices); diff != "" {
 		t.Errorf("notices (-want +got):\n%s", diff)
@@ -317,9 +371,20 @@ func TestReadTieredPolicies(t *testing.T) {
 
 	f = setup(t)
 	f.statuses["/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies"] = forbidden("adminnetworkpolicies", "")
-	_, err = Read(context.Background(), f.config(), Options{})
-	if want := "live: cannot list adminnetworkpolicies.policy.networking.k8s.io: forbidden (needs list on adminnetworkpolicies.policy.networking.k8s.io)"; err == nil || err.Error() != want {
-		t.Errorf("error %v, want %s", err, want)
+	res, err = Read(context.Background(), f.config(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notices = nil
+	for _, n := range res.Notices {
+		notices = append(notices, n.String())
+	}
+	want = []string{
+		"live: clusternetworkpolicies.v1alpha2.policy.networking.k8s.io: left out 1 object: tiered cluster policies are not simulated yet, so the answers ignore them",
+		"live: adminnetworkpolicies.v1alpha1.policy.networking.k8s.io: cannot list them (forbidden, needs list on adminnetworkpolicies.policy.networking.k8s.io); tiered cluster policies are not simulated yet, so the answers would ignore them anyway",
+	}
+	if diff := cmp.Diff(want, notices); diff != "" {
+		t.Errorf("notices when forbidden (-want +got):\n%s", diff)
 	}
 
 	f = setup(t)

@@ -27,13 +27,14 @@ var tieredResources = []resource{
 
 // readTieredPolicies is the hook for the tiered cluster policies. It finds
 // out by discovery which of tieredResources the API server serves and lists
-// each of them (with paging, and the permission errors of any list).
+// each of them, with paging.
 //
 // simulate.Cluster has no fields for these kinds yet, so the objects found
-// are counted and reported in a Notice, and c is left as it is. Once the
-// Cluster has fields for them, decode the listed objects into those fields
-// here (list the typed objects of sigs.k8s.io/network-policy-api instead of
-// metadata) and drop the notice.
+// are counted and reported in a Notice, a list the user may not make is a
+// Notice too, and c is left as it is. Once the Cluster has fields for them,
+// decode the listed objects into those fields here (list the typed objects
+// of sigs.k8s.io/network-policy-api instead of metadata), drop the notices,
+// and make a refused list an error like any other.
 func readTieredPolicies(ctx context.Context, rd *reader, c *simulate.Cluster) ([]Notice, error) {
 	_ = c // the destination, once it has fields for these kinds
 	served, err := servedResources(ctx, rd)
@@ -46,6 +47,14 @@ func readTieredPolicies(ctx context.Context, rd *reader, c *simulate.Cluster) ([
 			continue
 		}
 		objs, err := list[metav1.PartialObjectMetadata](ctx, rd, r)
+		if apierrors.IsForbidden(err) {
+			// Not simulated either way; once they are, this is an error.
+			notices = append(notices, Notice{
+				Resource: r.name + "." + r.version + "." + r.group,
+				Message:  "cannot list them (forbidden, needs list on " + r.String() + "); tiered cluster policies are not simulated yet, so the answers would ignore them anyway",
+			})
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -53,7 +62,7 @@ func readTieredPolicies(ctx context.Context, rd *reader, c *simulate.Cluster) ([
 			continue
 		}
 		notices = append(notices, Notice{
-			Resource: r.version + "." + r.String(),
+			Resource: r.name + "." + r.version + "." + r.group, // as kubectl names a resource in one version
 			Message:  fmt.Sprintf("left out %d %s: tiered cluster policies are not simulated yet, so the answers ignore them", len(objs), plural(len(objs), "object", "objects")),
 		})
 	}

@@ -14,11 +14,11 @@
 # ${XDG_CACHE_HOME:-$HOME/.cache}/netpolsim), keyed by version, so a warm run
 # skips the build.
 #
-# DIR/kubeconfig has two contexts over the same server: "admin" (the current
-# context; member of system:masters) and "restricted" (a user that RBAC lets
-# list namespaces, and pods only in namespace "restricted-ok"), so the tests
-# can check the permission errors. DIR/env holds
-# NETPOLSIM_TEST_KUBECONFIG=DIR/kubeconfig for sourcing.
+# DIR/kubeconfig has three contexts over the same server: "admin" (the
+# current context; member of system:masters), and "restricted" and
+# "namespaced", users with no rights until the tests grant them some through
+# RBAC, so that the tests can check the permission errors. DIR/env holds
+# "export NETPOLSIM_TEST_KUBECONFIG=DIR/kubeconfig" for sourcing.
 set -euo pipefail
 
 KUBERNETES_VERSION=v1.37.2 # k8s.io/kubernetes; staging modules at v0.37.2
@@ -156,15 +156,17 @@ start() {
   openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
   openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
 
-  # Two users with bearer tokens: admin (system:masters passes every RBAC
-  # check) and restricted (no groups but system:authenticated; the tests
-  # grant it what they need).
-  local admin_token restricted_token
+  # Three users with bearer tokens: admin (system:masters passes every RBAC
+  # check), restricted and namespaced (no groups but system:authenticated;
+  # the tests grant them what they need).
+  local admin_token restricted_token namespaced_token
   admin_token=$(openssl rand -hex 24)
   restricted_token=$(openssl rand -hex 24)
+  namespaced_token=$(openssl rand -hex 24)
   {
     echo "$admin_token,admin,admin-uid,\"system:masters\""
     echo "$restricted_token,restricted,restricted-uid"
+    echo "$namespaced_token,namespaced,namespaced-uid"
   } >"$pki/tokens.csv"
   chmod 600 "$pki"/*.key "$pki/tokens.csv"
 
@@ -219,11 +221,16 @@ users:
   - name: restricted
     user:
       token: $restricted_token
+  - name: namespaced
+    user:
+      token: $namespaced_token
 contexts:
   - name: admin
     context: {cluster: test, user: admin}
   - name: restricted
     context: {cluster: test, user: restricted}
+  - name: namespaced
+    context: {cluster: test, user: namespaced}
 current-context: admin
 KUBECONFIG
   chmod 600 "$dir/kubeconfig"
