@@ -203,3 +203,22 @@ func TestProgressLine(t *testing.T) {
 		t.Error("a buffer is a terminal")
 	}
 }
+
+// TestLiveAPIServer runs commands against the real kube-apiserver that
+// .ci/run starts (see live/apiserver_test.go); skipped without it.
+func TestLiveAPIServer(t *testing.T) {
+	kubeconfig := os.Getenv("NETPOLSIM_TEST_KUBECONFIG")
+	if kubeconfig == "" {
+		t.Skip("NETPOLSIM_TEST_KUBECONFIG is not set, so there is no kube-apiserver to test against; .ci/run starts one with scripts/kube-apiserver.sh")
+	}
+	out, errOut, code := run(t, "", "matrix", "--kubeconfig", kubeconfig, "-A", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"endpoints": [`) {
+		t.Errorf("matrix -A: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// The namespaced user has no right outside the namespaces the live
+	// test grants it.
+	out, errOut, code = run(t, "", "matrix", "--kubeconfig", kubeconfig, "--context", "namespaced", "-A")
+	if want := "live: cannot list namespaces: forbidden (needs list on namespaces)\n"; code != 2 || out != "" || errOut != want {
+		t.Errorf("matrix --context namespaced -A: exit %d, stdout %q, stderr %q; want stderr %q", code, out, errOut, want)
+	}
+}
