@@ -176,10 +176,13 @@ func (l *loader) each(f func(e event)) {
 
 // countPods counts n more pods of x (at the field path, if any) and
 // reports whether they stay within the pod limit; the first time they do
-// not, it records a problem.
+// not, it records a problem. The pod to blame is found here, in input
+// order: which pods the parallel decoding dropped early (overLimit, to
+// bound memory) depends on timing, but once it dropped one, the input has
+// more pods than the limit, so this count passes the limit too.
 func (l *loader) countPods(x *entry, n int, path *field.Path) bool {
 	max := l.opts.maxPods()
-	if x.dropped == overLimit || l.pods+n > max {
+	if l.pods+n > max {
 		if !l.overPods {
 			l.overPods = true
 			p := Problem{Source: x.o.source(), Kind: x.kind, Namespace: x.namespace, Name: x.name, Message: limitMessage(max)}
@@ -192,7 +195,7 @@ func (l *loader) countPods(x *entry, n int, path *field.Path) bool {
 		return false
 	}
 	l.pods += n
-	return true
+	return x.dropped != overLimit
 }
 
 // generate adds the pods of the workload x: named <workload>-0,

@@ -104,12 +104,18 @@ func TestCompileNormalizes(t *testing.T) {
 				{"ipBlock":{"cidr":"010.000.0.1/08","except":["10.001.0.0/16"]}},
 				{"ipBlock":{"cidr":"::ffff:10.0.0.0/104","except":["::ffff:10.1.0.0/112"]}},
 				{"ipBlock":{"cidr":"10.0.0.0/8","except":["::ffff:10.1.0.0/112"]}},
-				{"ipBlock":{"cidr":"2001:DB8:0:0::/32"}}]}]}`,
+				{"ipBlock":{"cidr":"2001:DB8:0:0::/32"}},
+				{"ipBlock":{"cidr":"fd00::/120"}},
+				{"ipBlock":{"cidr":"::ffff:0.0.0.0/96"}}]}]}`,
 			want: Policy{Subject: all, Ingress: true, Egress: true, EgressRules: []Rule{{Peers: []Peer{
 				{IPBlock: &IPBlock{CIDR: prefix("10.0.0.0/8"), Except: []netip.Prefix{prefix("10.1.0.0/16")}}},
 				{IPBlock: &IPBlock{CIDR: prefix("10.0.0.0/8"), Except: []netip.Prefix{prefix("10.1.0.0/16")}}},
 				{IPBlock: &IPBlock{CIDR: prefix("10.0.0.0/8"), Except: []netip.Prefix{prefix("10.1.0.0/16")}}},
 				{IPBlock: &IPBlock{CIDR: prefix("2001:db8::/32")}},
+				// Long IPv6 prefixes stay IPv6; only IPv4-mapped ones of
+				// 96 bits or more are read as IPv4.
+				{IPBlock: &IPBlock{CIDR: prefix("fd00::/120")}},
+				{IPBlock: &IPBlock{CIDR: prefix("0.0.0.0/0")}},
 			}}}},
 		},
 

@@ -279,3 +279,13 @@ func TestHeadlessService(t *testing.T) {
 		t.Errorf("Query:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestExposedDirect: a pod open only by its own address is exposed when
+// direct routes count, and not otherwise.
+func TestExposedDirect(t *testing.T) {
+	m := mustCompile(t, Cluster{Pods: []corev1.Pod{mkPod("web", "web-0", "10.0.0.10", nil)}})
+	e := m.Exposure()[0]
+	if !e.Exposed(true) || e.Exposed(false) {
+		t.Errorf("Exposed(true) = %v, Exposed(false) = %v; want true, false (routes %v)", e.Exposed(true), e.Exposed(false), routes(e))
+	}
+}

@@ -106,7 +106,9 @@ func Generate(pods, policies int) Objects {
 			o.Services = append(o.Services, svc)
 		}
 	}
-	sel := func(labels map[string]string) *metav1.LabelSelector { return &metav1.LabelSelector{MatchLabels: labels} }
+	sel := func(labels map[string]string) *metav1.LabelSelector {
+		return &metav1.LabelSelector{MatchLabels: labels}
+	}
 	port := func(proto corev1.Protocol, p intstr.IntOrString) networkingv1.NetworkPolicyPort {
 		return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &p}
 	}
