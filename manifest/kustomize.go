@@ -1,7 +1,6 @@
 package manifest
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -28,9 +27,11 @@ import (
 // In problems and notices, [Source.File] is the kustomization file
 // (DIR/kustomization.yaml, or the name kustomize found), [Source.Document]
 // counts the resources of that build's output from 0, and [Source.Line] is
-// 0, since the output is not a file the user has. A build that fails is one
-// problem naming the kustomization file, with Document -1 and kustomize's
-// message.
+// 0, since the output is not a file the user has (nor does a duplicate's
+// "first defined at" name a line of it). A build that fails is one problem
+// naming the kustomization file, with Document -1 and kustomize's message,
+// at its place: problems come in the order of the directories, as the
+// problems of files come in the order of the files.
 //
 // Builds are serialized: kustomize keeps process-wide state. With no
 // directories, the result is an empty cluster. On any problem
@@ -49,28 +50,10 @@ func (o Options) LoadKustomizations(dirs ...string) (*Result, error) {
 // their output.
 func (o Options) loadKustomizations(fsys filesys.FileSystem, dirs []string) (*Result, error) {
 	l := newLoader(o)
-	built := map[string]bool{}
 	for _, dir := range dirs {
-		built[l.kustomization(fsys, dir)] = true
+		l.kustomization(fsys, dir)
 	}
-	res, err := l.result()
-	// Lines of the build output would point into a file nobody has.
-	if res != nil {
-		for i := range res.Notices {
-			if built[res.Notices[i].Source.File] {
-				res.Notices[i].Source.Line = 0
-			}
-		}
-	}
-	var merr *Error
-	if errors.As(err, &merr) {
-		for i := range merr.Problems {
-			if built[merr.Problems[i].Source.File] {
-				merr.Problems[i].Source.Line = 0
-			}
-		}
-	}
-	return res, err
+	return l.result()
 }
 
 // kustomizeMu serializes builds: kustomize keeps the OpenAPI schema that a
@@ -78,21 +61,31 @@ func (o Options) loadKustomizations(fsys filesys.FileSystem, dirs []string) (*Re
 // builds at once could merge patches with each other's schema.
 var kustomizeMu sync.Mutex
 
-// kustomization builds the kustomization in dir on fsys, queues the
-// output's documents and returns the kustomization file's name.
-func (l *loader) kustomization(fsys filesys.FileSystem, dir string) string {
+// kustomization builds the kustomization in dir on fsys and queues the
+// output's documents, or the failed build as a problem, at their place in
+// the input. The documents carry no lines: the build output is not a file
+// the user has, so neither their sources nor the messages that quote them
+// (a duplicate's "first defined at") may point into it.
+func (l *loader) kustomization(fsys filesys.FileSystem, dir string) {
 	name := kustomizationFile(fsys, dir)
 	out, err := kustomizeBuild(fsys, dir)
 	if err != nil {
-		l.problem(Problem{
-			Source:  Source{File: name, Document: -1},
+		src := Source{File: name, Document: -1}
+		l.docs = append(l.docs, &doc{src: src, problem: &Problem{
+			Source:  src,
 			Message: "kustomize build: " + oneLine(err.Error()),
 			Err:     err,
-		})
-		return name
+		}})
+		return
 	}
+	first := len(l.docs)
 	l.split(name, out, false)
-	return name
+	for _, d := range l.docs[first:] {
+		d.src.Line, d.lineBase, d.lines = 0, 0, nil
+		if d.problem != nil {
+			d.problem.Source.Line = 0
+		}
+	}
 }
 
 // kustomizationFile returns the path of the kustomization file in dir, the

@@ -158,7 +158,10 @@ func TestLoadKustomizationsProblems(t *testing.T) {
 }
 
 // TestLoadKustomizationsNotices checks that a kind that is not simulated is
-// a notice naming the kustomization file and the document, as in a file.
+// a notice naming the kustomization file and the document, as in a file,
+// and that a pod built into a namespace the build does not hold gets the
+// implied-namespace notice any input gets, naming its document without a
+// line.
 func TestLoadKustomizationsNotices(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"kustomization.yaml": kustomizationHead + "resources: [all.yaml]\nconfigMapGenerator:\n  - name: settings\n    literals: [a=b]\n",
@@ -170,11 +173,15 @@ func TestLoadKustomizationsNotices(t *testing.T) {
 	}
 	var got []string
 	for _, n := range res.Notices {
-		got = append(got, strings.ReplaceAll(n.String(), root, "ROOT"))
+		got = append(got, fmt.Sprintf("%s|%d|%d|%s", strings.ReplaceAll(n.String(), root, "ROOT"), n.Source.Document, n.Source.Line, n.Reason))
 	}
-	// configMapGenerator appends a hash to the name.
-	if len(got) != 1 || !strings.HasPrefix(got[0], "manifest: ROOT/kustomization.yaml: document 1: ConfigMap settings-") || !strings.HasSuffix(got[0], ": skipped: v1 ConfigMap is not simulated") {
-		t.Errorf("notices: %q", got)
+	// configMapGenerator appends a hash to the name; the Pod is the first
+	// resource of the output, the ConfigMap the second.
+	if len(got) != 2 ||
+		!strings.HasPrefix(got[0], "manifest: ROOT/kustomization.yaml: document 1: ConfigMap settings-") ||
+		!strings.HasSuffix(got[0], ": skipped: v1 ConfigMap is not simulated|1|0|"+string(manifest.Skipped)) ||
+		got[1] != "manifest: ROOT/kustomization.yaml: document 0: Pod shop/web: namespace shop has no Namespace object: it is taken to have no labels but kubernetes.io/metadata.name=shop|0|0|"+string(manifest.ImpliedNamespace) {
+		t.Errorf("notices:\n%s", strings.Join(got, "\n"))
 	}
 	if len(res.Cluster.Pods) != 1 || res.Cluster.Pods[0].Name != "web" {
 		t.Errorf("pods: %v", res.Cluster.Pods)
