@@ -3,8 +3,9 @@
 // be checked exactly as manifests are.
 //
 // [Read] lists Namespaces, Nodes, Pods, Services, NetworkPolicies and
-// Ingresses, each with paged List calls (the limit and continue parameters)
-// so that no single response holds a whole large cluster. The pods of one
+// Ingresses (and the tiered cluster policies, below), each with paged List
+// calls (the limit and continue parameters) so that no single response
+// holds a whole large cluster. The pods of one
 // namespace, or of all namespaces, are read; Namespaces and Nodes are
 // cluster-scoped and always read in full, since policies select namespaces
 // by their labels and node addresses decide node traffic.
@@ -17,14 +18,16 @@
 //
 // # Tiered cluster policies
 //
-// When the API server serves the policy.networking.k8s.io group
-// (ClusterNetworkPolicy v1beta1 and v1alpha2, AdminNetworkPolicy and
-// BaselineAdminNetworkPolicy v1alpha1), Read finds out by discovery and
-// counts the objects of each served kind. [simulate.Cluster] has no place
-// for them yet, so they are reported by a [Notice] rather than read: the
-// answers then leave them out, as they leave out any kind a manifest holds
-// that is not simulated. For the same reason a user who may not list them
-// gets a notice, not an error.
+// When the API server serves the tiered cluster policies of
+// policy.networking.k8s.io (their CRDs are installed), Read finds out by
+// discovery and lists them too: ClusterNetworkPolicy in v1beta1, or in
+// v1alpha2 when only that version is served (its fields are those of
+// v1beta1; the objects come back as v1beta1 ones, as the manifest loader
+// converts them), AdminNetworkPolicy and BaselineAdminNetworkPolicy in
+// v1alpha1. They go into the cluster's fields of the same names. A kind
+// that is not served is not read and is no error; a served kind that the
+// user may not list is an error, as for any other kind, since the answers
+// would be wrong without its policies.
 //
 // # Errors
 //
@@ -35,7 +38,11 @@
 //	live: cannot list pods in namespace shop: forbidden (needs list on pods)
 //
 // The error wraps the API server's, so apierrors.IsForbidden and the like
-// work on it. Two refusals are not errors but notices, since many users
+// work on it:
+//
+//	live: cannot list adminnetworkpolicies.policy.networking.k8s.io: forbidden (needs list on adminnetworkpolicies.policy.networking.k8s.io)
+//
+// Two refusals are not errors but notices, since many users
 // may read their namespace and nothing cluster-wide: nodes that may not be
 // listed (their addresses then are unknown), and, when one namespace is
 // read, namespaces that may not be listed if that one namespace may be

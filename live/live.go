@@ -26,7 +26,8 @@ const DefaultPageSize = 500
 type Options struct {
 	// Namespace restricts the namespaced kinds (Pods, Services,
 	// NetworkPolicies, Ingresses) to one namespace. Empty means all
-	// namespaces. Namespaces and Nodes are read in full either way.
+	// namespaces. Namespaces, Nodes and the tiered cluster policies are read
+	// in full either way.
 	Namespace string
 
 	// PageSize is the most objects one List call asks for (its limit
@@ -93,7 +94,8 @@ func (n Notice) String() string { return "live: " + n.Resource + ": " + n.Messag
 //
 // The user config names needs permission to list each of these resources
 // (pods, services, networkpolicies and ingresses in the namespace read, or
-// cluster-wide for all namespaces; namespaces and nodes cluster-wide), with
+// cluster-wide for all namespaces; namespaces, nodes and the served tiered
+// policy kinds cluster-wide), with
 // two exceptions, each reported by a Notice: a user who may not list nodes
 // gets a cluster without Nodes, and, when one namespace is read, a user who
 // may not list namespaces but may get that one gets a cluster with that
@@ -204,11 +206,9 @@ func (rd *reader) read(ctx context.Context) (*Result, error) {
 		c.Ingresses[i].ManagedFields = nil
 	}
 
-	notices, err := readTieredPolicies(ctx, rd, c)
-	if err != nil {
+	if err := readTieredPolicies(ctx, rd, c); err != nil {
 		return nil, err
 	}
-	res.Notices = append(res.Notices, notices...)
 	return res, nil
 }
 

@@ -13,6 +13,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
+
+	"github.com/netpolsim/netpolsim/simulate"
 )
 
 func pod(ns, name, ip string, phase corev1.PodPhase) corev1.Pod {
@@ -329,65 +331,196 @@ func TestReadFinishedPods(t *testing.T) {
 	}
 }
 
-// TestReadTieredPolicies checks the discovery of the tiered policy kinds:
-// a served kind with objects gives a notice that counts them; kinds not
-// served, or served without objects, give none; a refused list gives a
-// notice.
-func TestReadTieredPolicies(t *testing.T) {
-	setup := func(t *testing.T) *fakeAPI {
-		f := newFakeAPI(t)
-		f.bodies["/apis/policy.networking.k8s.io"] = []byte(`{"kind":"APIGroup","name":"policy.networking.k8s.io","versions":[{"groupVersion":"policy.networking.k8s.io/v1alpha1","version":"v1alpha1"},{"groupVersion":"policy.networking.k8s.io/v1alpha2","version":"v1alpha2"}]}`)
-		f.bodies["/apis/policy.networking.k8s.io/v1alpha1"] = []byte(`{"kind":"APIResourceList","groupVersion":"policy.networking.k8s.io/v1alpha1","resources":[{"name":"adminnetworkpolicies","namespaced":false,"kind":"AdminNetworkPolicy","verbs":["get","list"]},{"name":"adminnetworkpolicies/status","namespaced":false,"kind":"AdminNetworkPolicy","verbs":["get"]},{"name":"baselineadminnetworkpolicies","namespaced":false,"kind":"BaselineAdminNetworkPolicy","verbs":["get","list"]}]}`)
-		f.bodies["/apis/policy.networking.k8s.io/v1alpha2"] = []byte(`{"kind":"APIResourceList","groupVersion":"policy.networking.k8s.io/v1alpha2","resources":[{"name":"clusternetworkpolicies","namespaced":false,"kind":"ClusterNetworkPolicy","verbs":["get","list"]}]}`)
-		f.add("/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies",
-			map[string]any{"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "AdminNetworkPolicy", "metadata": map[string]any{"name": "a"}, "spec": map[string]any{"priority": 10}},
-			map[string]any{"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "AdminNetworkPolicy", "metadata": map[string]any{"name": "b"}})
-		f.lists["/apis/policy.networking.k8s.io/v1alpha1/baselineadminnetworkpolicies"] = nil
-		f.add("/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies",
-			map[string]any{"apiVersion": "policy.networking.k8s.io/v1alpha2", "kind": "ClusterNetworkPolicy", "metadata": map[string]any{"name": "c"}})
-		return f
+// Discovery documents of the tiered policy group, as an API server with
+// the CRDs of sigs.k8s.io/network-policy-api installed serves them.
+const (
+	tieredGroupDoc = `{"kind":"APIGroup","name":"policy.networking.k8s.io","versions":[%s]}`
+	v1alpha1Doc    = `{"kind":"APIResourceList","groupVersion":"policy.networking.k8s.io/v1alpha1","resources":[{"name":"adminnetworkpolicies","namespaced":false,"kind":"AdminNetworkPolicy","verbs":["get","list"]},{"name":"adminnetworkpolicies/status","namespaced":false,"kind":"AdminNetworkPolicy","verbs":["get"]},{"name":"baselineadminnetworkpolicies","namespaced":false,"kind":"BaselineAdminNetworkPolicy","verbs":["get","list"]}]}`
+	cnpDoc         = `{"kind":"APIResourceList","groupVersion":"policy.networking.k8s.io/%[1]s","resources":[{"name":"clusternetworkpolicies","namespaced":false,"kind":"ClusterNetworkPolicy","verbs":["get","list"]}]}`
+)
+
+// serveTiered makes f serve the tiered policy group in the given versions
+// (v1alpha1 for AdminNetworkPolicy and BaselineAdminNetworkPolicy, v1alpha2
+// and v1beta1 for ClusterNetworkPolicy), every served list empty.
+func serveTiered(f *fakeAPI, versions ...string) {
+	var vs []string
+	for _, v := range versions {
+		vs = append(vs, fmt.Sprintf(`{"groupVersion":"policy.networking.k8s.io/%s","version":%q}`, v, v))
+		switch v {
+		case "v1alpha1":
+			f.bodies["/apis/policy.networking.k8s.io/v1alpha1"] = []byte(v1alpha1Doc)
+			f.lists[anpResource.path("")] = nil
+			f.lists[banpResource.path("")] = nil
+		default:
+			f.bodies["/apis/policy.networking.k8s.io/"+v] = fmt.Appendf(nil, cnpDoc, v)
+			f.lists["/apis/policy.networking.k8s.io/"+v+"/clusternetworkpolicies"] = nil
+		}
 	}
-	f := setup(t)
+	f.bodies["/apis/policy.networking.k8s.io"] = fmt.Appendf(nil, tieredGroupDoc, strings.Join(vs, ","))
+}
+
+// TestReadTieredPolicies checks that the served tiered policy kinds are
+// read into the cluster, ClusterNetworkPolicy from v1alpha2 as v1beta1 when
+// v1beta1 is not served, and that they decide the matrix.
+func TestReadTieredPolicies(t *testing.T) {
+	f := newFakeAPI(t)
+	serveTiered(f, "v1alpha1", "v1alpha2")
+	f.add(namespacesResource.path(""),
+		map[string]any{"metadata": map[string]any{"name": "shop"}},
+		map[string]any{"metadata": map[string]any{"name": "dev"}})
+	f.add(podsResource.path(""),
+		map[string]any{"metadata": map[string]any{"namespace": "dev", "name": "tool"}, "status": map[string]any{"phase": "Running", "podIP": "10.0.1.1"}},
+		map[string]any{"metadata": map[string]any{"namespace": "shop", "name": "db"}, "status": map[string]any{"phase": "Running", "podIP": "10.0.0.2"}},
+		map[string]any{"metadata": map[string]any{"namespace": "shop", "name": "web"}, "status": map[string]any{"phase": "Running", "podIP": "10.0.0.1"}})
+	nsSel := func(ns string) map[string]any {
+		return map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": ns}}
+	}
+	// The Admin tier accepts dev → shop on 5432 (a ClusterNetworkPolicy in
+	// v1alpha2, read as v1beta1) and on 80 (an AdminNetworkPolicy) over the
+	// Baseline tier, which denies everything into shop: each policy shows
+	// in the matrix.
+	f.add(cnpV1alpha2Resource.path(""), map[string]any{
+		"apiVersion": "policy.networking.k8s.io/v1alpha2", "kind": "ClusterNetworkPolicy",
+		"metadata": map[string]any{"name": "db-from-dev", "managedFields": []any{map[string]any{"manager": "kubectl"}}},
+		"spec": map[string]any{"tier": "Admin", "priority": 5,
+			"subject": map[string]any{"namespaces": nsSel("shop")},
+			"ingress": []any{map[string]any{"action": "Accept", "from": []any{map[string]any{"namespaces": nsSel("dev")}},
+				"protocols": []any{map[string]any{"tcp": map[string]any{"destinationPort": map[string]any{"number": 5432}}}}}}},
+	})
+	f.add(anpResource.path(""), map[string]any{
+		"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "AdminNetworkPolicy",
+		"metadata": map[string]any{"name": "web-from-dev"},
+		"spec": map[string]any{"priority": 10,
+			"subject": map[string]any{"namespaces": nsSel("shop")},
+			"ingress": []any{map[string]any{"action": "Allow", "from": []any{map[string]any{"namespaces": nsSel("dev")}},
+				"ports": []any{map[string]any{"portNumber": map[string]any{"protocol": "TCP", "port": 80}}}}}},
+	})
+	f.add(banpResource.path(""), map[string]any{
+		"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "BaselineAdminNetworkPolicy",
+		"metadata": map[string]any{"name": "default"},
+		"spec": map[string]any{
+			"subject": map[string]any{"namespaces": nsSel("shop")},
+			"ingress": []any{map[string]any{"action": "Deny", "from": []any{map[string]any{"namespaces": map[string]any{}}}}}},
+	})
 	res, err := Read(context.Background(), f.config(), Options{PageSize: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var notices []string
-	for _, n := range res.Notices {
-		notices = append(notices, n.String())
+	if res.Notices != nil {
+		t.Errorf("notices: %v", res.Notices)
+	}
+	c := res.Cluster
+	var got []string
+	for _, p := range c.ClusterNetworkPolicies {
+		got = append(got, fmt.Sprintf("%s %s %s %s managedFields=%d", p.APIVersion, p.Kind, p.Name, p.Spec.Tier, len(p.ManagedFields)))
+	}
+	for _, p := range c.AdminNetworkPolicies {
+		got = append(got, fmt.Sprintf("%s %s %s %d", p.APIVersion, p.Kind, p.Name, p.Spec.Priority))
+	}
+	for _, p := range c.BaselineAdminNetworkPolicies {
+		got = append(got, p.APIVersion+" "+p.Kind+" "+p.Name)
 	}
 	want := []string{
-		"live: clusternetworkpolicies.v1alpha2.policy.networking.k8s.io: left out 1 object: tiered cluster policies are not simulated yet, so the answers ignore them",
-		"live: adminnetworkpolicies.v1alpha1.policy.networking.k8s.io: left out 2 objects: tiered cluster policies are not simulated yet, so the answers ignore them",
+		"policy.networking.k8s.io/v1beta1 ClusterNetworkPolicy db-from-dev Admin managedFields=0",
+		"policy.networking.k8s.io/v1alpha1 AdminNetworkPolicy web-from-dev 10",
+		"policy.networking.k8s.io/v1alpha1 BaselineAdminNetworkPolicy default",
 	}
-	if diff := cmp.Diff(want, notices); diff != "" {
-		t.Errorf("notices (-want +got):\n%s", diff)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tiered policies (-want +got):\n%s", diff)
+	}
+	m, err := simulate.Compile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var matrix []string
+	for p := range m.Matrix().All() {
+		if p.To.Namespace == "shop" {
+			matrix = append(matrix, fmt.Sprintf("%s → %s: %s", p.From, p.To, p.Ports))
+		}
+	}
+	wantMatrix := []string{"dev/tool → shop/db: TCP/80,TCP/5432", "dev/tool → shop/web: TCP/80,TCP/5432"}
+	if diff := cmp.Diff(wantMatrix, matrix); diff != "" {
+		t.Errorf("matrix into shop (-want +got):\n%s", diff)
 	}
 	for _, r := range f.requests {
 		if strings.Contains(r, "v1beta1") {
 			t.Errorf("request %s for a version the server does not serve", r)
 		}
 	}
+}
 
-	f = setup(t)
-	f.statuses["/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies"] = forbidden("adminnetworkpolicies", "")
-	res, err = Read(context.Background(), f.config(), Options{})
-	if err != nil {
-		t.Fatal(err)
+// TestReadTieredVersions checks which version of ClusterNetworkPolicy is
+// listed: v1beta1 when served (once: the same objects are served in
+// v1alpha2 too), else v1alpha2; and that kinds not served are not asked
+// for.
+func TestReadTieredVersions(t *testing.T) {
+	for _, tc := range []struct {
+		versions []string
+		lists    []string
+	}{
+		{nil, nil},
+		{[]string{"v1beta1", "v1alpha2"}, []string{cnpV1beta1Resource.path("")}},
+		{[]string{"v1alpha2"}, []string{cnpV1alpha2Resource.path("")}},
+		{[]string{"v1alpha1"}, []string{anpResource.path(""), banpResource.path("")}},
+		{[]string{"v1alpha1", "v1alpha2", "v1beta1"}, []string{cnpV1beta1Resource.path(""), anpResource.path(""), banpResource.path("")}},
+	} {
+		f := newFakeAPI(t)
+		if tc.versions != nil {
+			serveTiered(f, tc.versions...)
+		}
+		f.add("/apis/policy.networking.k8s.io/v1beta1/clusternetworkpolicies", map[string]any{"metadata": map[string]any{"name": "new"}, "spec": map[string]any{"tier": "Admin", "priority": 1, "subject": map[string]any{"namespaces": map[string]any{}}}})
+		f.add("/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies", map[string]any{"metadata": map[string]any{"name": "old"}, "spec": map[string]any{"tier": "Admin", "priority": 1, "subject": map[string]any{"namespaces": map[string]any{}}}})
+		res, err := Read(context.Background(), f.config(), Options{})
+		if err != nil {
+			t.Fatalf("versions %v: %v", tc.versions, err)
+		}
+		var lists []string
+		for _, r := range f.requests {
+			if p, _, _ := strings.Cut(r, "?"); strings.HasPrefix(p, "/apis/policy.networking.k8s.io/") && strings.Count(p, "/") == 4 {
+				lists = append(lists, p)
+			}
+		}
+		if diff := cmp.Diff(tc.lists, lists); diff != "" {
+			t.Errorf("versions %v: lists (-want +got):\n%s", tc.versions, diff)
+		}
+		if n := len(res.Cluster.ClusterNetworkPolicies); n > 1 {
+			t.Errorf("versions %v: %d ClusterNetworkPolicies, want at most one", tc.versions, n)
+		}
 	}
-	notices = nil
-	for _, n := range res.Notices {
-		notices = append(notices, n.String())
-	}
-	want = []string{
-		"live: clusternetworkpolicies.v1alpha2.policy.networking.k8s.io: left out 1 object: tiered cluster policies are not simulated yet, so the answers ignore them",
-		"live: adminnetworkpolicies.v1alpha1.policy.networking.k8s.io: cannot list them (forbidden, needs list on adminnetworkpolicies.policy.networking.k8s.io); tiered cluster policies are not simulated yet, so the answers would ignore them anyway",
-	}
-	if diff := cmp.Diff(want, notices); diff != "" {
-		t.Errorf("notices when forbidden (-want +got):\n%s", diff)
+}
+
+// TestReadTieredErrors checks that a refused list of a served tiered kind
+// is an error naming the resource and the verb, also when one namespace is
+// read, and that a malformed
+// discovery document or page is an error naming what was read.
+func TestReadTieredErrors(t *testing.T) {
+	for _, r := range []resource{anpResource, banpResource, cnpV1alpha2Resource} {
+		f := newFakeAPI(t)
+		serveTiered(f, "v1alpha1", "v1alpha2")
+		f.statuses[r.path("")] = forbidden(r.name, "")
+		// One namespace read still needs the cluster-wide tiered lists.
+		for _, nr := range []resource{podsResource, servicesResource, networkPoliciesResource, ingressesResource} {
+			f.lists[nr.path("shop")] = nil
+		}
+		_, err := Read(context.Background(), f.config(), Options{Namespace: "shop"})
+		if want := "live: cannot list " + r.name + ".policy.networking.k8s.io: forbidden (needs list on " + r.name + ".policy.networking.k8s.io)"; err == nil || err.Error() != want {
+			t.Errorf("error\n%v\nwant\n%s", err, want)
+		}
+		if !apierrors.IsForbidden(err) {
+			t.Errorf("IsForbidden(%v) is false", err)
+		}
 	}
 
-	f = setup(t)
+	f := newFakeAPI(t)
+	serveTiered(f, "v1beta1")
+	f.bodies[cnpV1beta1Resource.path("")] = []byte(`{"items":[{"metadata":{"name":"x"},"spec":{"priority":"high"}}]}`)
+	_, err := Read(context.Background(), f.config(), Options{})
+	if want := "live: cannot list clusternetworkpolicies.policy.networking.k8s.io: malformed list response: "; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want %s...", err, want)
+	}
+
+	f = newFakeAPI(t)
+	serveTiered(f, "v1alpha1")
 	f.bodies["/apis/policy.networking.k8s.io"] = []byte(`{"versions": 3}`)
 	_, err = Read(context.Background(), f.config(), Options{})
 	if want := "live: cannot discover /apis/policy.networking.k8s.io: "; err == nil || !strings.HasPrefix(err.Error(), want) {

@@ -14,16 +14,39 @@ import (
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
-// TestReadRoundTrip is a property: any cluster that package fuzz generates,
-// served by an API server as List pages of any size, reads back as the same
-// objects (with apiVersion and kind set) and compiles to the same matrix.
+// TestReadRoundTrip is a property: any cluster that package fuzz generates
+// (fuzz.Cluster, and fuzz.TieredCluster with tiered policies), served by an
+// API server as List pages of any size, with ClusterNetworkPolicies served
+// in v1beta1 or only in v1alpha2, reads back as the same objects (with
+// apiVersion and kind set, ClusterNetworkPolicies as v1beta1) and compiles
+// to the same matrix.
 func TestReadRoundTrip(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		c := fuzz.Cluster().Draw(rt, "cluster")
+		c := rapid.OneOf(fuzz.Cluster(), fuzz.TieredCluster()).Draw(rt, "cluster")
 		f := newFakeAPI(t)
 		f.add(namespacesResource.path(""), anys(c.Namespaces)...)
+		f.add(nodesResource.path(""), anys(c.Nodes)...)
 		f.add(podsResource.path(""), anys(c.Pods)...)
+		f.add(servicesResource.path(""), anys(c.Services)...)
 		f.add(networkPoliciesResource.path(""), anys(c.NetworkPolicies)...)
+		f.add(ingressesResource.path(""), anys(c.Ingresses)...)
+		lists := []int{len(c.Namespaces), len(c.Nodes), len(c.Pods), len(c.Services), len(c.NetworkPolicies), len(c.Ingresses)}
+		tiered := len(c.ClusterNetworkPolicies)+len(c.AdminNetworkPolicies)+len(c.BaselineAdminNetworkPolicies) > 0
+		if tiered || rapid.Bool().Draw(rt, "CRDs without objects") {
+			cnpVersion := rapid.SampledFrom([]string{"v1beta1", "v1alpha2"}).Draw(rt, "ClusterNetworkPolicy version")
+			serveTiered(f, "v1alpha1", cnpVersion)
+			cnp := cnpV1beta1Resource
+			if cnpVersion == "v1alpha2" {
+				cnp = cnpV1alpha2Resource
+			}
+			for _, p := range c.ClusterNetworkPolicies {
+				p.APIVersion = policyGroup + "/" + cnpVersion
+				f.add(cnp.path(""), p)
+			}
+			f.add(anpResource.path(""), anys(c.AdminNetworkPolicies)...)
+			f.add(banpResource.path(""), anys(c.BaselineAdminNetworkPolicies)...)
+			lists = append(lists, len(c.ClusterNetworkPolicies), len(c.AdminNetworkPolicies), len(c.BaselineAdminNetworkPolicies))
+		}
 		size := rapid.Int64Range(1, 10).Draw(rt, "page size")
 		pages := 0
 		res, err := Read(context.Background(), f.config(), Options{PageSize: size, Progress: func(Progress) { pages++ }})
@@ -34,21 +57,13 @@ func TestReadRoundTrip(t *testing.T) {
 			rt.Fatalf("notices: %v", res.Notices)
 		}
 		got, want := res.Cluster, c
-		for i := range want.Namespaces {
-			want.Namespaces[i].TypeMeta = typeMeta("v1", "Namespace")
-		}
-		for i := range want.Pods {
-			want.Pods[i].TypeMeta = typeMeta("v1", "Pod")
-		}
-		for i := range want.NetworkPolicies {
-			want.NetworkPolicies[i].TypeMeta = typeMeta("networking.k8s.io/v1", "NetworkPolicy")
-		}
+		setTypes(&want)
 		if g, w := jsonOf(rt, got), jsonOf(rt, want); g != w {
 			rt.Fatalf("read back\n%s\nwant\n%s", g, w)
 		}
 		// One progress call a page, and an empty list is one page.
 		wantPages := 0
-		for _, n := range []int{len(c.Namespaces), 0, len(c.Pods), 0, len(c.NetworkPolicies), 0} {
+		for _, n := range lists {
 			wantPages += max(1, (n+int(size)-1)/int(size))
 		}
 		if pages != wantPages {
@@ -58,6 +73,37 @@ func TestReadRoundTrip(t *testing.T) {
 			rt.Fatalf("matrix\n%s\nwant\n%s", g, w)
 		}
 	})
+}
+
+// setTypes sets apiVersion and kind on every object of c, as Read does.
+func setTypes(c *simulate.Cluster) {
+	for i := range c.Namespaces {
+		c.Namespaces[i].TypeMeta = typeMeta("v1", "Namespace")
+	}
+	for i := range c.Nodes {
+		c.Nodes[i].TypeMeta = typeMeta("v1", "Node")
+	}
+	for i := range c.Pods {
+		c.Pods[i].TypeMeta = typeMeta("v1", "Pod")
+	}
+	for i := range c.Services {
+		c.Services[i].TypeMeta = typeMeta("v1", "Service")
+	}
+	for i := range c.NetworkPolicies {
+		c.NetworkPolicies[i].TypeMeta = typeMeta("networking.k8s.io/v1", "NetworkPolicy")
+	}
+	for i := range c.Ingresses {
+		c.Ingresses[i].TypeMeta = typeMeta("networking.k8s.io/v1", "Ingress")
+	}
+	for i := range c.ClusterNetworkPolicies {
+		c.ClusterNetworkPolicies[i].TypeMeta = typeMeta(policyGroup+"/v1beta1", "ClusterNetworkPolicy")
+	}
+	for i := range c.AdminNetworkPolicies {
+		c.AdminNetworkPolicies[i].TypeMeta = typeMeta(policyGroup+"/v1alpha1", "AdminNetworkPolicy")
+	}
+	for i := range c.BaselineAdminNetworkPolicies {
+		c.BaselineAdminNetworkPolicies[i].TypeMeta = typeMeta(policyGroup+"/v1alpha1", "BaselineAdminNetworkPolicy")
+	}
 }
 
 func anys[T any](s []T) []any {

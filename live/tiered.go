@@ -8,6 +8,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	sigsjson "sigs.k8s.io/json"
+	"sigs.k8s.io/network-policy-api/apis/v1alpha1"
+	"sigs.k8s.io/network-policy-api/apis/v1beta1"
 
 	"github.com/netpolsim/netpolsim/simulate"
 )
@@ -16,57 +18,65 @@ import (
 // (sigs.k8s.io/network-policy-api).
 const policyGroup = "policy.networking.k8s.io"
 
-// tieredResources are the tiered policy kinds, newest first; all are
-// cluster-scoped.
-var tieredResources = []resource{
-	{group: policyGroup, version: "v1beta1", name: "clusternetworkpolicies"},
-	{group: policyGroup, version: "v1alpha2", name: "clusternetworkpolicies"},
-	{group: policyGroup, version: "v1alpha1", name: "adminnetworkpolicies"},
-	{group: policyGroup, version: "v1alpha1", name: "baselineadminnetworkpolicies"},
-}
+// The tiered policy kinds Read lists, all cluster-scoped. A
+// ClusterNetworkPolicy is read in v1beta1 when the server serves it, else
+// in v1alpha2, whose fields are the same: one CRD serves both versions of
+// the same objects, so reading both would read every object twice.
+var (
+	cnpV1beta1Resource  = resource{group: policyGroup, version: "v1beta1", name: "clusternetworkpolicies"}
+	cnpV1alpha2Resource = resource{group: policyGroup, version: "v1alpha2", name: "clusternetworkpolicies"}
+	anpResource         = resource{group: policyGroup, version: "v1alpha1", name: "adminnetworkpolicies"}
+	banpResource        = resource{group: policyGroup, version: "v1alpha1", name: "baselineadminnetworkpolicies"}
+)
 
-// readTieredPolicies is the hook for the tiered cluster policies. It finds
-// out by discovery which of tieredResources the API server serves and lists
-// each of them, with paging.
-//
-// simulate.Cluster has no fields for these kinds yet, so the objects found
-// are counted and reported in a Notice, a list the user may not make is a
-// Notice too, and c is left as it is. Once the Cluster has fields for them,
-// decode the listed objects into those fields here (list the typed objects
-// of sigs.k8s.io/network-policy-api instead of metadata), drop the notices,
-// and make a refused list an error like any other.
-func readTieredPolicies(ctx context.Context, rd *reader, c *simulate.Cluster) ([]Notice, error) {
-	_ = c // the destination, once it has fields for these kinds
+// tieredResources are the tiered policy kinds, newest version first.
+var tieredResources = []resource{cnpV1beta1Resource, cnpV1alpha2Resource, anpResource, banpResource}
+
+// readTieredPolicies finds out by discovery which of tieredResources the
+// API server serves and lists each served kind, with paging, into c:
+// ClusterNetworkPolicies (as v1beta1, whichever version was listed),
+// AdminNetworkPolicies and BaselineAdminNetworkPolicies. A list that
+// fails, refused ones included, is an error like any other: the answers
+// would be wrong without the policies.
+func readTieredPolicies(ctx context.Context, rd *reader, c *simulate.Cluster) error {
 	served, err := servedResources(ctx, rd)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var notices []Notice
-	for _, r := range tieredResources {
-		if !served[r] {
-			continue
-		}
-		objs, err := list[metav1.PartialObjectMetadata](ctx, rd, r)
-		if apierrors.IsForbidden(err) {
-			// Not simulated either way; once they are, this is an error.
-			notices = append(notices, Notice{
-				Resource: r.name + "." + r.version + "." + r.group,
-				Message:  "cannot list them (forbidden, needs list on " + r.String() + "); tiered cluster policies are not simulated yet, so the answers would ignore them anyway",
-			})
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(objs) == 0 {
-			continue
-		}
-		notices = append(notices, Notice{
-			Resource: r.name + "." + r.version + "." + r.group, // as kubectl names a resource in one version
-			Message:  fmt.Sprintf("left out %d %s: tiered cluster policies are not simulated yet, so the answers ignore them", len(objs), plural(len(objs), "object", "objects")),
-		})
+	cnp := cnpV1beta1Resource
+	if !served[cnp] {
+		cnp = cnpV1alpha2Resource
 	}
-	return notices, nil
+	if served[cnp] {
+		if c.ClusterNetworkPolicies, err = list[v1beta1.ClusterNetworkPolicy](ctx, rd, cnp); err != nil {
+			return err
+		}
+		for i := range c.ClusterNetworkPolicies {
+			// v1alpha2 has the fields of v1beta1: the decoded object is
+			// the v1beta1 one.
+			c.ClusterNetworkPolicies[i].TypeMeta = typeMeta(v1beta1.GroupVersion.String(), "ClusterNetworkPolicy")
+			c.ClusterNetworkPolicies[i].ManagedFields = nil
+		}
+	}
+	if served[anpResource] {
+		if c.AdminNetworkPolicies, err = list[v1alpha1.AdminNetworkPolicy](ctx, rd, anpResource); err != nil {
+			return err
+		}
+		for i := range c.AdminNetworkPolicies {
+			c.AdminNetworkPolicies[i].TypeMeta = typeMeta(v1alpha1.GroupVersion.String(), "AdminNetworkPolicy")
+			c.AdminNetworkPolicies[i].ManagedFields = nil
+		}
+	}
+	if served[banpResource] {
+		if c.BaselineAdminNetworkPolicies, err = list[v1alpha1.BaselineAdminNetworkPolicy](ctx, rd, banpResource); err != nil {
+			return err
+		}
+		for i := range c.BaselineAdminNetworkPolicies {
+			c.BaselineAdminNetworkPolicies[i].TypeMeta = typeMeta(v1alpha1.GroupVersion.String(), "BaselineAdminNetworkPolicy")
+			c.BaselineAdminNetworkPolicies[i].ManagedFields = nil
+		}
+	}
+	return nil
 }
 
 // servedResources returns which of tieredResources the API server serves,
