@@ -2,7 +2,7 @@ package live_test
 
 // The test against a real kube-apiserver. scripts/kube-apiserver.sh starts
 // one (with etcd) on the loopback interface and writes a kubeconfig whose
-// contexts are "admin" and "restricted"; .ci/run exports its path as
+// contexts are "admin", "restricted" and "namespaced"; .ci/run exports its path as
 // NETPOLSIM_TEST_KUBECONFIG. Without it the test is skipped.
 
 import (
@@ -122,12 +122,12 @@ func meta(name string, labels map[string]string) m {
 	return md
 }
 
-// TestAgainstAPIServer creates namespaces, a node, pods (their addresses
-// set through the status subresource), a Service, an Ingress and
-// NetworkPolicies through a real API server, reads them back with Read
-// (in small pages, one namespace and all of them), and checks the matrix;
-// then the errors of a user that RBAC restricts, and the notice for a
-// served tiered policy kind.
+// TestAgainstAPIServer installs the CRDs of the tiered policy kinds,
+// creates namespaces, a node, pods (their addresses set through the status
+// subresource), a Service, an Ingress and NetworkPolicies through a real
+// API server, reads them back with Read (in small pages, one namespace and
+// all of them), and checks the matrix; then the errors of users that RBAC
+// restricts, and tiered policies of every kind read and simulated.
 func TestAgainstAPIServer(t *testing.T) {
 	kubeconfig := os.Getenv("NETPOLSIM_TEST_KUBECONFIG")
 	if kubeconfig == "" {
@@ -146,6 +146,7 @@ func TestAgainstAPIServer(t *testing.T) {
 	shop, client := "shop-"+id, "client-"+id
 	ip := func(n int) string { return fmt.Sprintf("10.%d.%d.%d", 100+int(nonce[0])%100, nonce[1], n) }
 
+	installTieredCRDs(admin)
 	admin.create("/api/v1/namespaces", m{"metadata": meta(shop, map[string]string{"team": "shop"})}, false)
 	admin.create("/api/v1/namespaces", m{"metadata": meta(client, map[string]string{"team": "client"})}, false)
 	node := "node-" + id
@@ -358,8 +359,31 @@ func TestAgainstAPIServer(t *testing.T) {
 			"subjects": []m{{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "namespaced"}},
 		}, false)
 		user := testConfig(t, kubeconfig, "namespaced")
+		// The tiered policies are cluster-wide, and served: a user who may
+		// not list them cannot read a namespace. (A run before granted it.)
+		if code, body := admin.do(http.MethodDelete, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/netpolsim-test-tiered-reader", "application/json", nil); code != http.StatusOK && code != http.StatusNotFound {
+			t.Fatalf("DELETE clusterrolebinding: %d %s", code, body)
+		}
+		tieredErr := "live: cannot list clusternetworkpolicies.policy.networking.k8s.io: forbidden (needs list on clusternetworkpolicies.policy.networking.k8s.io)"
 		var res *live.Result
 		var err error
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			if res, err = live.Read(ctx, user, live.Options{Namespace: client}); err != nil && err.Error() == tieredErr {
+				break
+			}
+		}
+		if err == nil || err.Error() != tieredErr || !apierrors.IsForbidden(err) {
+			t.Fatalf("read of %s without the tiered kinds: %v; want\n%s", client, err, tieredErr)
+		}
+		admin.create("/apis/rbac.authorization.k8s.io/v1/clusterroles", m{
+			"metadata": meta("netpolsim-test-tiered-reader", nil),
+			"rules":    []m{{"apiGroups": []string{"policy.networking.k8s.io"}, "resources": []string{"*"}, "verbs": []string{"list"}}},
+		}, true)
+		admin.create("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", m{
+			"metadata": meta("netpolsim-test-tiered-reader", nil),
+			"roleRef":  m{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "netpolsim-test-tiered-reader"},
+			"subjects": []m{{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "namespaced"}},
+		}, true)
 		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 			if res, err = live.Read(ctx, user, live.Options{Namespace: client}); err == nil {
 				break
@@ -380,9 +404,6 @@ func TestAgainstAPIServer(t *testing.T) {
 		}
 		// (pods: the finished job pod is left out.)
 		want := []string{"namespaces", "nodes", "pods", "namespace " + client + " team=client", "pod browser"}
-		// Once the tiered kinds are served (by a run before), this user
-		// may not list them: a notice.
-		got = slices.DeleteFunc(got, func(s string) bool { return strings.HasPrefix(s, "adminnetworkpolicies.") })
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("notices and objects (-want +got):\n%s", diff)
 		}
@@ -394,55 +415,135 @@ func TestAgainstAPIServer(t *testing.T) {
 
 	t.Run("tiered policy kinds", func(t *testing.T) {
 		admin := admin.in(t)
-		crd := m{
+		nsSel := func(ns string) m { return m{"matchLabels": m{"kubernetes.io/metadata.name": ns}} }
+		podsIn := func(ns, app string) m { return m{"namespaceSelector": nsSel(ns), "podSelector": sel(app)} }
+		// Admin tier: a ClusterNetworkPolicy, created in v1alpha2 (the CRD
+		// serves it in v1beta1 too), denies api → db; an
+		// AdminNetworkPolicy allows client → db on 5432, which the db
+		// policy does not. Baseline tier: browser's egress is not isolated
+		// by a NetworkPolicy, so the baseline policy's deny of 8080 into
+		// shop takes browser → web away.
+		cnp := "no-api-to-db-" + id
+		admin.create("/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies", m{
+			"apiVersion": "policy.networking.k8s.io/v1alpha2", "kind": "ClusterNetworkPolicy",
+			"metadata": meta(cnp, nil),
+			"spec": m{"tier": "Admin", "priority": 5,
+				"subject": m{"pods": podsIn(shop, "api")},
+				"egress": []m{{"action": "Deny", "to": []m{{"pods": podsIn(shop, "db")}},
+					"protocols": []m{{"tcp": m{"destinationPort": m{"number": 5432}}}}}}},
+		}, false)
+		admin.create("/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies", m{
+			"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "AdminNetworkPolicy",
+			"metadata": meta("db-from-client-"+id, nil),
+			"spec": m{"priority": 10,
+				"subject": m{"pods": podsIn(shop, "db")},
+				"ingress": []m{{"action": "Allow", "from": []m{{"namespaces": nsSel(client)}},
+					"ports": []m{{"portNumber": m{"protocol": "TCP", "port": 5432}}}}}},
+		}, false)
+		// There is one baseline policy, named default: this run's replaces
+		// one a run before left.
+		banp := "/apis/policy.networking.k8s.io/v1alpha1/baselineadminnetworkpolicies"
+		if code, body := admin.do(http.MethodDelete, banp+"/default", "application/json", nil); code != http.StatusOK && code != http.StatusNotFound {
+			t.Fatalf("DELETE %s/default: %d %s", banp, code, body)
+		}
+		admin.create(banp, m{
+			"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "BaselineAdminNetworkPolicy",
+			"metadata": meta("default", nil),
+			"spec": m{
+				"subject": m{"namespaces": nsSel(client)},
+				"egress": []m{{"action": "Deny", "to": []m{{"namespaces": nsSel(shop)}},
+					"ports": []m{{"portNumber": m{"protocol": "TCP", "port": 8080}}}}}},
+		}, false)
+
+		res, err := live.Read(ctx, admin.config, live.Options{PageSize: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range res.Cluster.ClusterNetworkPolicies {
+			if p.Name == cnp {
+				got = append(got, fmt.Sprintf("%s %s %s %s", p.APIVersion, p.Kind, p.Name, p.Spec.Tier))
+			}
+		}
+		for _, p := range res.Cluster.AdminNetworkPolicies {
+			if strings.HasSuffix(p.Name, id) {
+				got = append(got, fmt.Sprintf("%s %s %s %d", p.APIVersion, p.Kind, p.Name, p.Spec.Priority))
+			}
+		}
+		for _, p := range res.Cluster.BaselineAdminNetworkPolicies {
+			got = append(got, fmt.Sprintf("%s %s %s managedFields=%d", p.APIVersion, p.Kind, p.Name, len(p.ManagedFields)))
+		}
+		want := []string{
+			"policy.networking.k8s.io/v1beta1 ClusterNetworkPolicy " + cnp + " Admin",
+			"policy.networking.k8s.io/v1alpha1 AdminNetworkPolicy db-from-client-" + id + " 10",
+			"policy.networking.k8s.io/v1alpha1 BaselineAdminNetworkPolicy default managedFields=0",
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("tiered policies (-want +got):\n%s", diff)
+		}
+		wantMatrix := []string{
+			client + "/browser → " + shop + "/db: TCP/5432",
+			shop + "/web → " + shop + "/api: TCP/9090",
+		}
+		if diff := cmp.Diff(wantMatrix, matrix(t, res.Cluster, shop, client)); diff != "" {
+			t.Errorf("matrix (-want +got):\n%s", diff)
+		}
+	})
+	t.Logf("whole test against the API server: %v", time.Since(start))
+}
+
+// installTieredCRDs installs minimal CRDs for the tiered policy kinds of
+// policy.networking.k8s.io (any object is accepted; the fields and
+// versions are those of sigs.k8s.io/network-policy-api: ClusterNetworkPolicy
+// in v1alpha2 and v1beta1, the same objects in both, AdminNetworkPolicy and
+// BaselineAdminNetworkPolicy in v1alpha1), or keeps those a run before
+// installed, and waits until every version is served.
+func installTieredCRDs(c *apiClient) {
+	c.t.Helper()
+	version := func(name string, storage bool) m {
+		return m{
+			"name": name, "served": true, "storage": storage,
+			"schema": m{"openAPIV3Schema": m{"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
+		}
+	}
+	crd := func(plural, kind string, versions ...m) m {
+		return m{
 			"apiVersion": "apiextensions.k8s.io/v1",
 			"kind":       "CustomResourceDefinition",
 			"metadata": m{
-				"name": "adminnetworkpolicies.policy.networking.k8s.io",
+				"name": plural + ".policy.networking.k8s.io",
 				// The group is one of Kubernetes' own, which needs this.
 				"annotations": m{"api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/network-policy-api/pull/30"},
 			},
 			"spec": m{
-				"group": "policy.networking.k8s.io",
-				"scope": "Cluster",
-				"names": m{"plural": "adminnetworkpolicies", "singular": "adminnetworkpolicy", "kind": "AdminNetworkPolicy", "listKind": "AdminNetworkPolicyList"},
-				"versions": []m{{
-					"name": "v1alpha1", "served": true, "storage": true,
-					"schema": m{"openAPIV3Schema": m{"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
-				}},
+				"group":    "policy.networking.k8s.io",
+				"scope":    "Cluster",
+				"names":    m{"plural": plural, "singular": strings.ToLower(kind), "kind": kind, "listKind": kind + "List"},
+				"versions": versions,
 			},
 		}
-		admin.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd, true)
-		// The kind is served once the CRD is established.
-		path := "/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies"
-		obj := m{"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "AdminNetworkPolicy", "metadata": meta("deny-"+id, nil), "spec": m{"priority": 10}}
+	}
+	const crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+	c.create(crds, crd("clusternetworkpolicies", "ClusterNetworkPolicy", version("v1beta1", true), version("v1alpha2", false)), true)
+	c.create(crds, crd("adminnetworkpolicies", "AdminNetworkPolicy", version("v1alpha1", true)), true)
+	c.create(crds, crd("baselineadminnetworkpolicies", "BaselineAdminNetworkPolicy", version("v1alpha1", true)), true)
+	for _, path := range []string{
+		"/apis/policy.networking.k8s.io/v1beta1/clusternetworkpolicies",
+		"/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies",
+		"/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies",
+		"/apis/policy.networking.k8s.io/v1alpha1/baselineadminnetworkpolicies",
+	} {
 		var code int
 		var body []byte
 		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-			if code, body = admin.do(http.MethodPost, path, "application/json", obj); code == http.StatusCreated {
+			if code, body = c.do(http.MethodGet, path, "application/json", nil); code == http.StatusOK {
 				break
 			}
 		}
-		if code != http.StatusCreated {
-			t.Fatalf("POST %s: %d %s", path, code, body)
+		if code != http.StatusOK {
+			c.t.Fatalf("GET %s: %d %s", path, code, body)
 		}
-		notice := regexp.MustCompile(`^live: adminnetworkpolicies\.v1alpha1\.policy\.networking\.k8s\.io: left out [1-9]\d* objects?: tiered cluster policies are not simulated yet`)
-		var res *live.Result
-		var err error
-		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-			res, err = live.Read(ctx, admin.config, live.Options{Namespace: shop})
-			if err == nil && slices.ContainsFunc(res.Notices, func(n live.Notice) bool { return notice.MatchString(n.String()) }) {
-				break
-			}
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.ContainsFunc(res.Notices, func(n live.Notice) bool { return notice.MatchString(n.String()) }) {
-			t.Errorf("no notice for the AdminNetworkPolicy: %v", res.Notices)
-		}
-	})
-	t.Logf("whole test against the API server: %v", time.Since(start))
+	}
 }
 
 // matrix renders the allowed pairs among the pods of the given namespaces.
