@@ -41,7 +41,7 @@ func init() {
 		{"graph", "draw the reachability graph (Graphviz DOT or SVG)", graphUsage, graphExamples, runGraph},
 		{"paths", "list the multi-hop paths from one pod or workload to another", pathsUsage, pathsExamples, runPaths},
 		{"blast-radius", "show what a compromised pod or workload may reach, hop by hop", blastUsage, blastExamples, runBlastRadius},
-		{"diff", "compare who may reach whom in two sets of manifests (exit 0 same, 1 different, 2 error)", diffUsage, diffExamples, runDiff},
+		{"diff", "compare who may reach whom in two clusters: manifests, kustomizations or live (exit 0 same, 1 different, 2 error)", diffUsage, diffExamples, runDiff},
 		{"exposure", "show how each pod may be reached from outside the cluster, and what it may reach outside", exposureUsage, exposureExamples, runExposure},
 		{"lint", "find mistakes and gaps in the network policies (exit 1 at or above --fail-on)", lintUsage, lintExamples, runLint},
 	}
@@ -111,6 +111,9 @@ type common struct {
 	namespace             string
 	allNamespaces         bool
 	namespaceFilter       bool // the command shows only -n's namespace, whatever the input
+	// liveNamespace is the namespace a live read read, set by input; empty
+	// for all namespaces and for manifests.
+	liveNamespace string
 
 	ipBlockPods bool
 	selfTraffic bool

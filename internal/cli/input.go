@@ -26,10 +26,11 @@ const inputFlags = `  -f PATH                 manifest file or directory, repeat
   --kubeconfig FILE       kubeconfig to use (default: $KUBECONFIG, else ~/.kube/config)
   --context NAME          kubeconfig context to use (default: the current context)
   -n, --namespace NS      the namespace to read (default: the context's);
-                          namespaces and nodes are always read in full
+                          namespaces, nodes and tiered cluster policies are
+                          always read in full
   -A, --all-namespaces    read every namespace
-  matrix, exposure and lint show only the pods, pairs or findings of -n's
-  namespace, for any input (with -A, after reading every namespace)
+  matrix, exposure, lint and diff show only the pods, pairs or findings of
+  -n's namespace, for any input (with -A, after reading every namespace)
 `
 
 // addInputFlags defines the input flags on fs.
@@ -55,7 +56,7 @@ func (co *common) input(e *env) (*manifest.Result, bool) {
 		fmt.Fprintln(e.stderr, "netpolsim: --kubeconfig, --context and -A read a live cluster; they do not go with -f or -k")
 		return nil, false
 	case (len(co.files) > 0 || len(co.kustomizations) > 0) && co.namespace != "" && !co.namespaceFilter:
-		fmt.Fprintln(e.stderr, "netpolsim: -n reads one namespace of a live cluster; with -f or -k only matrix, exposure and lint take it, to show one namespace")
+		fmt.Fprintln(e.stderr, "netpolsim: -n reads one namespace of a live cluster; with -f or -k only matrix, exposure, lint and diff take it, to show one namespace")
 		return nil, false
 	}
 	if co.maxPods < 0 {
@@ -127,6 +128,7 @@ func (co *common) readLive(e *env) (*manifest.Result, bool) {
 			return nil, false
 		}
 		opts.Namespace = ns
+		co.liveNamespace = ns
 	}
 	var done func()
 	if isTerminal(e.stderr) {

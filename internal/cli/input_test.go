@@ -35,7 +35,7 @@ func TestKustomize(t *testing.T) {
 		{"-k without kustomization", []string{"matrix", "-k", dir}, "manifest: " + filepath.Join(dir, "kustomization.yaml") + ": kustomize build: "},
 		{"live flags with -f", []string{"matrix", "-f", shop, "--context", "prod"}, "netpolsim: --kubeconfig, --context and -A read a live cluster; they do not go with -f or -k"},
 		{"-A with -k", []string{"matrix", "-k", kustomizeOverlay, "-A"}, "netpolsim: --kubeconfig, --context and -A read a live cluster"},
-		{"-n with -f on check", []string{"check", "-f", shop, "-n", "shop", "--from", "shop/a", "--to", "shop/b", "--port", "80"}, "netpolsim: -n reads one namespace of a live cluster; with -f or -k only matrix, exposure and lint take it"},
+		{"-n with -f on check", []string{"check", "-f", shop, "-n", "shop", "--from", "shop/a", "--to", "shop/b", "--port", "80"}, "netpolsim: -n reads one namespace of a live cluster; with -f or -k only matrix, exposure, lint and diff take it"},
 		{"missing kubeconfig", []string{"matrix", "--kubeconfig", filepath.Join(dir, "nope")}, "netpolsim: kubeconfig: "},
 	})
 }
