@@ -135,7 +135,8 @@ func matrixOf(t *rapid.T, c simulate.Cluster) string {
 }
 
 // FuzzReadPage serves any bytes as the page of pods (and, from the second
-// half of the input on, of network policies) that a List call returns:
+// half of the input on, of network policies and of ClusterNetworkPolicies)
+// that a List call returns:
 // Read must not panic and must return a result or an error naming the
 // resource; a cluster it returns must compile or fail with an error,
 // never a panic.
@@ -147,7 +148,9 @@ func FuzzReadPage(f *testing.F) {
 	f.Add([]byte(`{"items":[{"metadata":{"name":7}}]}`), 0)
 	f.Add([]byte(`[]`), 1)
 	f.Add([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","code":403,"reason":"Forbidden"}`), 2)
+	f.Add([]byte(`{"items":[]}{"items":[{"metadata":{"name":"c"},"spec":{"tier":"Admin","priority":1,"subject":{"namespaces":{}},"ingress":[{"action":"Deny","from":[{"namespaces":{}}]}]}}]}`), 12)
 	api := newFakeAPI(f)
+	serveTiered(api, "v1alpha1", "v1beta1")
 	cfg := api.config()
 	f.Fuzz(func(t *testing.T, body []byte, split int) {
 		if split < 0 {
@@ -161,6 +164,7 @@ func FuzzReadPage(f *testing.F) {
 		api.mu.Lock()
 		api.bodies[podsResource.path("")] = bytes.Clone(pods)
 		api.bodies[networkPoliciesResource.path("")] = bytes.Clone(policies)
+		api.bodies[cnpV1beta1Resource.path("")] = bytes.Clone(policies)
 		api.mu.Unlock()
 		res, err := Read(context.Background(), cfg, Options{})
 		if (res == nil) == (err == nil) {
@@ -168,7 +172,8 @@ func FuzzReadPage(f *testing.F) {
 		}
 		if err != nil {
 			if msg := err.Error(); !strings.HasPrefix(msg, "live: cannot list pods in all namespaces: ") &&
-				!strings.HasPrefix(msg, "live: cannot list networkpolicies.networking.k8s.io in all namespaces: ") {
+				!strings.HasPrefix(msg, "live: cannot list networkpolicies.networking.k8s.io in all namespaces: ") &&
+				!strings.HasPrefix(msg, "live: cannot list clusternetworkpolicies.policy.networking.k8s.io: ") {
 				t.Fatalf("error %q does not name the list", msg)
 			}
 			return
