@@ -138,9 +138,10 @@ func newFlagSet(c command, e *env, co *common) *flag.FlagSet {
 const commonFlags = inputFlags + `  --ipblock-pods=BOOL     ipBlock peers also match pod IPs (default true)
   --self-traffic=BOOL     a pod may always reach itself (default true)
   --node-traffic=BOOL     a node may always reach its own pods (default true)
-  --strict                every notice of the loader (an object skipped or
-                          converted, finished pods left out, a namespace
-                          implied) is an error: exit status 2
+  --strict                every notice of the loader or of a live read (an
+                          object skipped or converted, finished pods left
+                          out, a namespace implied, nodes that may not be
+                          listed) is an error: exit status 2
   --max-pods N            the most pods the manifests may hold, given and
                           generated from workloads (default 150000)
 `

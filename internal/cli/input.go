@@ -151,6 +151,13 @@ func (co *common) readLive(e *env) (*manifest.Result, bool) {
 	for _, n := range res.Notices {
 		fmt.Fprintln(e.stderr, n)
 	}
+	if n := len(res.Notices); n > 0 {
+		if co.strict {
+			fmt.Fprintf(e.stderr, "netpolsim: %d %s, errors with --strict\n", n, plural(n, "notice", "notices"))
+			return nil, false
+		}
+		fmt.Fprintf(e.stderr, "netpolsim: %d %s; --strict makes them errors\n", n, plural(n, "notice", "notices"))
+	}
 	return &manifest.Result{Cluster: res.Cluster}, true
 }
 

@@ -166,6 +166,19 @@ func TestLive(t *testing.T) {
 		t.Error("--context b asked nothing of cluster b")
 	}
 
+	// Nodes that may not be listed: a notice, counted; an error with
+	// --strict.
+	a.status["/api/v1/nodes"] = http.StatusForbidden
+	out, errOut, code = run(t, "", "matrix")
+	wantErr := "live: nodes: cannot list nodes (forbidden, needs list on nodes), so node addresses are not known: traffic from a node counts as traffic from outside the cluster (simulate.NodeAddresses can give them)\nnetpolsim: 1 notice; --strict makes them errors\n"
+	if code != 0 || !strings.Contains(out, "2 endpoints, 2 connections") || errOut != wantErr {
+		t.Errorf("nodes forbidden: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	out, errOut, code = run(t, "", "matrix", "--strict")
+	if code != 2 || out != "" || !strings.HasSuffix(errOut, "\nnetpolsim: 1 notice, errors with --strict\n") {
+		t.Errorf("nodes forbidden, --strict: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+
 	// A refused list.
 	a.status["/api/v1/namespaces/shop/services"] = http.StatusForbidden
 	out, errOut, code = run(t, "", "matrix")
