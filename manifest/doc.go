@@ -25,6 +25,9 @@
 // Documents are turned into JSON, and objects decoded, on every core; the
 // result and every message come in input order all the same.
 //
+// [LoadKustomizations] builds kustomizations (kubectl's -k) in process and
+// reads their output the same way; its problems name the kustomization file.
+//
 // # Kinds
 //
 // These kinds are read:

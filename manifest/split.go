@@ -220,8 +220,12 @@ type lineTable struct {
 
 const lineMarkShift = 16
 
-// at returns the 1-based line of offset off of the text.
+// at returns the 1-based line of offset off of the text, or 0 for a nil
+// table (a text without lines the user could look up).
 func (t *lineTable) at(off int) int {
+	if t == nil {
+		return 0
+	}
 	t.once.Do(func() {
 		t.marks = make([]int, len(t.text)>>lineMarkShift+1)
 		line := 1

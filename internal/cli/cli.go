@@ -41,7 +41,7 @@ func init() {
 		{"graph", "draw the reachability graph (Graphviz DOT or SVG)", graphUsage, graphExamples, runGraph},
 		{"paths", "list the multi-hop paths from one pod or workload to another", pathsUsage, pathsExamples, runPaths},
 		{"blast-radius", "show what a compromised pod or workload may reach, hop by hop", blastUsage, blastExamples, runBlastRadius},
-		{"diff", "compare who may reach whom in two sets of manifests (exit 0 same, 1 different, 2 error)", diffUsage, diffExamples, runDiff},
+		{"diff", "compare who may reach whom in two clusters: manifests, kustomizations or live (exit 0 same, 1 different, 2 error)", diffUsage, diffExamples, runDiff},
 		{"exposure", "show how each pod may be reached from outside the cluster, and what it may reach outside", exposureUsage, exposureExamples, runExposure},
 		{"lint", "find mistakes and gaps in the network policies (exit 1 at or above --fail-on)", lintUsage, lintExamples, runLint},
 		{"report", "write one self-contained HTML page: heat map, lint findings, exposure and graph", reportUsage, reportExamples, runReport},
@@ -105,7 +105,17 @@ func (p *paths) Set(v string) error { *p = append(*p, v); return nil }
 
 // common holds the flags every command has.
 type common struct {
-	files       paths
+	// Input (input.go).
+	files, kustomizations paths
+	kubeconfig            string
+	kubeContext           string
+	namespace             string
+	allNamespaces         bool
+	namespaceFilter       bool // the command shows only -n's namespace, whatever the input
+	// liveNamespace is the namespace a live read read, set by input; empty
+	// for all namespaces and for manifests.
+	liveNamespace string
+
 	ipBlockPods bool
 	selfTraffic bool
 	nodeTraffic bool
@@ -117,7 +127,7 @@ func newFlagSet(c command, e *env, co *common) *flag.FlagSet {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors and help are printed by usageError
 	fs.Usage = func() {}
-	fs.Var(&co.files, "f", "manifest file or directory (repeatable; - for stdin)")
+	co.addInputFlags(fs)
 	fs.BoolVar(&co.ipBlockPods, "ipblock-pods", true, "ipBlock peers also match pod IPs")
 	fs.BoolVar(&co.selfTraffic, "self-traffic", true, "a pod may always reach itself")
 	fs.BoolVar(&co.nodeTraffic, "node-traffic", true, "a node may always reach its own pods")
@@ -126,13 +136,13 @@ func newFlagSet(c command, e *env, co *common) *flag.FlagSet {
 	return fs
 }
 
-const commonFlags = `  -f PATH                 manifest file or directory, repeatable; - reads stdin
-  --ipblock-pods=BOOL     ipBlock peers also match pod IPs (default true)
+const commonFlags = inputFlags + `  --ipblock-pods=BOOL     ipBlock peers also match pod IPs (default true)
   --self-traffic=BOOL     a pod may always reach itself (default true)
   --node-traffic=BOOL     a node may always reach its own pods (default true)
-  --strict                every notice of the loader (an object skipped or
-                          converted, finished pods left out, a namespace
-                          implied) is an error: exit status 2
+  --strict                every notice of the loader or of a live read (an
+                          object skipped or converted, finished pods left
+                          out, a namespace implied, nodes that may not be
+                          listed) is an error: exit status 2
   --max-pods N            the most pods the manifests may hold, given and
                           generated from workloads (default 150000)
 `
@@ -154,48 +164,11 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// load reads the manifests and compiles the model; problems go to stderr.
+// load reads the input and compiles the model; problems go to stderr.
 func (co *common) load(e *env) (*simulate.Model, *manifest.Result, bool) {
-	if len(co.files) == 0 {
-		fmt.Fprintln(e.stderr, "netpolsim: no manifests: give at least one -f PATH (- for stdin)")
+	res, ok := co.input(e)
+	if !ok {
 		return nil, nil, false
-	}
-	if co.maxPods < 0 {
-		fmt.Fprintf(e.stderr, "netpolsim: --max-pods %d: want a number of pods, 0 or more\n", co.maxPods)
-		return nil, nil, false
-	}
-	opts := manifest.Options{Strict: co.strict, MaxPods: co.maxPods}
-	if co.maxPods == 0 {
-		opts.MaxPods = -1 // no pods at all
-	}
-	var res *manifest.Result
-	var err error
-	if len(co.files) == 1 && co.files[0] == "-" {
-		res, err = opts.LoadReader("-", e.stdin)
-	} else {
-		res, err = opts.LoadPaths(co.files...)
-	}
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
-		var merr *manifest.Error
-		if errors.As(err, &merr) {
-			strict := 0
-			for _, p := range merr.Problems {
-				if errors.Is(p.Err, manifest.ErrNotice) {
-					strict++
-				}
-			}
-			if strict > 0 {
-				fmt.Fprintf(e.stderr, "netpolsim: %d %s, errors with --strict\n", strict, plural(strict, "notice", "notices"))
-			}
-		}
-		return nil, nil, false
-	}
-	for _, n := range res.Notices {
-		fmt.Fprintln(e.stderr, n)
-	}
-	if s := noticeSummary(res.Notices); s != "" {
-		fmt.Fprintln(e.stderr, s)
 	}
 	m, err := simulate.Compile(res.Cluster,
 		simulate.IPBlockMatchesPods(co.ipBlockPods),

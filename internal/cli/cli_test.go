@@ -76,6 +76,7 @@ type errorCase struct {
 
 func runErrors(t *testing.T, cases []errorCase) {
 	t.Helper()
+	noKubeconfig(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			out, errOut, code := run(t, "", c.args...)
@@ -90,6 +91,14 @@ func runErrors(t *testing.T, cases []errorCase) {
 			}
 		})
 	}
+}
+
+// noKubeconfig makes sure that a command without -f or -k finds no
+// cluster to read: no kubeconfig, and not in a pod.
+func noKubeconfig(t *testing.T) {
+	t.Helper()
+	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "no-kubeconfig"))
+	t.Setenv("KUBERNETES_SERVICE_HOST", "")
 }
 
 // badPolicyFile writes a manifest whose one NetworkPolicy, shop/db, has an
@@ -145,7 +154,7 @@ func TestErrors(t *testing.T) {
 	dir, bad := t.TempDir(), badPolicyFile(t)
 	runErrors(t, []errorCase{
 		{"no command", []string{"frobnicate"}, `netpolsim: unknown command "frobnicate"`},
-		{"no -f", []string{"matrix"}, "netpolsim: no manifests: give at least one -f PATH (- for stdin)"},
+		{"no -f", []string{"matrix"}, "netpolsim: no input: give -f PATH, -k DIR, or a cluster to read (--kubeconfig, $KUBECONFIG or ~/.kube/config)"},
 		{"bad format", []string{"matrix", "-f", shop, "-o", "xml"}, "netpolsim matrix: -o xml: want text, json, csv, md or truthtable"},
 		{"truthtable without port", []string{"matrix", "-f", shop, "-o", "truthtable"}, "netpolsim matrix: -o truthtable needs --port"},
 		{"bad group", []string{"matrix", "-f", shop, "--group", "team"}, "netpolsim matrix: --group team: the only grouping is workload"},

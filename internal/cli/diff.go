@@ -11,21 +11,36 @@ import (
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
-const diffUsage = `Usage: netpolsim diff -f OLD... --against NEW... [-o FORMAT] [--group workload]
+const diffUsage = `Usage: netpolsim diff [OLD INPUT] NEW INPUT [-o FORMAT] [--group workload]
        netpolsim diff OLD NEW [-o FORMAT] [--group workload]
 
-Compare who may reach whom, on which ports, in two sets of manifests (say,
-before and after a pull request). Endpoints (pods, or workloads with --group
-workload) are matched by namespace and name. The output lists the
-connections added, removed and changed (ports gained and lost) between
-endpoints that exist on both sides, and the endpoints that exist on one side
-only; the connections of those are not compared.
+Compare who may reach whom, on which ports, in two clusters (say, before
+and after a pull request, or a live cluster and the manifests about to be
+applied to it). Endpoints (pods, or workloads with --group workload) are
+matched by namespace and name. The output lists the connections added,
+removed and changed (ports gained and lost) between endpoints that exist on
+both sides, and the endpoints that exist on one side only; the connections
+of those are not compared.
 
 Exit status 0 when there is no difference, 1 when there are differences,
 2 on error.
 
--f gives the old manifests and --against the new ones; standard input (-)
-can stand for one side only. The engine flags apply to both sides.
+The old side is read as by every command: manifests (-f), kustomizations
+(-k), or, without either, the cluster of a kubeconfig context (--kubeconfig,
+--context, -n, -A), as kubectl diff compares the live cluster with files.
+The new side is one of:
+  --against PATH          manifest file or directory, repeatable
+  --against-k DIR         kustomization directory, built in process, repeatable
+  --against-context NAME  the cluster of another context of the same
+                          kubeconfig; only when the old side is a cluster too
+OLD NEW as two arguments are two manifest paths (-f OLD --against NEW).
+Standard input (-) can stand for one side only. The engine flags apply to
+both sides.
+
+When the old side is a cluster read in one namespace (-n, or the context's
+namespace without -A), the new side is read in that namespace too, and only
+that namespace's endpoints and the connections among them are compared; -n
+does the same for manifests on both sides.
 
 -o json prints the lists endpointsRemoved and endpointsAdded (endpoints
 as matrix -o json prints them), connectionsAdded and connectionsRemoved
@@ -34,7 +49,6 @@ before, after, gained and lost), each sorted by id, or by from and then to
 (schema: docs/schemas/diff.schema.json).
 
 Flags:
-  --against PATH          new manifest file or directory, repeatable
   -o FORMAT               text (default), json, or md (a Markdown summary to
                           post as a pull-request comment)
   --limit N               -o md lists at most N rows per section and counts
@@ -46,6 +60,9 @@ Flags:
 const diffExamples = `  netpolsim diff main/deploy/ pr/deploy/
   netpolsim diff -f deploy/ --against <(helm template shop ./chart) -o md
   netpolsim diff -f old/ --against new/ --group workload -o json
+  netpolsim diff -k main/overlays/prod --against-k pr/overlays/prod
+  netpolsim diff --context prod -n shop --against-k overlays/prod
+  netpolsim diff --context staging -A --against-context prod
 `
 
 // exitDifferent is the status of a diff that found differences, as with
@@ -87,8 +104,11 @@ func runDiff(e *env, args []string) int {
 	c := lookup("diff")
 	var co common
 	fs := newFlagSet(c, e, &co)
-	var against paths
+	co.namespaceFilter = true
+	var against, againstK paths
 	fs.Var(&against, "against", "new manifests")
+	fs.Var(&againstK, "against-k", "new kustomization")
+	againstContext := fs.String("against-context", "", "new cluster: a kubeconfig context")
 	output := fs.String("o", "text", "output format")
 	group := fs.String("group", "", "group pods: workload")
 	limit := fs.Int("limit", defaultMarkdownLimit, "rows per list in -o md")
@@ -96,19 +116,29 @@ func runDiff(e *env, args []string) int {
 	if err != nil {
 		return usageError(e, c.name, err)
 	}
+	sides := 0
+	for _, given := range []bool{len(against) > 0, len(againstK) > 0, *againstContext != ""} {
+		if given {
+			sides++
+		}
+	}
+	oldGiven := len(co.files) > 0 || len(co.kustomizations) > 0
+	oldLive := co.kubeconfig != "" || co.kubeContext != "" || co.allNamespaces
 	switch {
-	case len(pos) > 0 && (len(co.files) > 0 || len(against) > 0):
-		return usageError(e, c.name, fmt.Errorf("give either -f OLD... --against NEW... or two paths OLD NEW, not both"))
+	case len(pos) > 0 && (oldGiven || oldLive || sides > 0):
+		return usageError(e, c.name, fmt.Errorf("give either two paths OLD NEW or the old input and --against, --against-k or --against-context, not both"))
 	case len(pos) == 2:
 		co.files, against = paths{pos[0]}, paths{pos[1]}
 	case len(pos) > 0:
 		return usageError(e, c.name, fmt.Errorf("want two paths OLD NEW, got %d", len(pos)))
-	case len(co.files) == 0 && len(against) == 0:
-		return usageError(e, c.name, fmt.Errorf("nothing to compare: give -f OLD... --against NEW..., or two paths OLD NEW"))
-	case len(co.files) == 0:
-		return usageError(e, c.name, fmt.Errorf("--against needs -f OLD to compare with"))
-	case len(against) == 0:
-		return usageError(e, c.name, fmt.Errorf("-f needs --against NEW to compare with"))
+	case sides == 0 && !oldGiven && !oldLive:
+		return usageError(e, c.name, fmt.Errorf("nothing to compare: give two paths OLD NEW, or the old input (-f, -k, or a cluster) and the new one (--against, --against-k or --against-context)"))
+	case sides == 0:
+		return usageError(e, c.name, fmt.Errorf("nothing to compare with: give the new side with --against PATH, --against-k DIR or --against-context NAME"))
+	case sides > 1:
+		return usageError(e, c.name, fmt.Errorf("give one new side: --against, --against-k or --against-context"))
+	case *againstContext != "" && oldGiven:
+		return usageError(e, c.name, fmt.Errorf("--against-context compares two clusters; to compare manifests with a cluster, read the cluster as the old side (no -f or -k) and give the manifests with --against or --against-k"))
 	}
 	if slices.Contains(co.files, "-") && slices.Contains(against, "-") {
 		return usageError(e, c.name, fmt.Errorf("standard input (-) can be read on one side only"))
@@ -126,8 +156,21 @@ func runDiff(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
+	// The new side: the old one's engine flags and namespace, its own
+	// input. A cluster read in one namespace on the old side makes that
+	// namespace the one compared.
+	ns := co.namespace
+	if !oldGiven && !co.allNamespaces {
+		ns = co.liveNamespace
+	}
 	newCo := co
-	newCo.files = against
+	newCo.namespace = ns
+	if *againstContext != "" {
+		newCo.kubeContext = *againstContext
+	} else {
+		newCo.files, newCo.kustomizations = against, againstK
+		newCo.kubeconfig, newCo.kubeContext, newCo.allNamespaces = "", "", false
+	}
 	cur, _, ok := newCo.load(e)
 	if !ok {
 		return exitError
@@ -135,9 +178,9 @@ func runDiff(e *env, args []string) int {
 
 	var r diffResult
 	if *group == "workload" {
-		r = diffGrouped(old, cur)
+		r = diffGrouped(old, cur, ns)
 	} else {
-		r = diffPods(old, cur)
+		r = diffPods(old, cur, ns)
 	}
 	switch *output {
 	case "json":
@@ -156,10 +199,11 @@ func runDiff(e *env, args []string) int {
 	return exitDifferent
 }
 
-// diffPods compares two models pod by pod, with simulate.Diff.
-func diffPods(a, b *simulate.Model) diffResult {
+// diffPods compares two models pod by pod, with simulate.Diff; with ns,
+// only the pods of namespace ns and the connections among them.
+func diffPods(a, b *simulate.Model, ns string) diffResult {
 	d := simulate.Diff(a, b)
-	r := diffResult{shared: len(a.Pods()) - len(d.RemovedPods)}
+	var r diffResult
 	byID := func(eps []endpoint) map[string]endpoint {
 		out := make(map[string]endpoint, len(eps))
 		for _, ep := range eps {
@@ -167,21 +211,36 @@ func diffPods(a, b *simulate.Model) diffResult {
 		}
 		return out
 	}
-	epsA, epsB := byID(endpoints(a, false, "")), byID(endpoints(b, false, ""))
+	all := endpoints(a, false, ns)
+	epsA, epsB := byID(all), byID(endpoints(b, false, ns))
 	for _, p := range d.RemovedPods {
-		r.EndpointsRemoved = append(r.EndpointsRemoved, epsA[p.String()])
+		if ep, ok := epsA[p.String()]; ok {
+			r.EndpointsRemoved = append(r.EndpointsRemoved, ep)
+		}
 	}
 	for _, p := range d.AddedPods {
-		r.EndpointsAdded = append(r.EndpointsAdded, epsB[p.String()])
+		if ep, ok := epsB[p.String()]; ok {
+			r.EndpointsAdded = append(r.EndpointsAdded, ep)
+		}
+	}
+	r.shared = len(all) - len(r.EndpointsRemoved)
+	in := func(from, to simulate.PodID) bool {
+		return ns == "" || from.Namespace == ns && to.Namespace == ns
 	}
 	for _, p := range d.Added {
-		r.Added = append(r.Added, diffConnection(p.From.String(), p.To.String(), p.Ports))
+		if in(p.From, p.To) {
+			r.Added = append(r.Added, diffConnection(p.From.String(), p.To.String(), p.Ports))
+		}
 	}
 	for _, p := range d.Removed {
-		r.Removed = append(r.Removed, diffConnection(p.From.String(), p.To.String(), p.Ports))
+		if in(p.From, p.To) {
+			r.Removed = append(r.Removed, diffConnection(p.From.String(), p.To.String(), p.Ports))
+		}
 	}
 	for _, ch := range d.Changed {
-		r.Changed = append(r.Changed, newDiffChange(ch.From.String(), ch.To.String(), ch.Before, ch.After))
+		if in(ch.From, ch.To) {
+			r.Changed = append(r.Changed, newDiffChange(ch.From.String(), ch.To.String(), ch.Before, ch.After))
+		}
 	}
 	r.sort()
 	return r
@@ -189,24 +248,43 @@ func diffPods(a, b *simulate.Model) diffResult {
 
 // diffGrouped compares two models workload by workload, over the endpoints
 // and connections that matrix --group workload prints, with
-// simulate.DiffWorkloads.
-func diffGrouped(a, b *simulate.Model) diffResult {
+// simulate.DiffWorkloads; with ns, only the workloads of namespace ns and
+// the connections among them.
+func diffGrouped(a, b *simulate.Model, ns string) diffResult {
 	d := simulate.DiffWorkloads(a, b, simulate.EveryMember)
 	r := diffResult{shared: d.Shared}
+	inNS := func(w simulate.Workload) bool { return ns == "" || w.Namespace == ns }
 	for _, w := range d.RemovedWorkloads {
-		r.EndpointsRemoved = append(r.EndpointsRemoved, workloadEndpoint(w))
+		if inNS(w) {
+			r.EndpointsRemoved = append(r.EndpointsRemoved, workloadEndpoint(w))
+		}
 	}
 	for _, w := range d.AddedWorkloads {
-		r.EndpointsAdded = append(r.EndpointsAdded, workloadEndpoint(w))
+		if inNS(w) {
+			r.EndpointsAdded = append(r.EndpointsAdded, workloadEndpoint(w))
+		}
+	}
+	if ns != "" {
+		r.shared = len(endpoints(a, true, ns)) - len(r.EndpointsRemoved)
+	}
+	// Workload IDs start with their namespace.
+	in := func(from, to string) bool {
+		return ns == "" || strings.HasPrefix(from, ns+"/") && strings.HasPrefix(to, ns+"/")
 	}
 	for _, p := range d.Added {
-		r.Added = append(r.Added, diffConnection(p.From, p.To, p.Ports))
+		if in(p.From, p.To) {
+			r.Added = append(r.Added, diffConnection(p.From, p.To, p.Ports))
+		}
 	}
 	for _, p := range d.Removed {
-		r.Removed = append(r.Removed, diffConnection(p.From, p.To, p.Ports))
+		if in(p.From, p.To) {
+			r.Removed = append(r.Removed, diffConnection(p.From, p.To, p.Ports))
+		}
 	}
 	for _, ch := range d.Changed {
-		r.Changed = append(r.Changed, newDiffChange(ch.From, ch.To, ch.Before, ch.After))
+		if in(ch.From, ch.To) {
+			r.Changed = append(r.Changed, newDiffChange(ch.From, ch.To, ch.Before, ch.After))
+		}
 	}
 	r.sort()
 	return r

@@ -72,12 +72,21 @@ func TestDiffRepeatedAndStdin(t *testing.T) {
 func TestDiffErrors(t *testing.T) {
 	dir, bad := t.TempDir(), badPolicyFile(t)
 	runErrors(t, []errorCase{
-		{"nothing", []string{"diff"}, "netpolsim diff: nothing to compare: give -f OLD... --against NEW..., or two paths OLD NEW"},
+		{"nothing", []string{"diff"}, "netpolsim diff: nothing to compare: give two paths OLD NEW, or the old input (-f, -k, or a cluster) and the new one (--against, --against-k or --against-context)"},
 		{"one path", []string{"diff", shop}, "netpolsim diff: want two paths OLD NEW, got 1"},
 		{"three paths", []string{"diff", shop, shop, shop}, "netpolsim diff: want two paths OLD NEW, got 3"},
-		{"paths and flags", []string{"diff", shop, shop, "-f", shop}, "netpolsim diff: give either -f OLD... --against NEW... or two paths OLD NEW, not both"},
-		{"no --against", []string{"diff", "-f", shop}, "netpolsim diff: -f needs --against NEW to compare with"},
-		{"no -f", []string{"diff", "--against", shop}, "netpolsim diff: --against needs -f OLD to compare with"},
+		{"paths and flags", []string{"diff", shop, shop, "-f", shop}, "netpolsim diff: give either two paths OLD NEW or the old input and --against, --against-k or --against-context, not both"},
+		{"paths and -k", []string{"diff", shop, shop, "-k", kustomizeOverlay}, "netpolsim diff: give either two paths OLD NEW or the old input"},
+		{"paths and a context", []string{"diff", shop, shop, "--context", "prod"}, "netpolsim diff: give either two paths OLD NEW or the old input"},
+		{"no --against", []string{"diff", "-f", shop}, "netpolsim diff: nothing to compare with: give the new side with --against PATH, --against-k DIR or --against-context NAME"},
+		{"no new side for -k", []string{"diff", "-k", kustomizeOverlay}, "netpolsim diff: nothing to compare with: "},
+		{"no new side for a cluster", []string{"diff", "--context", "prod"}, "netpolsim diff: nothing to compare with: "},
+		{"two new sides", []string{"diff", "-f", shop, "--against", shop, "--against-k", kustomizeOverlay}, "netpolsim diff: give one new side: --against, --against-k or --against-context"},
+		{"--against-context with -f", []string{"diff", "-f", shop, "--against-context", "prod"}, "netpolsim diff: --against-context compares two clusters; to compare manifests with a cluster, read the cluster as the old side"},
+		{"--against-context with -k", []string{"diff", "-k", kustomizeOverlay, "--against-context", "prod"}, "netpolsim diff: --against-context compares two clusters"},
+		// Without -f or -k the old side is the cluster of the kubeconfig.
+		{"no -f and no cluster", []string{"diff", "--against", shop}, "netpolsim: no input: give -f PATH, -k DIR, or a cluster to read"},
+		{"bad -k on the new side", []string{"diff", "-f", shop, "--against-k", dir}, "manifest: " + filepath.Join(dir, "kustomization.yaml") + ": kustomize build: "},
 		{"stdin twice", []string{"diff", "-f", "-", "--against", "-"}, "netpolsim diff: standard input (-) can be read on one side only"},
 		{"bad format", []string{"diff", shop, shop, "-o", "csv"}, "netpolsim diff: -o csv: want text, json or md"},
 		{"bad group", []string{"diff", shop, shop, "--group", "team"}, "netpolsim diff: --group team: the only grouping is workload"},
@@ -113,9 +122,9 @@ func TestDiffAgreesWithConnections(t *testing.T) {
 			for _, grouped := range []bool{false, true} {
 				epsA, epsB := endpoints(ma, grouped, ""), endpoints(mb, grouped, "")
 				want := naiveDiff(epsA, epsB, connections(ma, grouped, epsA), connections(mb, grouped, epsB))
-				got := diffPods(ma, mb)
+				got := diffPods(ma, mb, "")
 				if grouped {
-					got = diffGrouped(ma, mb)
+					got = diffGrouped(ma, mb, "")
 				}
 				if diff := cmp.Diff(want, got, opts); diff != "" {
 					t.Errorf("diff %s %s (grouped %t): the diff and the matrix connections disagree (-connections +diff):\n%s", a, b, grouped, diff)
@@ -194,5 +203,109 @@ func TestDiffReadme(t *testing.T) {
 	}
 	if diff := cmp.Diff(shown, out); diff != "" {
 		t.Errorf("examples/apptest/README.md output block (-readme +actual):\n%s", diff)
+	}
+}
+
+// TestDiffKustomize compares kustomizations on either side and with
+// manifests: the overlay with itself is no difference; an overlay without
+// the network-policies component adds the connections the component's
+// policies keep out.
+func TestDiffKustomize(t *testing.T) {
+	out, errOut, code := run(t, "", "diff", "-k", kustomizeOverlay, "--against-k", kustomizeOverlay)
+	if code != 0 || out != "no differences: 4 endpoints on both sides.\n" {
+		t.Errorf("overlay against itself: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	base, err := filepath.Abs("../../examples/kustomize/base")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := t.TempDir()
+	// kustomize takes bases by relative path only.
+	if base, err = filepath.Rel(open, base); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string]string{
+		"kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop-prod\nresources: [namespace.yaml, " + base + "]\nreplicas: [{name: frontend, count: 2}]\n",
+		"namespace.yaml":     "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop-prod, labels: {env: prod}}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(open, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, code = run(t, "", "diff", "-k", kustomizeOverlay, "--against-k", open, "--group", "workload", "-o", "json")
+	if code != 1 {
+		t.Fatalf("overlay against one without policies: exit %d, stderr %q", code, errOut)
+	}
+	for _, s := range []string{
+		`"endpointsRemoved": []`, `"endpointsAdded": []`,
+		`"from": "shop-prod/db",
+      "to": "shop-prod/api",`, `"connectionsRemoved": []`,
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("overlay against one without policies: stdout does not contain %s:\n%s", s, out)
+		}
+	}
+	// Manifests on the old side, a kustomization on the new.
+	out, errOut, code = run(t, "", "diff", "-f", "../../examples/kustomize/base", "--against-k", kustomizeOverlay)
+	if code != 1 || !strings.Contains(out, "only in NEW: shop-prod/frontend-1 (Pod)") || !strings.Contains(out, "only in OLD: default/frontend-0 (Pod)") {
+		t.Errorf("-f base --against-k overlay: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestDiffLive compares a live cluster with manifests and with another
+// context: a cluster read in one namespace is compared in that namespace
+// only.
+func TestDiffLive(t *testing.T) {
+	noKubeconfig(t)
+	kubeconfig, _, b := liveClusters(t)
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pod := func(ns, name, app, ip string) string {
+		return "apiVersion: v1\nkind: Pod\nmetadata: {namespace: " + ns + ", name: " + name + ", labels: {app: " + app + "}}\n" +
+			"spec: {containers: [{name: c, image: i, ports: [{name: http, containerPort: 8080}]}]}\nstatus: {phase: Running, podIP: " + ip + "}\n---\n"
+	}
+	pods := "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: dev}\n---\n" +
+		pod("shop", "web", "web", "10.0.0.1") + pod("shop", "db", "db", "10.0.0.2") + pod("dev", "tool", "tool", "10.0.1.1") + pod("dev", "new", "new", "10.0.1.2")
+	same := write("same.yaml", pods+"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {namespace: shop, name: db}\nspec:\n  podSelector: {matchLabels: {app: db}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]\n")
+	deny := write("deny.yaml", pods+"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {namespace: shop, name: deny}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n")
+
+	// The current context reads namespace shop: dev/new, only in the
+	// manifests, is not compared.
+	out, errOut, code := run(t, "", "diff", "--kubeconfig", kubeconfig, "--against", same)
+	if code != 0 || out != "no differences: 2 endpoints on both sides.\n" {
+		t.Errorf("cluster against the same manifests: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	out, errOut, code = run(t, "", "diff", "--kubeconfig", kubeconfig, "--against", deny, "-o", "json")
+	if code != 1 || !strings.Contains(out, `"connectionsRemoved": [
+    {
+      "from": "shop/db",
+      "to": "shop/web",`) || !strings.Contains(out, `"endpointsAdded": []`) {
+		t.Errorf("cluster against a deny-all: exit %d, stdout %s, stderr %q", code, out, errOut)
+	}
+	// -n does the same for manifests on both sides: of the connections
+	// the deny-all takes away, only those within shop are listed.
+	out, errOut, code = run(t, "", "diff", "-n", "shop", "-f", same, "--against", deny)
+	if code != 1 || !strings.Contains(out, "0 connections added, 2 removed, 0 changed; 0 endpoints only in OLD, 0 only in NEW.") {
+		t.Errorf("-n shop with manifests: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// -A reads every namespace: dev/new is new.
+	out, errOut, code = run(t, "", "diff", "--kubeconfig", kubeconfig, "-A", "--against", same)
+	if code != 1 || !strings.Contains(out, "only in NEW: dev/new (Pod)") {
+		t.Errorf("-A: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// Two contexts: b's pods are all new, a's all gone.
+	before := len(b.paths())
+	out, errOut, code = run(t, "", "diff", "--kubeconfig", kubeconfig, "-A", "--against-context", "b")
+	if code != 1 || !strings.Contains(out, "only in OLD: dev/tool (Pod)") || !strings.Contains(out, "only in NEW: ops/mon (Pod)") {
+		t.Errorf("--against-context b: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if len(b.paths()) == before {
+		t.Error("--against-context b asked nothing of cluster b")
 	}
 }

@@ -28,7 +28,6 @@ and Ingress route open to some outside address, with the pods behind it.
 
 Flags:
   -o FORMAT               text (default) or json
-  -n NAMESPACE            only pods in NAMESPACE
 ` + commonFlags
 
 const exposureExamples = `  netpolsim exposure -f deploy/
@@ -94,7 +93,7 @@ func runExposure(e *env, args []string) int {
 	var co common
 	fs := newFlagSet(c, e, &co)
 	output := fs.String("o", "text", "output format")
-	ns := fs.String("n", "", "namespace")
+	co.namespaceFilter = true
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageError(e, c.name, err)
@@ -111,7 +110,7 @@ func runExposure(e *env, args []string) int {
 	}
 	var pods []simulate.PodExposure
 	for _, pe := range m.Exposure() {
-		if *ns == "" || pe.Pod.Namespace == *ns {
+		if co.namespace == "" || pe.Pod.Namespace == co.namespace {
 			pods = append(pods, pe)
 		}
 	}

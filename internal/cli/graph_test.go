@@ -32,7 +32,7 @@ func TestGraphErrors(t *testing.T) {
 		{"bad group", []string{"graph", "-f", shop, "--group", "team"}, "netpolsim graph: --group team: want workload or pod"},
 		{"bad port", []string{"graph", "-f", shop, "--port", "0"}, `netpolsim graph: simulate: port "0": 0 is not between 1 and 65535`},
 		{"graph argument", []string{"graph", "-f", shop, "extra"}, `netpolsim graph: unexpected argument "extra"`},
-		{"no -f", []string{"graph"}, "netpolsim: no manifests"},
+		{"no -f", []string{"graph"}, "netpolsim: no input: give -f PATH, -k DIR, or a cluster to read"},
 		{"paths without --to", []string{"paths", "-f", shop, "--from", "outside"}, "netpolsim paths: --to is required"},
 		{"paths to outside", []string{"paths", "-f", shop, "--from", "shop/db", "--to", "outside"}, "netpolsim paths: --to outside: traffic leaving the cluster is not modelled"},
 		{"paths negative hops", []string{"paths", "-f", shop, "--from", "shop/db", "--to", "shop/api", "--max-hops", "-1"}, "netpolsim paths: --max-hops -1: want 0 or more"},

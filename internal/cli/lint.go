@@ -26,7 +26,6 @@ Flags:
   --fail-on SEVERITY      info, warning (default) or error: the least severe
                           finding that makes the exit status 1
   --disable CHECK         turn a check off; repeatable, or comma-separated
-  -n NAMESPACE            only findings about objects in NAMESPACE
 ` + commonFlags
 
 const lintExamples = `  netpolsim lint -f deploy/
@@ -76,7 +75,7 @@ func runLint(e *env, args []string) int {
 	fs := newFlagSet(c, e, &co)
 	output := fs.String("o", "text", "output format")
 	failOnFlag := fs.String("fail-on", "warning", "least severity that fails")
-	ns := fs.String("n", "", "namespace")
+	co.namespaceFilter = true
 	var disabled list
 	fs.Var(&disabled, "disable", "check to turn off")
 	pos, err := parse(fs, args)
@@ -112,7 +111,7 @@ func runLint(e *env, args []string) int {
 		if f.Object.Kind == "Namespace" {
 			scope = f.Object.Name
 		}
-		if *ns != "" && scope != *ns {
+		if co.namespace != "" && scope != co.namespace {
 			continue
 		}
 		out.Findings = append(out.Findings, f)

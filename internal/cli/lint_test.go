@@ -57,10 +57,10 @@ func TestLintExposureErrors(t *testing.T) {
 		{"lint bad severity", []string{"lint", "-f", shop, "--fail-on", "fatal"}, "netpolsim lint: --fail-on fatal: want info, warning or error"},
 		{"lint unknown check", []string{"lint", "-f", shop, "--disable", "exposed-service,nope"}, "netpolsim lint: --disable nope: no such check (want one of no-default-deny-ingress, "},
 		{"lint argument", []string{"lint", "-f", shop, "shop/db-0"}, `netpolsim lint: unexpected argument "shop/db-0"`},
-		{"lint no -f", []string{"lint"}, "netpolsim: no manifests"},
+		{"lint no -f", []string{"lint"}, "netpolsim: no input: give -f PATH, -k DIR, or a cluster to read"},
 		{"exposure bad format", []string{"exposure", "-f", shop, "-o", "md"}, "netpolsim exposure: -o md: want text or json"},
 		{"exposure argument", []string{"exposure", "-f", shop, "x"}, `netpolsim exposure: unexpected argument "x"`},
-		{"exposure no -f", []string{"exposure"}, "netpolsim: no manifests"},
+		{"exposure no -f", []string{"exposure"}, "netpolsim: no input: give -f PATH, -k DIR, or a cluster to read"},
 	})
 }
 

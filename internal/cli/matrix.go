@@ -27,12 +27,13 @@ Flags:
                           that does not serve it shows X
   --group workload        one endpoint per workload (Deployment, StatefulSet, ...):
                           a pair lists the ports allowed from every member to every member
-  -n NAMESPACE            only endpoints in NAMESPACE, and the pairs among them
 ` + commonFlags
 
 const matrixExamples = `  netpolsim matrix -f deploy/
   netpolsim matrix -f deploy/ -o json --group workload
   helm template shop ./chart | netpolsim matrix -f - -o truthtable --port 5432
+  netpolsim matrix -k overlays/prod
+  netpolsim matrix --context prod -n shop
 `
 
 // endpoint is one row or column of the matrix: a pod, or a workload.
@@ -85,7 +86,7 @@ func runMatrix(e *env, args []string) int {
 	fs := newFlagSet(c, e, &co)
 	output := fs.String("o", "text", "output format")
 	group := fs.String("group", "", "group pods: workload")
-	ns := fs.String("n", "", "namespace")
+	co.namespaceFilter = true
 	portFlag := fs.String("port", "", "port for -o truthtable")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -115,7 +116,7 @@ func runMatrix(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
-	if err := writeMatrix(e.stdout, m, *output, *group == "workload", *ns, port); err != nil {
+	if err := writeMatrix(e.stdout, m, *output, *group == "workload", co.namespace, port); err != nil {
 		fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
 		return exitError
 	}

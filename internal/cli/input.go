@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/netpolsim/netpolsim/live"
+	"github.com/netpolsim/netpolsim/manifest"
+)
+
+// The input of a command is one of: manifests (-f), kustomizations (-k),
+// or, when neither is given, the live cluster of a kubeconfig context, as
+// kubectl would read it.
+
+const inputFlags = `  -f PATH                 manifest file or directory, repeatable; - reads stdin
+  -k DIR                  kustomization directory, built in process, repeatable
+  Without -f and -k, the cluster of the current kubeconfig context is read:
+  --kubeconfig FILE       kubeconfig to use (default: $KUBECONFIG, else ~/.kube/config)
+  --context NAME          kubeconfig context to use (default: the current context)
+  -n, --namespace NS      the namespace to read (default: the context's);
+                          namespaces, nodes and tiered cluster policies are
+                          always read in full
+  -A, --all-namespaces    read every namespace
+  matrix, exposure, lint and diff show only the pods, pairs or findings of
+  -n's namespace, for any input (with -A, after reading every namespace)
+`
+
+// addInputFlags defines the input flags on fs.
+func (co *common) addInputFlags(fs *flag.FlagSet) {
+	fs.Var(&co.files, "f", "manifest file or directory (repeatable; - for stdin)")
+	fs.Var(&co.kustomizations, "k", "kustomization directory (repeatable)")
+	fs.StringVar(&co.kubeconfig, "kubeconfig", "", "kubeconfig file")
+	fs.StringVar(&co.kubeContext, "context", "", "kubeconfig context")
+	fs.StringVar(&co.namespace, "n", "", "namespace")
+	fs.StringVar(&co.namespace, "namespace", "", "namespace")
+	fs.BoolVar(&co.allNamespaces, "A", false, "all namespaces")
+	fs.BoolVar(&co.allNamespaces, "all-namespaces", false, "all namespaces")
+}
+
+// input reads the input the flags name; problems go to stderr.
+func (co *common) input(e *env) (*manifest.Result, bool) {
+	liveFlags := co.kubeconfig != "" || co.kubeContext != "" || co.allNamespaces
+	switch {
+	case len(co.files) > 0 && len(co.kustomizations) > 0:
+		fmt.Fprintln(e.stderr, "netpolsim: give -f or -k, not both")
+		return nil, false
+	case (len(co.files) > 0 || len(co.kustomizations) > 0) && liveFlags:
+		fmt.Fprintln(e.stderr, "netpolsim: --kubeconfig, --context and -A read a live cluster; they do not go with -f or -k")
+		return nil, false
+	case (len(co.files) > 0 || len(co.kustomizations) > 0) && co.namespace != "" && !co.namespaceFilter:
+		fmt.Fprintln(e.stderr, "netpolsim: -n reads one namespace of a live cluster; with -f or -k only matrix, exposure, lint and diff take it, to show one namespace")
+		return nil, false
+	}
+	if co.maxPods < 0 {
+		fmt.Fprintf(e.stderr, "netpolsim: --max-pods %d: want a number of pods, 0 or more\n", co.maxPods)
+		return nil, false
+	}
+	opts := manifest.Options{Strict: co.strict, MaxPods: co.maxPods}
+	if co.maxPods == 0 {
+		opts.MaxPods = -1 // no pods at all
+	}
+	var res *manifest.Result
+	var err error
+	switch {
+	case len(co.files) == 1 && co.files[0] == "-":
+		res, err = opts.LoadReader("-", e.stdin)
+	case len(co.files) > 0:
+		res, err = opts.LoadPaths(co.files...)
+	case len(co.kustomizations) > 0:
+		res, err = opts.LoadKustomizations(co.kustomizations...)
+	default:
+		return co.readLive(e)
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		var merr *manifest.Error
+		if errors.As(err, &merr) {
+			strict := 0
+			for _, p := range merr.Problems {
+				if errors.Is(p.Err, manifest.ErrNotice) {
+					strict++
+				}
+			}
+			if strict > 0 {
+				fmt.Fprintf(e.stderr, "netpolsim: %d %s, errors with --strict\n", strict, plural(strict, "notice", "notices"))
+			}
+		}
+		return nil, false
+	}
+	for _, n := range res.Notices {
+		fmt.Fprintln(e.stderr, n)
+	}
+	if s := noticeSummary(res.Notices); s != "" {
+		fmt.Fprintln(e.stderr, s)
+	}
+	return res, true
+}
+
+// readLive reads the cluster of the kubeconfig context.
+func (co *common) readLive(e *env) (*manifest.Result, bool) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules() // honours $KUBECONFIG
+	rules.ExplicitPath = co.kubeconfig
+	overrides := &clientcmd.ConfigOverrides{CurrentContext: co.kubeContext}
+	overrides.Context.Namespace = co.namespace
+	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
+	config, err := cc.ClientConfig()
+	if clientcmd.IsEmptyConfig(err) {
+		fmt.Fprintln(e.stderr, "netpolsim: no input: give -f PATH, -k DIR, or a cluster to read (--kubeconfig, $KUBECONFIG or ~/.kube/config)")
+		return nil, false
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim: kubeconfig:", err)
+		return nil, false
+	}
+	opts := live.Options{}
+	if !co.allNamespaces {
+		ns, _, err := cc.Namespace()
+		if err != nil {
+			fmt.Fprintln(e.stderr, "netpolsim: kubeconfig:", err)
+			return nil, false
+		}
+		opts.Namespace = ns
+		co.liveNamespace = ns
+	}
+	var done func()
+	if isTerminal(e.stderr) {
+		opts.Progress, done = progressLine(e.stderr, time.Now, time.Second)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res, err := live.Read(ctx, config, opts)
+	if done != nil {
+		done()
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(e.stderr, "netpolsim: interrupted")
+		} else {
+			fmt.Fprintln(e.stderr, err)
+		}
+		return nil, false
+	}
+	for _, n := range res.Notices {
+		fmt.Fprintln(e.stderr, n)
+	}
+	if n := len(res.Notices); n > 0 {
+		if co.strict {
+			fmt.Fprintf(e.stderr, "netpolsim: %d %s, errors with --strict\n", n, plural(n, "notice", "notices"))
+			return nil, false
+		}
+		fmt.Fprintf(e.stderr, "netpolsim: %d %s; --strict makes them errors\n", n, plural(n, "notice", "notices"))
+	}
+	return &manifest.Result{Cluster: res.Cluster}, true
+}
+
+// progressLine returns a progress callback that keeps one line on w up to
+// date, "reading pods: 12000 (about 138000 more)", once the read has taken
+// longer than after (a short read prints nothing), and a function that
+// clears the line at the end.
+func progressLine(w io.Writer, now func() time.Time, after time.Duration) (func(live.Progress), func()) {
+	start := now()
+	shown := false
+	progress := func(p live.Progress) {
+		if now().Sub(start) < after {
+			return
+		}
+		where := ""
+		if p.Namespace != "" {
+			where = " in " + p.Namespace
+		}
+		more := ""
+		if p.Remaining > 0 {
+			more = fmt.Sprintf(" (about %d more)", p.Remaining)
+		}
+		fmt.Fprintf(w, "\r\033[Kreading %s%s: %d%s", p.Resource, where, p.Items, more)
+		shown = true
+	}
+	done := func() {
+		if shown {
+			fmt.Fprint(w, "\r\033[K")
+		}
+	}
+	return progress, done
+}
