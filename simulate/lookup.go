@@ -33,7 +33,11 @@ func (e *NotFoundError) Error() string {
 	b.WriteString("simulate: ")
 	if e.What == "pod matching" {
 		ns, sel, _ := strings.Cut(e.Name, "/")
-		fmt.Fprintf(&b, "no pod of namespace %s matches %s", ns, sel)
+		if sel == "*" {
+			fmt.Fprintf(&b, "namespace %s has no pods", ns)
+		} else {
+			fmt.Fprintf(&b, "no pod of namespace %s matches %s", ns, sel)
+		}
 	} else {
 		fmt.Fprintf(&b, "no %s %s", e.What, e.Name)
 	}
@@ -78,8 +82,8 @@ func (m *Model) Resolve(e Endpoint) ([]PodID, error) {
 		}
 		return nil, m.notFoundPod(e)
 	case kindPods:
-		if _, ok := m.nsByName[e.namespace]; !ok {
-			return nil, &NotFoundError{What: "namespace", Name: e.namespace, Suggestions: suggest(e.namespace, m.Namespaces())}
+		if err := m.LookupNamespace(e.namespace); err != nil {
+			return nil, err
 		}
 		ends, err := m.resolveSet(e)
 		if err != nil {
@@ -113,6 +117,16 @@ func (m *Model) Resolve(e Endpoint) ([]PodID, error) {
 		return []PodID{m.pods[i].id}, nil
 	}
 	return nil, fmt.Errorf("simulate: empty endpoint")
+}
+
+// LookupNamespace returns nil when the model has the namespace name (a
+// Namespace object, or one its pods or policies imply), and otherwise a
+// *[NotFoundError] wrapping [ErrNotFound] with the nearest namespaces.
+func (m *Model) LookupNamespace(name string) error {
+	if _, ok := m.nsByName[name]; ok {
+		return nil
+	}
+	return &NotFoundError{What: "namespace", Name: name, Suggestions: suggest(name, m.Namespaces())}
 }
 
 // endpointPods returns the pods among resolved endpoints.

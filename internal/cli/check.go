@@ -71,6 +71,10 @@ func runCheck(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
+	if err := resolveQuestion(m, src, dst, port); err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim check:", clean(err))
+		return exitError
+	}
 	if v, err := m.Check(src, dst, port); err == nil {
 		fmt.Fprintln(e.stdout, v)
 		if v.Allowed {
@@ -80,7 +84,7 @@ func runCheck(e *env, args []string) int {
 	}
 	a, err := m.Query(src, dst, port)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim check:", err)
+		fmt.Fprintln(e.stderr, "netpolsim check:", clean(err))
 		return exitError
 	}
 	fmt.Fprintln(e.stdout, a)
@@ -88,6 +92,37 @@ func runCheck(e *env, args []string) int {
 		return exitOK
 	}
 	return exitDenied
+}
+
+// resolveQuestion refuses a question that names nothing of the model, so
+// that a typo is an error and not a denial: an endpoint that
+// simulate.Model.Resolve refuses (an unknown pod, workload, Service or
+// namespace, a selector matching no pod), and a port name that no
+// destination pod serves (for a pod or set of pods; a Service's port names
+// are the Service's, checked by Query).
+func resolveQuestion(m *simulate.Model, src, dst simulate.Endpoint, port simulate.PortSpec) error {
+	if _, err := m.Resolve(src); err != nil {
+		return fmt.Errorf("--from %s: %w", src, err)
+	}
+	pods, err := m.Resolve(dst)
+	if err != nil {
+		return fmt.Errorf("--to %s: %w", dst, err)
+	}
+	if port.Name == "" || dst.Kind() == simulate.ServiceEndpoint {
+		return nil
+	}
+	if len(pods) == 0 {
+		return fmt.Errorf("--port %s: a port name needs a destination pod, and %s is outside the cluster: give a number", port, dst)
+	}
+	for _, p := range pods {
+		if n, err := m.NamedPort(p, port.Name, port.Protocol); err == nil && n != 0 {
+			return nil
+		}
+	}
+	if len(pods) == 1 {
+		return fmt.Errorf("--port %s: %s serves no %s port named %q", port, pods[0], port.Protocol, port.Name)
+	}
+	return fmt.Errorf("--port %s: none of the %d pods of %s serves a %s port named %q", port, len(pods), dst, port.Protocol, port.Name)
 }
 
 const explainUsage = `Usage: netpolsim explain -f PATH... NAMESPACE/POD
@@ -128,7 +163,7 @@ func runExplain(e *env, args []string) int {
 	}
 	x, err := m.Explain(simulate.PodID{Namespace: ns, Name: name})
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim explain:", err)
+		fmt.Fprintln(e.stderr, "netpolsim explain:", clean(err))
 		return exitError
 	}
 	writeExplanation(e.stdout, x)

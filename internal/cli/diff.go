@@ -134,7 +134,7 @@ func runDiff(e *env, args []string) int {
 	switch *output {
 	case "json":
 		if err := writeDiffJSON(e.stdout, r); err != nil {
-			fmt.Fprintln(e.stderr, "netpolsim diff:", err)
+			fmt.Fprintln(e.stderr, "netpolsim diff:", clean(err))
 			return exitError
 		}
 	case "md":

@@ -69,7 +69,7 @@ func (gf *graphFlags) build(e *env, co *common, outside bool) (*graph.Graph, boo
 		g, err = graph.Restrict(g, port)
 	}
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim:", err)
+		fmt.Fprintln(e.stderr, "netpolsim:", clean(err))
 		return nil, false
 	}
 	return g, true
@@ -149,7 +149,7 @@ func runGraph(e *env, args []string) int {
 	}
 	src, err := graph.DOT(g)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim graph:", err)
+		fmt.Fprintln(e.stderr, "netpolsim graph:", clean(err))
 		return exitError
 	}
 	if *output == "dot" {
@@ -225,12 +225,12 @@ func runPaths(e *env, args []string) int {
 	}
 	src, err := gf.node(g, *from)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim paths: --from:", err)
+		fmt.Fprintln(e.stderr, "netpolsim paths: --from:", clean(err))
 		return exitError
 	}
 	dst, err := gf.node(g, *to)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim paths: --to:", err)
+		fmt.Fprintln(e.stderr, "netpolsim paths: --to:", clean(err))
 		return exitError
 	}
 	found := graph.AllPaths(g, src, dst, *maxHops)
@@ -297,7 +297,7 @@ func runBlastRadius(e *env, args []string) int {
 	}
 	root, err := gf.node(g, pos[0])
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim blast-radius:", err)
+		fmt.Fprintln(e.stderr, "netpolsim blast-radius:", clean(err))
 		return exitError
 	}
 	r := graph.Reach(g, root, *hops)

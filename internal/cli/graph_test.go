@@ -30,7 +30,7 @@ func TestGraphErrors(t *testing.T) {
 	runErrors(t, []errorCase{
 		{"bad format", []string{"graph", "-f", shop, "-o", "png"}, "netpolsim graph: -o png: want dot or svg"},
 		{"bad group", []string{"graph", "-f", shop, "--group", "team"}, "netpolsim graph: --group team: want workload or pod"},
-		{"bad port", []string{"graph", "-f", shop, "--port", "0"}, `netpolsim graph: simulate: port "0": 0 is not between 1 and 65535`},
+		{"bad port", []string{"graph", "-f", shop, "--port", "0"}, `netpolsim graph: port "0": 0 is not between 1 and 65535`},
 		{"graph argument", []string{"graph", "-f", shop, "extra"}, `netpolsim graph: unexpected argument "extra"`},
 		{"no -f", []string{"graph"}, "netpolsim: no manifests"},
 		{"paths without --to", []string{"paths", "-f", shop, "--from", "outside"}, "netpolsim paths: --to is required"},
