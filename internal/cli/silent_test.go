@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"os"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -108,5 +110,41 @@ func TestVersion(t *testing.T) {
 		if got := versionLine(tc.bi, tc.ok); got != tc.want {
 			t.Errorf("versionLine = %q; want %q", got, tc.want)
 		}
+	}
+}
+
+// TestShopLint: the README's showcase passes its own lint for its
+// namespace, and the one warning of the whole example is the one the
+// README explains.
+func TestShopLint(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "`netpolsim lint -f examples/manifests/shop -n shop` exits 0") ||
+		!strings.Contains(string(readme), "lint warns that CoreDNS in `kube-system`") {
+		t.Error("README.md no longer explains the shop example's lint findings")
+	}
+	if out, errOut, code := run(t, "", "lint", "-f", shop, "-n", "shop"); code != 0 {
+		t.Errorf("lint -n shop: exit %d\n%s%s", code, out, errOut)
+	}
+	out, _, code := run(t, "", "lint", "-f", shop, "-o", "json")
+	if code != 1 {
+		t.Errorf("lint of the whole example: exit %d, want 1 (the kube-system warning)", code)
+	}
+	var doc struct {
+		Findings []struct{ Rule, Severity string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	for _, f := range doc.Findings {
+		if f.Severity != "info" {
+			warnings = append(warnings, f.Rule)
+		}
+	}
+	if len(warnings) != 1 || warnings[0] != "no-default-deny-ingress" {
+		t.Errorf("warnings of the shop example: %q; want only no-default-deny-ingress (kube-system), which the README explains", warnings)
 	}
 }
