@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -255,7 +257,10 @@ const blastUsage = `Usage: netpolsim blast-radius -f PATH... NODE [--hops K] [--
 
 Print what an attacker who holds NODE may reach, hop by hop: every node
 reachable in at most K hops, with its distance, the node before it on a
-shortest path, and the ports of that last hop.
+shortest path, and the ports of that last hop. A row "outside" says how
+soon the attacker may open connections to addresses outside the cluster
+(to send data out or fetch tools): through the nearest node whose pods may
+reach some outside address, on the ports they may use there.
 
 ` + nodeUsage + `
 Flags:
@@ -288,7 +293,8 @@ func runBlastRadius(e *env, args []string) int {
 	if hopsSet && *hops < 0 {
 		return usageError(e, c.name, fmt.Errorf("--hops %d: want 0 or more", *hops))
 	}
-	if _, err := gf.check(); err != nil {
+	port, err := gf.check()
+	if err != nil {
 		return usageError(e, c.name, err)
 	}
 	g, ok := gf.build(e, &co, true)
@@ -303,13 +309,27 @@ func runBlastRadius(e *env, args []string) int {
 	r := graph.Reach(g, root, *hops)
 	w := e.stdout
 	fmt.Fprintf(w, "blast radius of %s:\n", describe(root))
-	if r.Len() > 0 {
+	type row struct {
+		hops      int
+		node, via string
+		ports     simulate.PortSet
+	}
+	var rows []row
+	for _, n := range r.Nodes() {
+		p := r.Path(n.ID())
+		d, _ := r.Hops(n.ID())
+		rows = append(rows, row{d, n.(*graph.Node).Name(), p.Nodes[len(p.Nodes)-2].(*graph.Node).Name(), p.Ports[len(p.Ports)-1]})
+	}
+	out, hasOut := exfiltration(g, root, r, *hops, gf.port != "", port)
+	if hasOut {
+		rows = append(rows, row{out.hops, "outside", out.via.Name(), out.ports})
+		slices.SortStableFunc(rows, func(a, b row) int { return cmp.Compare(a.hops, b.hops) })
+	}
+	if len(rows) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "HOPS\tNODE\tVIA\tPORTS")
-		for _, n := range r.Nodes() {
-			p := r.Path(n.ID())
-			d, _ := r.Hops(n.ID())
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", d, n, p.Nodes[len(p.Nodes)-2], p.Ports[len(p.Ports)-1])
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", r.hops, r.node, r.via, r.ports)
 		}
 		tw.Flush()
 	}
@@ -321,8 +341,70 @@ func runBlastRadius(e *env, args []string) int {
 	if *hops >= 0 {
 		limit = fmt.Sprintf("within %d %s", *hops, plural(*hops, "hop", "hops"))
 	}
-	fmt.Fprintf(w, "\n%d of %d other %s reachable %s.\n", r.Len(), others, plural(others, "node", "nodes"), limit)
+	fmt.Fprintf(w, "\n%d of %d other %s reachable %s", r.Len(), others, plural(others, "node", "nodes"), limit)
+	switch {
+	case root.IsOutside():
+		fmt.Fprintln(w, ".")
+	case hasOut:
+		fmt.Fprintf(w, "; addresses outside the cluster in %d %s.\n", out.hops, plural(out.hops, "hop", "hops"))
+	default:
+		fmt.Fprintln(w, "; no address outside the cluster.")
+	}
 	return exitOK
+}
+
+// exitHop is the first hop out of the cluster on a blast radius.
+type exitHop struct {
+	hops  int
+	via   *graph.Node
+	ports simulate.PortSet
+}
+
+// exfiltration finds the nearest node of the blast radius r of root (root
+// included) whose pods may open connections to some address outside the
+// cluster (simulate.Model.Exposure's Outbound, the ports on which some
+// address is reachable, over the node's pods), within maxHops (negative: no
+// limit), on port when restricted (addresses outside serve no named port).
+// Nearest means fewest hops, then the order of r. It costs O(pods + nodes).
+func exfiltration(g *graph.Graph, root *graph.Node, r graph.Reachable, maxHops int, restricted bool, port simulate.PortSpec) (exitHop, bool) {
+	if root.IsOutside() || maxHops == 0 || (restricted && port.Name != "") {
+		return exitHop{}, false
+	}
+	open := map[simulate.PodID]simulate.PortSet{}
+	for _, x := range g.Model().Exposure() {
+		var ports simulate.PortSet
+		for _, a := range x.Outbound {
+			if !a.Sources.IsEmpty() {
+				ports = ports.Union(a.Ports)
+			}
+		}
+		if restricted {
+			ports = ports.Intersect(simulate.NewPortSet(simulate.PortRange{Protocol: port.Protocol, Start: port.Start, End: port.End}))
+		}
+		open[x.Pod] = ports
+	}
+	of := func(n *graph.Node) simulate.PortSet {
+		var ports simulate.PortSet
+		for _, p := range n.Pods() {
+			ports = ports.Union(open[p])
+		}
+		return ports
+	}
+	if ports := of(root); !ports.IsEmpty() {
+		return exitHop{1, root, ports}, true
+	}
+	best := exitHop{hops: -1}
+	for _, n := range r.Nodes() {
+		gn := n.(*graph.Node)
+		d, _ := r.Hops(n.ID())
+		if gn.IsOutside() || (maxHops >= 0 && d+1 > maxHops) || (best.hops >= 0 && d+1 >= best.hops) {
+			continue
+		}
+		if ports := of(gn); !ports.IsEmpty() {
+			best = exitHop{d + 1, gn, ports}
+		}
+	}
+	return best, best.hops >= 0
 }
 
 // describe names a node with what it stands for.

@@ -20,6 +20,8 @@ func TestGraphGolden(t *testing.T) {
 		{"blast-shop-frontend.txt", []string{"blast-radius", "-f", shop, "shop/frontend-0"}, 0},
 		{"blast-shop-frontend-pod.txt", []string{"blast-radius", "shop/frontend-0", "-f", shop, "--group", "pod", "--hops", "1"}, 0},
 		{"blast-shop-outside.txt", []string{"blast-radius", "-f", shop, "outside"}, 0},
+		{"blast-shop-coredns.txt", []string{"blast-radius", "-f", shop, "kube-system/coredns"}, 0},
+		{"blast-shop-coredns-443.txt", []string{"blast-radius", "-f", shop, "kube-system/coredns", "--port", "443"}, 0},
 		{"blast-shop-db-5432.txt", []string{"blast-radius", "-f", shop, "shop/db", "--port", "5432"}, 0},
 		{"blast-multitenant.txt", []string{"blast-radius", "-f", multitenant, "--group", "pod", "--hops", "2", "outside"}, 0},
 		{"blast-help.txt", []string{"blast-radius", "-h"}, 0},
