@@ -19,7 +19,11 @@ before and after a pull request). Endpoints (pods, or workloads with --group
 workload) are matched by namespace and name. The output lists the
 connections added, removed and changed (ports gained and lost) between
 endpoints that exist on both sides, and the endpoints that exist on one side
-only; the connections of those are not compared.
+only. The connections of an endpoint only in NEW (say, a new CronJob that
+may reach the database) are listed as "new", with any endpoint of NEW; an
+endpoint only in OLD is gone with its connections. Rows "exposure" list the
+endpoints of NEW whose ports open to some address outside the cluster (by
+any route: directly, NodePort, LoadBalancer, Ingress) changed.
 
 Exit status 0 when there is no difference, 1 when there are differences,
 2 on error.
@@ -28,9 +32,11 @@ Exit status 0 when there is no difference, 1 when there are differences,
 can stand for one side only. The engine flags apply to both sides.
 
 -o json prints the lists endpoints_removed and endpoints_added (endpoints
-as matrix -o json prints them), connections_added and connections_removed
-(from, to, ports), and connections_changed (from, to, and the port lists
-before, after, gained and lost), each sorted by id, or by from and then to.
+as matrix -o json prints them), connections_added, connections_removed
+and connections_new (from, to, ports), connections_changed (from, to, and
+the port lists before, after, gained and lost) and exposure_changed (as
+connections_changed, from "outside"), each sorted by id, or by from and
+then to.
 
 Flags:
   --against PATH          new manifest file or directory, repeatable
@@ -55,7 +61,13 @@ type diffResult struct {
 	Added            []connection `json:"connections_added"`
 	Removed          []connection `json:"connections_removed"`
 	Changed          []diffChange `json:"connections_changed"`
-	shared           int          // endpoints on both sides
+	// New are the connections of the endpoints only in NEW (with any
+	// endpoint of NEW), which Added does not compare.
+	New []connection `json:"connections_new"`
+	// Exposure are the endpoints of NEW whose ports open to some address
+	// outside the cluster changed, as connections from "outside".
+	Exposure []diffChange `json:"exposure_changed"`
+	shared   int          // endpoints on both sides
 }
 
 // diffChange is a pair allowed on both sides, on different ports.
@@ -71,7 +83,7 @@ type diffChange struct {
 }
 
 func (r *diffResult) empty() bool {
-	return len(r.EndpointsRemoved)+len(r.EndpointsAdded)+len(r.Added)+len(r.Removed)+len(r.Changed) == 0
+	return len(r.EndpointsRemoved)+len(r.EndpointsAdded)+len(r.Added)+len(r.Removed)+len(r.Changed)+len(r.Exposure) == 0
 }
 
 // runDiff is the diff command. After loading and compiling both sides, the
@@ -175,6 +187,12 @@ func diffPods(a, b *simulate.Model) diffResult {
 	for _, ch := range d.Changed {
 		r.Changed = append(r.Changed, newDiffChange(ch.From.String(), ch.To.String(), ch.Before, ch.After))
 	}
+	for _, p := range d.NewPairs {
+		r.New = append(r.New, diffConnection(p.From.String(), p.To.String(), p.Ports))
+	}
+	for _, x := range d.Exposure {
+		r.Exposure = append(r.Exposure, newDiffChange("outside", x.ID, x.Before, x.After))
+	}
 	r.sort()
 	return r
 }
@@ -200,6 +218,12 @@ func diffGrouped(a, b *simulate.Model) diffResult {
 	for _, ch := range d.Changed {
 		r.Changed = append(r.Changed, newDiffChange(ch.From, ch.To, ch.Before, ch.After))
 	}
+	for _, p := range d.NewPairs {
+		r.New = append(r.New, diffConnection(p.From, p.To, p.Ports))
+	}
+	for _, x := range d.Exposure {
+		r.Exposure = append(r.Exposure, newDiffChange("outside", x.ID, x.Before, x.After))
+	}
 	r.sort()
 	return r
 }
@@ -218,6 +242,8 @@ func (r *diffResult) sort() {
 	}
 	slices.SortFunc(r.Added, byPair)
 	slices.SortFunc(r.Removed, byPair)
+	slices.SortFunc(r.New, byPair)
+	slices.SortFunc(r.Exposure, func(a, b diffChange) int { return strings.Compare(a.To, b.To) })
 	slices.SortFunc(r.Changed, func(a, b diffChange) int {
 		return byPair(connection{From: a.From, To: a.To}, connection{From: b.From, To: b.To})
 	})
@@ -242,9 +268,16 @@ func (r *diffResult) summary() string {
 	if r.empty() {
 		return fmt.Sprintf("no differences: %d %s on both sides.", r.shared, plural(r.shared, "endpoint", "endpoints"))
 	}
-	return fmt.Sprintf("%d %s added, %d removed, %d changed; %d %s only in OLD, %d only in NEW.",
+	line := fmt.Sprintf("%d %s added, %d removed, %d changed; %d %s only in OLD, %d only in NEW",
 		len(r.Added), plural(len(r.Added), "connection", "connections"), len(r.Removed), len(r.Changed),
 		len(r.EndpointsRemoved), plural(len(r.EndpointsRemoved), "endpoint", "endpoints"), len(r.EndpointsAdded))
+	if len(r.EndpointsAdded) > 0 {
+		line += fmt.Sprintf(" with %d %s", len(r.New), plural(len(r.New), "connection", "connections"))
+	}
+	if len(r.Exposure) > 0 {
+		line += fmt.Sprintf("; exposure to outside the cluster changed for %d", len(r.Exposure))
+	}
+	return line + "."
 }
 
 // rows returns the connection changes as table rows: change, from, to,
@@ -259,6 +292,13 @@ func (r *diffResult) rows() [][4]string {
 	}
 	for _, ch := range r.Changed {
 		out = append(out, [4]string{"changed", ch.From, ch.To,
+			fmt.Sprintf("%s → %s (%s)", ch.change.Before, ch.change.After, ch.change.Summary())})
+	}
+	for _, cn := range r.New {
+		out = append(out, [4]string{"new", cn.From, cn.To, cn.set.String()})
+	}
+	for _, ch := range r.Exposure {
+		out = append(out, [4]string{"exposure", ch.From, ch.To,
 			fmt.Sprintf("%s → %s (%s)", ch.change.Before, ch.change.After, ch.change.Summary())})
 	}
 	return out
@@ -304,7 +344,7 @@ func writeDiffMarkdown(w io.Writer, r diffResult) {
 		if len(side.eps) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "Only in %s (connections not compared):\n\n", side.name)
+		fmt.Fprintf(w, "Only in %s:\n\n", side.name)
 		for _, ep := range side.eps {
 			fmt.Fprintf(w, "- %s (%s)\n", ep.ID, ep.Kind)
 		}
@@ -319,13 +359,15 @@ func writeDiffJSON(w io.Writer, r diffResult) error {
 			*list = []endpoint{}
 		}
 	}
-	for _, list := range []*[]connection{&r.Added, &r.Removed} {
+	for _, list := range []*[]connection{&r.Added, &r.Removed, &r.New} {
 		if *list == nil {
 			*list = []connection{}
 		}
 	}
-	if r.Changed == nil {
-		r.Changed = []diffChange{}
+	for _, list := range []*[]diffChange{&r.Changed, &r.Exposure} {
+		if *list == nil {
+			*list = []diffChange{}
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
