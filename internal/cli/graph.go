@@ -35,10 +35,17 @@ const graphFlagsUsage = `  --group GROUP           workload (default): one node 
 `
 
 // nodeUsage says what a NODE argument may be.
-const nodeUsage = `NODE is a workload (NAMESPACE/NAME, or NAMESPACE/KIND/NAME when a workload
-shares its name with another object), a pod (NAMESPACE/POD, which stands for
-its workload unless --group pod), or "outside" for every address outside the
-cluster.
+const nodeUsage = `NODE is an endpoint (see ENDPOINT in 'netpolsim check --help') that stands
+for one node of the graph:
+  NAMESPACE/WORKLOAD      a workload (NAMESPACE/KIND/NAME when a workload
+                          shares its name with another object)
+  NAMESPACE/POD           a pod: its workload's node, or its own with
+                          --group pod
+  NAMESPACE/SELECTOR      the pods of a selector, the backends of a Service,
+  svc/NAMESPACE/NAME      or the pod with an address, when they are all in
+  IP                      one node (one workload, or one pod with --group pod)
+  outside                 every address outside the cluster (one node; so a
+                          CIDR is not a NODE)
 `
 
 // check validates the flags before anything is loaded.
@@ -77,20 +84,44 @@ func (gf *graphFlags) build(e *env, co *common, outside bool) (*graph.Graph, boo
 	return g, true
 }
 
-// node finds the node a NODE argument names.
+// node finds the node a NODE argument names: a node's own name (a
+// workload ID, a pod with --group pod, "outside"), a pod (standing for its
+// workload's node unless --group pod), or any other endpoint that
+// simulate.Model.Resolve resolves (a selector, svc/NAMESPACE/NAME, an
+// address of a pod) when all its pods are in one node.
 func (gf *graphFlags) node(g *graph.Graph, s string) (*graph.Node, error) {
 	if n := g.NodeNamed(s); n != nil {
 		return n, nil
 	}
-	if ns, name, ok := strings.Cut(s, "/"); ok {
-		if n := g.NodeOf(simulate.PodID{Namespace: ns, Name: name}); n != nil {
-			return n, nil
+	ep, err := simulate.ParseEndpoint(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q: want a workload, a pod, a NAMESPACE/SELECTOR, svc/NAMESPACE/NAME, a pod's address or outside", s)
+	}
+	pods, err := g.Model().Resolve(ep)
+	if err != nil {
+		return nil, err
+	}
+	if len(pods) == 0 {
+		// An address outside the cluster, or a Service without backends.
+		if ep.Kind() == simulate.IPEndpoint {
+			return nil, fmt.Errorf("%s is no pod's address: say outside for addresses outside the cluster", s)
+		}
+		return nil, fmt.Errorf("%s has no pods", s)
+	}
+	var nodes []*graph.Node
+	for _, p := range pods {
+		if n := g.NodeOf(p); n != nil && !slices.Contains(nodes, n) {
+			nodes = append(nodes, n)
 		}
 	}
-	if gf.group == "pod" {
-		return nil, fmt.Errorf("no pod %s (with --group pod, a NODE is a pod or outside)", s)
+	if len(nodes) != 1 {
+		names := make([]string, len(nodes))
+		for i, n := range nodes {
+			names[i] = n.Name()
+		}
+		return nil, fmt.Errorf("%s stands for %d nodes (%s): name one", s, len(nodes), strings.Join(names, ", "))
 	}
-	return nil, fmt.Errorf("no workload or pod %s", s)
+	return nodes[0], nil
 }
 
 const graphUsage = `Usage: netpolsim graph -f PATH... [-o dot|svg] [--group workload|pod] [--port PORT] [--outside=BOOL]

@@ -21,6 +21,8 @@ func TestGraphGolden(t *testing.T) {
 		{"blast-shop-frontend-pod.txt", []string{"blast-radius", "shop/frontend-0", "-f", shop, "--group", "pod", "--hops", "1"}, 0},
 		{"blast-shop-outside.txt", []string{"blast-radius", "-f", shop, "outside"}, 0},
 		{"blast-shop-coredns.txt", []string{"blast-radius", "-f", shop, "kube-system/coredns"}, 0},
+		{"blast-shop-selector.txt", []string{"blast-radius", "-f", shop, "shop/app=api"}, 0},
+		{"paths-shop-svc.txt", []string{"paths", "-f", shop, "--from", "outside", "--to", "svc/shop/db"}, 0},
 		{"blast-shop-coredns-443.txt", []string{"blast-radius", "-f", shop, "kube-system/coredns", "--port", "443"}, 0},
 		{"blast-shop-db-5432.txt", []string{"blast-radius", "-f", shop, "shop/db", "--port", "5432"}, 0},
 		{"blast-multitenant.txt", []string{"blast-radius", "-f", multitenant, "--group", "pod", "--hops", "2", "outside"}, 0},
@@ -38,11 +40,13 @@ func TestGraphErrors(t *testing.T) {
 		{"paths without --to", []string{"paths", "-f", shop, "--from", "outside"}, "netpolsim paths: --to is required"},
 		{"paths to outside", []string{"paths", "-f", shop, "--from", "shop/db", "--to", "outside"}, "netpolsim paths: --to outside: traffic leaving the cluster is not modelled"},
 		{"paths negative hops", []string{"paths", "-f", shop, "--from", "shop/db", "--to", "shop/api", "--max-hops", "-1"}, "netpolsim paths: --max-hops -1: want 0 or more"},
-		{"paths unknown node", []string{"paths", "-f", shop, "--from", "shop/nope", "--to", "shop/db"}, "netpolsim paths: --from: no workload or pod shop/nope"},
-		{"paths workload with --group pod", []string{"paths", "-f", shop, "--from", "shop/api", "--to", "shop/db-0", "--group", "pod"}, "netpolsim paths: --from: no pod shop/api (with --group pod, a NODE is a pod or outside)"},
+		{"paths unknown node", []string{"paths", "-f", shop, "--from", "shop/nope", "--to", "shop/db"}, "netpolsim paths: --from: no pod shop/nope"},
+		{"paths workload with --group pod", []string{"paths", "-f", shop, "--from", "shop/api", "--to", "shop/db-0", "--group", "pod"}, "netpolsim paths: --from: shop/api stands for 2 nodes (shop/api-0, shop/api-1): name one"},
 		{"blast no node", []string{"blast-radius", "-f", shop}, "netpolsim blast-radius: want exactly one NODE, got 0 arguments"},
 		{"blast negative hops", []string{"blast-radius", "-f", shop, "shop/db", "--hops", "-2"}, "netpolsim blast-radius: --hops -2: want 0 or more"},
-		{"blast unknown node", []string{"blast-radius", "-f", shop, "nope"}, "netpolsim blast-radius: no workload or pod nope"},
+		{"blast selector of two nodes", []string{"blast-radius", "-f", shop, "shop/tier in (web,backend)"}, "netpolsim blast-radius: shop/tier in (web,backend) stands for 2 nodes (shop/api, shop/frontend): name one"},
+		{"blast outside address", []string{"blast-radius", "-f", shop, "192.0.2.1"}, "netpolsim blast-radius: 192.0.2.1 is no pod's address: say outside for addresses outside the cluster"},
+		{"blast unknown node", []string{"blast-radius", "-f", shop, "nope"}, `netpolsim blast-radius: "nope": want a workload, a pod, a NAMESPACE/SELECTOR, svc/NAMESPACE/NAME, a pod's address or outside`},
 	})
 }
 
