@@ -138,3 +138,49 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// FuzzResolve: any endpoint a user types resolves without panic to pods of
+// the model, or to an error; a pod or workload name that resolves to
+// nothing is a NotFoundError whose suggestions are names of the model.
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"shop/db-0", "shop/db", "shop/cache", "svc/shop/dbb", "shop/app=nomatch", "shpo/*", "10.0.0.30", "192.0.2.1", "shop/", "ops/monitor-9"} {
+		f.Add(s)
+	}
+	m := mustCompile(f, lookupCluster())
+	names := map[string]bool{}
+	for _, p := range m.Pods() {
+		names[p.String()] = true
+	}
+	for _, w := range m.Workloads() {
+		names[w.ID] = true
+	}
+	for _, ns := range m.Namespaces() {
+		names[ns] = true
+	}
+	for _, s := range m.ServiceObjects() {
+		names["svc/"+s.Namespace+"/"+s.Name] = true
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := ParseEndpoint(s)
+		if err != nil {
+			return
+		}
+		pods, err := m.Resolve(e)
+		if err != nil {
+			var nf *NotFoundError
+			if errors.As(err, &nf) {
+				for _, sug := range nf.Suggestions {
+					if !names[sug] {
+						t.Fatalf("Resolve(%q): suggestion %q is no name of the model", s, sug)
+					}
+				}
+			}
+			return
+		}
+		for _, p := range pods {
+			if m.PodObject(p) == nil {
+				t.Fatalf("Resolve(%q) = %v: %s is no pod of the model", s, pods, p)
+			}
+		}
+	})
+}
