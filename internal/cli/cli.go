@@ -175,7 +175,7 @@ func topUsage() string {
 	for _, c := range commands {
 		fmt.Fprintf(&b, "  %-13s %s\n", c.name, c.summary)
 	}
-	b.WriteString("\nRun 'netpolsim COMMAND --help' for a command's flags and examples.\n")
+	b.WriteString("\nRun 'netpolsim COMMAND --help' for a command's flags and examples,\n'netpolsim --version' for the version and VCS revision of the build.\n")
 	return b.String()
 }
 
