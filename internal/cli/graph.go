@@ -60,7 +60,7 @@ func (gf *graphFlags) check() (simulate.PortSpec, error) {
 }
 
 // build loads the manifests and builds the graph the flags ask for.
-func (gf *graphFlags) build(e *env, co *common, outside bool) (*graph.Graph, bool) {
+func (gf *graphFlags) build(e *env, co *common, outside bool, more ...graph.Option) (*graph.Graph, bool) {
 	port, _ := gf.check() // checked before
 	m, _, ok := co.load(e)
 	if !ok {
@@ -72,6 +72,7 @@ func (gf *graphFlags) build(e *env, co *common, outside bool) (*graph.Graph, boo
 	}
 	if outside {
 		opts = append(opts, graph.Outside())
+		opts = append(opts, more...)
 	}
 	g, err := graph.New(m, opts...)
 	if err == nil && gf.port != "" {
@@ -131,7 +132,8 @@ namespace, and an edge wherever the first may open connections to the second,
 labelled with the ports. Green nodes are isolated for ingress by a
 NetworkPolicy; red, dashed ones accept every connection. The node "outside
 the cluster" has an edge to every pod some address outside the cluster may
-reach.
+reach, and an edge from every pod that may open connections to some address
+outside the cluster (egress), with the ports.
 
 Flags:
   -o FORMAT               dot (default): Graphviz source; svg: a picture, made by
@@ -176,7 +178,7 @@ func runGraph(e *env, args []string) int {
 			return exitError
 		}
 	}
-	g, ok := gf.build(e, &co, *outside)
+	g, ok := gf.build(e, &co, *outside, graph.OutsideEgress())
 	if !ok {
 		return exitError
 	}
