@@ -205,8 +205,9 @@ func runExplain(e *env, args []string) int {
 
 // writeExplanation prints an explanation: the policies per direction with
 // their rules, the pods it may receive from and send to (its peer classes
-// expanded to pods, sorted), and its routes from and access to outside the
-// cluster.
+// expanded to pods, sorted) and the ports open to and from addresses
+// outside the cluster, then its routes from and access to outside the
+// cluster in detail.
 func writeExplanation(w io.Writer, x simulate.Explanation) {
 	fmt.Fprintln(w, x.Pod)
 	for _, d := range []struct {
@@ -249,8 +250,26 @@ func writeExplanation(w io.Writer, x simulate.Explanation) {
 		for _, l := range lines {
 			fmt.Fprintf(w, "    %s  %s\n", l.pod, l.ports)
 		}
-		if len(lines) == 0 {
-			fmt.Fprintln(w, "    (no pod)")
+		// Addresses outside the cluster, by any route (details below).
+		var outside simulate.PortSet
+		if d.name == "receive from" {
+			for _, r := range x.Inbound {
+				if !r.Sources.IsEmpty() {
+					outside = outside.Union(r.PodPorts)
+				}
+			}
+		} else {
+			for _, a := range x.Outbound {
+				if !a.Sources.IsEmpty() {
+					outside = outside.Union(a.Ports)
+				}
+			}
+		}
+		if !outside.IsEmpty() {
+			fmt.Fprintf(w, "    outside the cluster  %s (below)\n", outside)
+		}
+		if len(lines) == 0 && outside.IsEmpty() {
+			fmt.Fprintln(w, "    (no pod or address)")
 		}
 	}
 	fmt.Fprintln(w, "  may be reached from outside the cluster:")
