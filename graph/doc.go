@@ -36,8 +36,9 @@
 //
 // Edges from the outside node say which pods some address outside the
 // cluster may reach, and on which ports; see Outside for how addresses are
-// chosen. There are no edges to the outside node: traffic leaving the
-// cluster is not modelled, so the outside node is only ever a source.
+// chosen. Edges to the outside node (traffic leaving the cluster) come only
+// with OutsideEgress, for drawing: without it the outside node is only ever
+// a source, which is what attack paths between pods want.
 //
 // Node IDs are deterministic: the nodes sorted by name get IDs 0, 1, 2, ...
 // and the outside node, when present, gets the next ID after them, so the

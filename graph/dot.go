@@ -196,7 +196,7 @@ func (e dotEdge) Attributes() []encoding.Attribute {
 		label = "all ports"
 	}
 	attrs := []encoding.Attribute{{Key: "label", Value: label}}
-	if e.from.IsOutside() {
+	if e.from.IsOutside() || e.to.IsOutside() {
 		attrs = append(attrs, encoding.Attribute{Key: "color", Value: outsideLine})
 	}
 	return attrs

@@ -124,8 +124,19 @@ type config struct {
 	workloads bool
 	every     bool
 	outside   bool
+	egress    bool
 	addrs     []netip.Addr
 }
+
+// OutsideEgress adds, with Outside, an edge from each node to the outside
+// node when some of its pods may open connections to some address outside
+// the cluster (the Outbound access of simulate.Model.Exposure, over the
+// node's pods: their union, or with EveryMember their intersection),
+// carrying those ports. The outside node is then a destination too, so
+// Reach and the paths walk through it: use it to draw traffic leaving the
+// cluster, not for attack paths between pods. It has no effect without
+// Outside, and adds O(pods) to New.
+func OutsideEgress() Option { return func(c *config) { c.egress = true } }
 
 // ByWorkload makes one node per workload (simulate.Model.Workloads: the
 // owner simulate.WorkloadOf reads) instead of one per pod; a pod without an
@@ -200,6 +211,9 @@ func New(m *simulate.Model, opts ...Option) (*Graph, error) {
 	if c.outside {
 		if err := g.addOutside(c.addrs, c.workloads && c.every); err != nil {
 			return nil, err
+		}
+		if c.egress {
+			g.addEgress(c.workloads && c.every)
 		}
 	}
 	return g, nil

@@ -224,3 +224,37 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	a, _ := netip.AddrFromSlice(b)
 	return a
 }
+
+// addEgress adds the edges from the nodes to the outside node (see
+// OutsideEgress). The outside node has the highest ID, so appending keeps
+// every node's edges sorted by the ID of To, and the outside node's edges
+// in sorted by the ID of From.
+func (g *Graph) addEgress(every bool) {
+	open := map[simulate.PodID]simulate.PortSet{}
+	for _, x := range g.m.Exposure() {
+		var ports simulate.PortSet
+		for _, a := range x.Outbound {
+			if !a.Sources.IsEmpty() {
+				ports = ports.Union(a.Ports)
+			}
+		}
+		open[x.Pod] = ports
+	}
+	o := g.outside
+	for _, n := range g.nodes[:o.id] {
+		ports := open[n.pods[0]]
+		for _, p := range n.pods[1:] {
+			if every {
+				ports = ports.Intersect(open[p])
+			} else {
+				ports = ports.Union(open[p])
+			}
+		}
+		if ports.IsEmpty() {
+			continue
+		}
+		e := &Edge{from: n, to: o, ports: ports}
+		g.out[n.id] = append(g.out[n.id], e)
+		g.in[o.id] = append(g.in[o.id], e)
+	}
+}

@@ -1,8 +1,9 @@
 // Package lint finds mistakes and risky gaps in a cluster's network policies:
 // pods no policy isolates, Services open to any address, policies and peers
 // that select nothing, rules that other rules make redundant, egress
-// isolation that cuts pods off from DNS, named ports nobody serves, and port
-// names that containers repeat.
+// isolation that cuts pods off from DNS, named ports nobody serves, port
+// names that containers repeat, rules that allow everything and rules that
+// policyTypes leave without effect.
 //
 // Run checks a compiled simulate.Model and returns Findings, each naming
 // its check (a stable id such as "no-default-deny-ingress"), a Severity,
@@ -122,6 +123,24 @@
 // spec.template.spec.containers[1].ports[0], and the pods in Related) and
 // name, or per pod for a pod without a controller; Field is the second
 // container's port.
+//
+// allow-all-rule: a rule that matches every connection of its direction
+// (policy.Rule.AllowsAll): no from/to (`ingress: [{}]`, `egress: [{}]`),
+// or a peer with namespaceSelector {} and an empty or absent podSelector
+// (every pod of every namespace), with no ports (every port). The policy
+// still isolates its pods, but this rule opens them again, so it reads as a
+// restriction while it restricts nothing (for a peer that matches every pod,
+// nothing inside the cluster). A warning for ingress, info for egress (as
+// no-default-deny-egress is). A rule with ports, or with narrower peers, is
+// left out: `to: [{namespaceSelector: {}}]` on port 53 is the usual DNS
+// rule.
+//
+// policy-types-ignore-rules (warning): a policy whose spec.policyTypes
+// leaves out a direction for which it has rules (policy.Policy's
+// IgnoredIngress and IgnoredEgress), such as policyTypes [Egress] with
+// spec.ingress rules. The API server keeps them, but they have no effect
+// and the policy does not isolate its pods for that direction. One finding
+// per policy and direction, on spec.policyTypes.
 //
 // Kubernetes rejects an ipBlock whose except entries are not inside its
 // cidr, and so does policy.Compile, so a model never holds one and no check

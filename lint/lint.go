@@ -151,6 +151,8 @@ var checks = []check{
 	{RuleInfo{"named-port-unserved", "rule ports named after a port no pod serves where the name resolves"}, (*linter).namedPortsUnserved},
 	{RuleInfo{"service-selects-nothing", "Services whose selector selects no pod, so they have no backends"}, (*linter).servicesWithoutBackends},
 	{RuleInfo{"target-port-unserved", "Service ports whose named targetPort some backend does not serve"}, (*linter).targetPortsUnserved},
+	{RuleInfo{"allow-all-rule", "rules that allow every peer (or every pod of every namespace) on every port: warning for ingress, info for egress"}, (*linter).allowAllRules},
+	{RuleInfo{"policy-types-ignore-rules", "policies whose policyTypes leave out rules they have, which then have no effect"}, (*linter).ignoredRules},
 	{RuleInfo{"port-name-repeated", "port names that two containers of a pod both use (warning when their numbers differ)"}, (*linter).portNamesRepeated},
 }
 

@@ -3,6 +3,7 @@ package manifest
 import (
 	"fmt"
 	"maps"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -20,6 +21,10 @@ type loader struct {
 	opts      Options
 	docs      []*doc
 	bytesRead int64
+	// filesRead are the regular files read so far, by size; stdinRead
+	// says whether "-" was read. A path given twice is read once.
+	filesRead map[int64][]os.FileInfo
+	stdinRead bool
 	// podsDecoded counts the Pod objects kept while decoding, on every
 	// core, so that a load past MaxPods stops keeping them.
 	podsDecoded atomic.Int64

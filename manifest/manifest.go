@@ -130,8 +130,10 @@ func (n Notice) String() string {
 // ignored, and so are the documents in them that are not Kubernetes
 // objects (no apiVersion or kind, or not an object at all), with a notice.
 // A file named explicitly is loaded whatever its name, and every document
-// in it must be an object. The path "-" reads standard input. With no
-// paths, the result is an empty cluster.
+// in it must be an object. The path "-" reads standard input. A file is
+// read once however often it is reached (the same path given twice, under
+// two names or links, or alone and inside a directory also given), and so
+// is standard input. With no paths, the result is an empty cluster.
 //
 // Every file is read in full, even after a problem; on any problem LoadPaths
 // returns a nil Result and an *[Error] that lists all of them.

@@ -382,3 +382,35 @@ func TestDirectoryDuplicateAcrossFiles(t *testing.T) {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
 }
+
+// TestPathGivenTwice: a file reached twice (the same path, another
+// spelling, a symbolic link, or inside a directory also given) is read
+// once, so its objects are no duplicates of themselves.
+func TestPathGivenTwice(t *testing.T) {
+	dir := t.TempDir()
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\n"
+	file := filepath.Join(dir, "a.yaml")
+	if err := os.WriteFile(file, []byte(pod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link.yaml")
+	if err := os.Symlink(file, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, paths := range [][]string{
+		{file, file},
+		{file, dir + "/./a.yaml"},
+		{dir, file},
+		{file, dir},
+		{link, file},
+	} {
+		res, err := manifest.LoadPaths(paths...)
+		if err != nil {
+			t.Errorf("LoadPaths(%q): %v", paths, err)
+			continue
+		}
+		if len(res.Cluster.Pods) != 1 {
+			t.Errorf("LoadPaths(%q): %d pods; want 1", paths, len(res.Cluster.Pods))
+		}
+	}
+}

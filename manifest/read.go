@@ -42,7 +42,10 @@ var errLimit = errors.New("limit exceeded")
 // path loads one argument of LoadPaths.
 func (l *loader) path(p string) {
 	if p == "-" {
-		l.reader("-", os.Stdin, true)
+		if !l.stdinRead {
+			l.stdinRead = true
+			l.reader("-", os.Stdin, true)
+		}
 		return
 	}
 	info, err := os.Stat(p)
@@ -77,7 +80,28 @@ func (l *loader) file(path string, walked bool) {
 		return
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		if l.readBefore(info) {
+			return
+		}
+	}
 	l.read(path, f, walked)
+}
+
+// readBefore reports whether the file info describes was read already by
+// this load (given twice, under another name, or both alone and in a
+// directory given too), and records it otherwise: a file is read once.
+func (l *loader) readBefore(info os.FileInfo) bool {
+	for _, other := range l.filesRead[info.Size()] {
+		if os.SameFile(info, other) {
+			return true
+		}
+	}
+	if l.filesRead == nil {
+		l.filesRead = map[int64][]os.FileInfo{}
+	}
+	l.filesRead[info.Size()] = append(l.filesRead[info.Size()], info)
+	return false
 }
 
 // reader loads everything r gives, as a file named explicitly.

@@ -87,9 +87,13 @@ func Compile(np *networkingv1.NetworkPolicy) (*Policy, error) {
 	}
 	if p.Ingress {
 		p.IngressRules = ingress
+	} else {
+		p.IgnoredIngress = len(ingress)
 	}
 	if p.Egress {
 		p.EgressRules = egress
+	} else {
+		p.IgnoredEgress = len(egress)
 	}
 	return p, nil
 }

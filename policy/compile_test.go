@@ -44,12 +44,12 @@ func TestCompileNormalizes(t *testing.T) {
 		{
 			name: "explicit Egress only: ingress rules dropped",
 			spec: `{"podSelector":{},"ingress":[{}],"policyTypes":["Egress"]}`,
-			want: Policy{Subject: all, Egress: true},
+			want: Policy{Subject: all, Egress: true, IgnoredIngress: 1},
 		},
 		{
 			name: "explicit Ingress only: egress rules dropped",
 			spec: `{"podSelector":{},"ingress":[{}],"egress":[{}],"policyTypes":["Ingress"]}`,
-			want: Policy{Subject: all, Ingress: true, IngressRules: []Rule{{}}},
+			want: Policy{Subject: all, Ingress: true, IngressRules: []Rule{{}}, IgnoredEgress: 1},
 		},
 		{
 			name: "explicit both, no rules: deny both",

@@ -33,6 +33,12 @@ type Policy struct {
 	// EgressRules are the spec.egress rules in spec order, as IngressRules.
 	// Nil when Egress is false; nil with Egress true denies all egress.
 	EgressRules []Rule
+
+	// IgnoredIngress and IgnoredEgress count the spec.ingress and
+	// spec.egress rules that the effective policyTypes leave out: rules the
+	// API server stores but that have no effect, such as ingress rules of a
+	// policy whose policyTypes is [Egress]. Zero when there are none.
+	IgnoredIngress, IgnoredEgress int
 }
 
 // ID returns "namespace/name".
@@ -80,6 +86,31 @@ type Rule struct {
 	// Ports are the rule's ports entries in spec order. Nil means every port
 	// of every protocol: the field was absent or empty.
 	Ports []Port
+}
+
+// AllowsAll reports whether r matches every connection of its direction:
+// any peer (no from/to, or a peer matching every pod of every namespace,
+// see [Peer.AllPods]) on every port. With any peer it matches addresses
+// outside the cluster too; with only [Peer.AllPods] it matches every pod.
+func (r Rule) AllowsAll() bool {
+	if r.Ports != nil {
+		return false
+	}
+	if r.Peers == nil {
+		return true
+	}
+	for _, p := range r.Peers {
+		if p.AllPods() {
+			return true
+		}
+	}
+	return false
+}
+
+// AllPods reports whether p matches every pod of every namespace: a
+// namespaceSelector {} with a podSelector {} or none.
+func (p Peer) AllPods() bool {
+	return p.Pods != nil && !p.Pods.SameNamespace && p.Pods.Namespaces.MatchesEverything() && p.Pods.Pods.MatchesEverything()
 }
 
 // Peer is one from/to entry of a rule. Exactly one of Pods and IPBlock is

@@ -63,7 +63,7 @@ func (m *Model) ClassOf(pod PodID) (ClassID, error) {
 func (m *Model) podIndex(pod PodID) (int32, error) {
 	i, ok := m.podByID[pod]
 	if !ok {
-		return 0, fmt.Errorf("simulate: no pod %s", pod)
+		return 0, m.notFoundPod(Pod(pod.Namespace, pod.Name))
 	}
 	return i, nil
 }

@@ -36,6 +36,17 @@ type Delta struct {
 	// RemovedPods are the pods only in the first model, AddedPods those only
 	// in the second.
 	RemovedPods, AddedPods []PodID
+	// NewPairs holds the pairs of the second model with some port allowed
+	// in which a pod of AddedPods takes part (as source or destination,
+	// with pods old or new), so that a new pod's connections are known:
+	// a new CronJob that may reach the database shows here. Ports are the
+	// second model's; a pod's traffic to itself is left out.
+	NewPairs []Pair
+	// Exposure holds the pods of the second model whose exposure to
+	// addresses outside the cluster differs from the first's (see
+	// [ExposureChange]), by ID: a pod only in the second model is listed
+	// when something outside may reach it; pods only in the first are not.
+	Exposure []ExposureChange
 }
 
 // Change is a pair of pods whose allowed ports differ between two models.
@@ -189,13 +200,15 @@ func Diff(a, b *Model) *Delta {
 	slices.SortFunc(d.Added, func(x, y Pair) int { return cmp.Or(order(x.From, y.From), order(x.To, y.To)) })
 	slices.SortFunc(d.Removed, func(x, y Pair) int { return cmp.Or(order(x.From, y.From), order(x.To, y.To)) })
 	slices.SortFunc(d.Changed, func(x, y Change) int { return cmp.Or(order(x.From, y.From), order(x.To, y.To)) })
+	d.addNewPairs(b)
+	d.addExposure(a, b)
 	return d
 }
 
 // Empty reports whether d records no difference at all.
 func (d *Delta) Empty() bool {
 	return len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Changed) == 0 &&
-		len(d.RemovedPods) == 0 && len(d.AddedPods) == 0
+		len(d.RemovedPods) == 0 && len(d.AddedPods) == 0 && len(d.Exposure) == 0
 }
 
 // String renders d one item a line, in sections that are left out when
@@ -209,6 +222,10 @@ func (d *Delta) Empty() bool {
 //	  shop/api-0 → shop/db-0: TCP/5432
 //	connections changed:
 //	  shop/api-0 → kube-system/coredns-0: TCP/53,UDP/53 → UDP/53 (lost TCP/53)
+//	connections of added pods:
+//	  shop/report-0 → shop/db-0: TCP/5432
+//	exposure to outside the cluster changed:
+//	  shop/web-0: none → TCP/8080
 func (d *Delta) String() string {
 	if d.Empty() {
 		return "no differences"
@@ -241,6 +258,14 @@ func (d *Delta) String() string {
 	section("connections changed", len(d.Changed), func(i int) string {
 		c := d.Changed[i]
 		return fmt.Sprintf("%s → %s: %s → %s (%s)", c.From, c.To, c.Before, c.After, c.Summary())
+	})
+	section("connections of added pods", len(d.NewPairs), func(i int) string {
+		p := d.NewPairs[i]
+		return fmt.Sprintf("%s → %s: %s", p.From, p.To, p.Ports)
+	})
+	section("exposure to outside the cluster changed", len(d.Exposure), func(i int) string {
+		x := d.Exposure[i]
+		return fmt.Sprintf("%s: %s → %s", x.ID, x.Before, x.After)
 	})
 	return b.String()
 }

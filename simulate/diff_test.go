@@ -166,7 +166,11 @@ connections removed:
   shop/api-0 → shop/frontend-1: TCP/8080
 connections changed:
   shop/frontend-0 → shop/api-0: TCP/9090 → TCP/9100 (gained TCP/9100; lost TCP/9090)
-  shop/frontend-1 → shop/api-0: TCP/9090 → TCP/9100 (gained TCP/9100; lost TCP/9090)`
+  shop/frontend-1 → shop/api-0: TCP/9090 → TCP/9100 (gained TCP/9100; lost TCP/9090)
+connections of added pods:
+  shop/frontend-0 → shop/new-0: all
+  shop/frontend-1 → shop/new-0: all
+  shop/new-0 → ops/monitor-0: all`
 	if diff := cmp.Diff(wantString, d.String()); diff != "" {
 		t.Errorf("String() (-want +got):\n%s", diff)
 	}
@@ -303,6 +307,50 @@ func checkDelta(t *rapid.T, a, b *simulate.Model, d *simulate.Delta) {
 	inA, inB := map[simulate.PodID]bool{}, map[simulate.PodID]bool{}
 	for _, p := range a.Pods() {
 		inA[p] = true
+	}
+	// NewPairs: every pair of b with a pod only in b, from the matrix.
+	var wantNew []string
+	mb := b.Matrix()
+	for _, p := range b.Pods() {
+		for _, q := range b.Pods() {
+			if p != q && (!inA[p] || !inA[q]) {
+				if ports := mb.Ports(p, q); !ports.IsEmpty() {
+					wantNew = append(wantNew, fmt.Sprintf("%s → %s: %s", p, q, ports))
+				}
+			}
+		}
+	}
+	var gotNew []string
+	for _, p := range d.NewPairs {
+		gotNew = append(gotNew, fmt.Sprintf("%s → %s: %s", p.From, p.To, p.Ports))
+	}
+	if !slices.Equal(wantNew, gotNew) {
+		t.Fatalf("NewPairs (-naive +got):\n%s", cmp.Diff(wantNew, gotNew))
+	}
+	// Exposure: the inbound ports of each pod of b, by Model.Exposure.
+	exposed := func(m *simulate.Model) map[simulate.PodID]simulate.PortSet {
+		out := map[simulate.PodID]simulate.PortSet{}
+		for _, x := range m.Exposure() {
+			for _, r := range x.Inbound {
+				if !r.Sources.IsEmpty() {
+					out[x.Pod] = out[x.Pod].Union(r.PodPorts)
+				}
+			}
+		}
+		return out
+	}
+	ea, eb := exposed(a), exposed(b)
+	var wantExp, gotExp []string
+	for _, p := range b.Pods() {
+		if !ea[p].Equal(eb[p]) {
+			wantExp = append(wantExp, fmt.Sprintf("%s: %s → %s", p, ea[p], eb[p]))
+		}
+	}
+	for _, x := range d.Exposure {
+		gotExp = append(gotExp, fmt.Sprintf("%s: %s → %s", x.ID, x.Before, x.After))
+	}
+	if !slices.Equal(wantExp, gotExp) {
+		t.Fatalf("Exposure (-naive +got):\n%s", cmp.Diff(wantExp, gotExp))
 	}
 	var shared, wantAdded []simulate.PodID
 	for _, p := range b.Pods() {

@@ -28,6 +28,21 @@ const (
 	kindIP
 )
 
+// EndpointKind says what an [Endpoint] names.
+type EndpointKind uint8
+
+// The kinds of endpoints.
+const (
+	InvalidEndpoint EndpointKind = iota // the zero Endpoint
+	PodEndpoint                         // NAMESPACE/NAME: a pod, or else a workload's pods
+	PodsEndpoint                        // NAMESPACE/SELECTOR: the pods a selector matches
+	ServiceEndpoint                     // svc/NAMESPACE/NAME
+	IPEndpoint                          // an address
+)
+
+// Kind returns what e names.
+func (e Endpoint) Kind() EndpointKind { return EndpointKind(e.kind) }
+
 // Endpoint is one end of a question: a pod, a set of pods, a Service, or an
 // IP address. Make one with [Pod], [PodsMatching], [Service], [IP] or
 // [ParseEndpoint]. The zero Endpoint is invalid and every query refuses it.

@@ -176,6 +176,26 @@ func (m *Model) externalNameAnswer(a *Answer, srcs []Endpoint, svc *corev1.Servi
 // resolveSet returns the single endpoints a pod, pod set or address stands
 // for, pods sorted.
 func (m *Model) resolveSet(e Endpoint) ([]Endpoint, error) {
+	if e.kind == kindIP {
+		if _, err := m.resolveOne(e); err != nil {
+			return nil, err
+		}
+		return []Endpoint{e}, nil
+	}
+	if e.kind == kindPod {
+		if _, ok := m.podByID[PodID{e.namespace, e.name}]; ok {
+			return []Endpoint{e}, nil
+		}
+		members, ok := m.workloadNamed(e.namespace + "/" + e.name)
+		if !ok {
+			return nil, m.notFoundPod(e)
+		}
+		out := make([]Endpoint, len(members))
+		for i, p := range members {
+			out[i] = Pod(p.Namespace, p.Name)
+		}
+		return out, nil
+	}
 	if e.kind != kindPods {
 		if _, err := m.resolveOne(e); err != nil {
 			return nil, err

@@ -72,7 +72,10 @@ func (m *Model) resolveOne(e Endpoint) (int32, error) {
 	case kindPod:
 		i, ok := m.podByID[PodID{e.namespace, e.name}]
 		if !ok {
-			return 0, fmt.Errorf("simulate: no pod %s", e)
+			if w, ok := m.workloadNamed(e.String()); ok {
+				return 0, fmt.Errorf("simulate: %s is a workload of %d %s, not a single pod; use Query", e, len(w), plural(len(w), "pod", "pods"))
+			}
+			return 0, m.notFoundPod(e)
 		}
 		return i, nil
 	case kindIP:

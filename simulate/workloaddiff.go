@@ -30,6 +30,13 @@ type WorkloadDelta struct {
 	RemovedWorkloads, AddedWorkloads []Workload
 	// Shared is the number of workloads in both models.
 	Shared int
+	// NewPairs holds the pairs of the second model (as agg adds them up) in
+	// which a workload of AddedWorkloads takes part, as [Delta.NewPairs].
+	NewPairs []WorkloadPair
+	// Exposure holds the workloads of the second model whose exposure to
+	// addresses outside the cluster (the union over their pods) differs from
+	// the first's, as [Delta.Exposure] does for pods.
+	Exposure []ExposureChange
 }
 
 // WorkloadChange is a pair of workloads whose allowed ports differ between
@@ -55,7 +62,7 @@ func (c WorkloadChange) Summary() string {
 // Empty reports whether d records no difference at all.
 func (d *WorkloadDelta) Empty() bool {
 	return len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Changed) == 0 &&
-		len(d.RemovedWorkloads) == 0 && len(d.AddedWorkloads) == 0
+		len(d.RemovedWorkloads) == 0 && len(d.AddedWorkloads) == 0 && len(d.Exposure) == 0
 }
 
 // DiffWorkloads compares the workload matrices of a (before) and b (after),
@@ -116,5 +123,7 @@ func DiffWorkloads(a, b *Model, agg Aggregate) *WorkloadDelta {
 	byPair := func(f1, t1, f2, t2 string) int { return cmp.Or(strings.Compare(f1, f2), strings.Compare(t1, t2)) }
 	slices.SortFunc(d.Removed, func(x, y WorkloadPair) int { return byPair(x.From, x.To, y.From, y.To) })
 	// Added and Changed come in the order of b's pairs: by From and To.
+	d.addNewPairs(b, agg)
+	d.addExposure(a, b, wa, wb)
 	return d
 }

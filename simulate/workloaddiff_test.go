@@ -128,10 +128,40 @@ func propDiffWorkloads(t *rapid.T) {
 			want.Changed = append(want.Changed, simulate.WorkloadChange{From: k[0], To: k[1], Before: x, After: y})
 		}
 	}
+	for _, k := range keys {
+		if !inA[k[0]] || !inA[k[1]] {
+			if y, ok := after[k]; ok {
+				want.NewPairs = append(want.NewPairs, simulate.WorkloadPair{From: k[0], To: k[1], Ports: y})
+			}
+		}
+	}
+	exposed := func(m *simulate.Model) map[string]simulate.PortSet {
+		of := map[simulate.PodID]string{}
+		for _, w := range m.Workloads() {
+			for _, p := range w.Pods {
+				of[p] = w.ID
+			}
+		}
+		out := map[string]simulate.PortSet{}
+		for _, x := range m.Exposure() {
+			for _, r := range x.Inbound {
+				if !r.Sources.IsEmpty() {
+					out[of[x.Pod]] = out[of[x.Pod]].Union(r.PodPorts)
+				}
+			}
+		}
+		return out
+	}
+	ea, eb := exposed(a), exposed(b)
+	for _, w := range b.Workloads() {
+		if !ea[w.ID].Equal(eb[w.ID]) {
+			want.Exposure = append(want.Exposure, simulate.ExposureChange{ID: w.ID, Before: ea[w.ID], After: eb[w.ID]})
+		}
+	}
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(x, y simulate.PortSet) bool { return x.Equal(y) })); diff != "" {
 		t.Fatalf("DiffWorkloads (-naive +got):\n%s", diff)
 	}
-	if got.Empty() != (len(want.Added)+len(want.Removed)+len(want.Changed)+len(want.AddedWorkloads)+len(want.RemovedWorkloads) == 0) {
+	if got.Empty() != (len(want.Added)+len(want.Removed)+len(want.Changed)+len(want.AddedWorkloads)+len(want.RemovedWorkloads)+len(want.Exposure) == 0) {
 		t.Fatalf("Empty() = %t", got.Empty())
 	}
 }

@@ -16,11 +16,23 @@ const checkUsage = `Usage: netpolsim check -f PATH... --from ENDPOINT --to ENDPO
 Answer one question and explain the answer. Exit status 0 when allowed (for
 every pair, with sets of pods or a Service), 1 when denied, 2 on error.
 
-ENDPOINT is one of
+ENDPOINT is one of (the one grammar of every command that takes an endpoint)
   NAMESPACE/POD           a pod
-  NAMESPACE/SELECTOR      the pods of a namespace matching a label selector (app=db,tier in (a,b))
-  svc/NAMESPACE/NAME      a Service (destination only): judged at its backends after port translation
+  NAMESPACE/WORKLOAD      every pod of a workload (a Deployment, StatefulSet, ...),
+                          where no pod has that name: shop/db for shop/db-0, ...
+  NAMESPACE/SELECTOR      the pods of a namespace matching a label selector
+                          (app=db,tier in (a,b)); NAMESPACE/* for all of them
+  svc/NAMESPACE/NAME      a Service (destination only): judged at its backends
+                          after port translation
   IP                      an address; outside the cluster unless it is a pod's
+check takes all of them. explain takes those that stand for pods; paths and
+blast-radius those that stand for one node of their graph, and outside.
+A CIDR or "outside" is no check ENDPOINT: a verdict is about one address,
+and addresses of one block may be judged differently (ipBlock except); ask
+about an IP of the block, or see exposure for every route in from outside.
+An endpoint that names nothing (an unknown pod, workload, Service or
+namespace, a selector matching no pod) is an error (exit status 2), with the
+nearest names; so is a port name that no destination pod serves.
 
 PORT is 5432, 5432/TCP, 53/udp, 8000-8080/TCP, or a port name (http, dns/UDP);
 for a Service, a port of the Service (number or name).
@@ -71,6 +83,10 @@ func runCheck(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
+	if err := resolveQuestion(m, src, dst, port); err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim check:", clean(err))
+		return exitError
+	}
 	if v, err := m.Check(src, dst, port); err == nil {
 		fmt.Fprintln(e.stdout, v)
 		if v.Allowed {
@@ -80,7 +96,7 @@ func runCheck(e *env, args []string) int {
 	}
 	a, err := m.Query(src, dst, port)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim check:", err)
+		fmt.Fprintln(e.stderr, "netpolsim check:", clean(err))
 		return exitError
 	}
 	fmt.Fprintln(e.stdout, a)
@@ -90,7 +106,38 @@ func runCheck(e *env, args []string) int {
 	return exitDenied
 }
 
-const explainUsage = `Usage: netpolsim explain -f PATH... NAMESPACE/POD
+// resolveQuestion refuses a question that names nothing of the model, so
+// that a typo is an error and not a denial: an endpoint that
+// simulate.Model.Resolve refuses (an unknown pod, workload, Service or
+// namespace, a selector matching no pod), and a port name that no
+// destination pod serves (for a pod or set of pods; a Service's port names
+// are the Service's, checked by Query).
+func resolveQuestion(m *simulate.Model, src, dst simulate.Endpoint, port simulate.PortSpec) error {
+	if _, err := m.Resolve(src); err != nil {
+		return fmt.Errorf("--from %s: %w", src, err)
+	}
+	pods, err := m.Resolve(dst)
+	if err != nil {
+		return fmt.Errorf("--to %s: %w", dst, err)
+	}
+	if port.Name == "" || dst.Kind() == simulate.ServiceEndpoint {
+		return nil
+	}
+	if len(pods) == 0 {
+		return fmt.Errorf("--port %s: a port name needs a destination pod, and %s is outside the cluster: give a number", port, dst)
+	}
+	for _, p := range pods {
+		if n, err := m.NamedPort(p, port.Name, port.Protocol); err == nil && n != 0 {
+			return nil
+		}
+	}
+	if len(pods) == 1 {
+		return fmt.Errorf("--port %s: %s serves no %s port named %q", port, pods[0], port.Protocol, port.Name)
+	}
+	return fmt.Errorf("--port %s: none of the %d pods of %s serves a %s port named %q", port, len(pods), dst, port.Protocol, port.Name)
+}
+
+const explainUsage = `Usage: netpolsim explain -f PATH... ENDPOINT
 
 Show which policies select the pod for ingress and egress, their rules,
 every pod it may receive from and send to, with the ports, and how it may be
@@ -98,10 +145,18 @@ reached from outside the cluster and what it may reach there (as exposure
 shows them). The peers are computed per class of pods, so the cost grows
 with the classes of the cluster, not its pods.
 
+ENDPOINT is a pod, or a set of pods explained one after another (see
+ENDPOINT in 'netpolsim check --help'): NAMESPACE/POD, NAMESPACE/WORKLOAD,
+NAMESPACE/SELECTOR, svc/NAMESPACE/NAME (the Service's backends) or the IP
+address of a pod. An address outside the cluster has no policies to
+explain: see exposure for what may reach it.
+
 Flags:
 ` + commonFlags
 
 const explainExamples = `  netpolsim explain -f deploy/ shop/db-0
+  netpolsim explain -f deploy/ shop/api
+  netpolsim explain -f deploy/ svc/shop/db
 `
 
 // runExplain is the explain command: it formats simulate.Model.Explain,
@@ -116,29 +171,43 @@ func runExplain(e *env, args []string) int {
 		return usageError(e, c.name, err)
 	}
 	if len(pos) != 1 {
-		return usageError(e, c.name, fmt.Errorf("want exactly one NAMESPACE/POD, got %d arguments", len(pos)))
+		return usageError(e, c.name, fmt.Errorf("want exactly one ENDPOINT, got %d arguments", len(pos)))
 	}
-	ns, name, ok := strings.Cut(pos[0], "/")
-	if !ok || ns == "" || name == "" || strings.Contains(name, "/") {
-		return usageError(e, c.name, fmt.Errorf("%q: want NAMESPACE/POD", pos[0]))
+	ep, err := simulate.ParseEndpoint(pos[0])
+	if err != nil {
+		return usageError(e, c.name, fmt.Errorf("%q: want NAMESPACE/POD, NAMESPACE/WORKLOAD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME or a pod's IP address", pos[0]))
 	}
 	m, _, ok := co.load(e)
 	if !ok {
 		return exitError
 	}
-	x, err := m.Explain(simulate.PodID{Namespace: ns, Name: name})
+	pods, err := m.Resolve(ep)
+	if err == nil && len(pods) == 0 {
+		err = fmt.Errorf("%s has no pods to explain (an address outside the cluster, or a Service without backends); exposure shows what reaches outside", ep)
+	}
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim explain:", err)
+		fmt.Fprintln(e.stderr, "netpolsim explain:", clean(err))
 		return exitError
 	}
-	writeExplanation(e.stdout, x)
+	for i, p := range pods {
+		x, err := m.Explain(p)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "netpolsim explain:", clean(err))
+			return exitError
+		}
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		writeExplanation(e.stdout, x)
+	}
 	return exitOK
 }
 
 // writeExplanation prints an explanation: the policies per direction with
 // their rules, the pods it may receive from and send to (its peer classes
-// expanded to pods, sorted), and its routes from and access to outside the
-// cluster.
+// expanded to pods, sorted) and the ports open to and from addresses
+// outside the cluster, then its routes from and access to outside the
+// cluster in detail.
 func writeExplanation(w io.Writer, x simulate.Explanation) {
 	fmt.Fprintln(w, x.Pod)
 	for _, d := range []struct {
@@ -181,8 +250,26 @@ func writeExplanation(w io.Writer, x simulate.Explanation) {
 		for _, l := range lines {
 			fmt.Fprintf(w, "    %s  %s\n", l.pod, l.ports)
 		}
-		if len(lines) == 0 {
-			fmt.Fprintln(w, "    (no pod)")
+		// Addresses outside the cluster, by any route (details below).
+		var outside simulate.PortSet
+		if d.name == "receive from" {
+			for _, r := range x.Inbound {
+				if !r.Sources.IsEmpty() {
+					outside = outside.Union(r.PodPorts)
+				}
+			}
+		} else {
+			for _, a := range x.Outbound {
+				if !a.Sources.IsEmpty() {
+					outside = outside.Union(a.Ports)
+				}
+			}
+		}
+		if !outside.IsEmpty() {
+			fmt.Fprintf(w, "    outside the cluster  %s (below)\n", outside)
+		}
+		if len(lines) == 0 && outside.IsEmpty() {
+			fmt.Fprintln(w, "    (no pod or address)")
 		}
 	}
 	fmt.Fprintln(w, "  may be reached from outside the cluster:")

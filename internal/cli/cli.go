@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -50,28 +52,49 @@ func init() {
 
 // Run runs the command line args (without the program name) and returns the
 // exit status: 0 success (or allowed, for check), 1 denied (check only),
-// 2 usage error or bad input.
+// 2 usage error or bad input. A command that cannot write all its output
+// (a full disk, a closed pipe) fails with status 2 whatever it found.
 //
 // Standard output is buffered and flushed before Run returns: a command
 // prints thousands of short lines.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	bw := bufio.NewWriterSize(stdout, 64<<10)
-	defer bw.Flush()
-	stdout = bw
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	e := &env{stdin: stdin, stdout: bw, stderr: stderr}
+	code := runArgs(e, args)
+	if err := bw.Flush(); err != nil {
+		fmt.Fprintf(stderr, "netpolsim: writing the output: %v\n", err)
+		return exitError
+	}
+	return code
+}
+
+// runArgs is Run before the output is flushed.
+func runArgs(e *env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, topUsage())
+		return exitError
+	}
+	switch args[0] {
+	case "--version", "-version", "version":
+		if len(args) > 1 {
+			fmt.Fprintf(e.stderr, "netpolsim: %s takes no arguments\n", args[0])
+			return exitError
+		}
+		bi, ok := debug.ReadBuildInfo()
+		fmt.Fprintln(e.stdout, versionLine(bi, ok))
+		return exitOK
+	case "help", "-h", "--help", "-help":
 		if len(args) > 1 {
 			for _, c := range commands {
 				if c.name == args[1] {
-					fmt.Fprint(stdout, commandHelp(c))
+					fmt.Fprint(e.stdout, commandHelp(c))
 					return exitOK
 				}
 			}
-		}
-		fmt.Fprint(stdout, topUsage())
-		if len(args) == 0 {
+			fmt.Fprintf(e.stderr, "netpolsim: unknown command %q\n\n%s", args[1], topUsage())
 			return exitError
 		}
+		fmt.Fprint(e.stdout, topUsage())
 		return exitOK
 	}
 	for _, c := range commands {
@@ -79,8 +102,72 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return c.run(e, args[1:])
 		}
 	}
-	fmt.Fprintf(stderr, "netpolsim: unknown command %q\n\n%s", args[0], topUsage())
+	fmt.Fprintf(e.stderr, "netpolsim: unknown command %q\n\n%s", args[0], topUsage())
 	return exitError
+}
+
+// versionLine renders the build information as "netpolsim VERSION
+// (revision REV, modified, TIME) GOVERSION": the main module's version,
+// "(devel)" for a build from a work tree, and the VCS settings the go
+// command stamps, each left out when absent.
+func versionLine(bi *debug.BuildInfo, ok bool) string {
+	if !ok || bi == nil {
+		return "netpolsim (no build information)"
+	}
+	version := cmp.Or(bi.Main.Version, "(devel)")
+	var vcs []string
+	settings := map[string]string{}
+	for _, s := range bi.Settings {
+		settings[s.Key] = s.Value
+	}
+	if r := settings["vcs.revision"]; r != "" {
+		vcs = append(vcs, "revision "+r)
+	}
+	if settings["vcs.modified"] == "true" {
+		vcs = append(vcs, "modified")
+	}
+	if t := settings["vcs.time"]; t != "" {
+		vcs = append(vcs, t)
+	}
+	line := "netpolsim " + version
+	if len(vcs) > 0 {
+		line += " (" + strings.Join(vcs, ", ") + ")"
+	}
+	if bi.GoVersion != "" {
+		line += " " + bi.GoVersion
+	}
+	return line
+}
+
+// packagePrefixes are the prefixes of the library's errors, which name Go
+// packages and mean nothing to a user of the command.
+var packagePrefixes = []string{"simulate: ", "manifest: ", "graph: ", "policy: ", "selector: ", "lint: ", "live: "}
+
+// clean renders err for a user: without the Go package prefixes at the
+// start of the message, of a line, or after a ": " that ends a context.
+func clean(err error) string { return cleanText(err.Error()) }
+
+// cleanText is clean for a message of any kind (a loader's notice).
+func cleanText(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		for changed := true; changed; {
+			changed = false
+			indent := len(l) - len(strings.TrimLeft(l, " \t"))
+			for _, p := range packagePrefixes {
+				if strings.HasPrefix(l[indent:], p) {
+					l = l[:indent] + l[indent+len(p):]
+					changed = true
+				}
+				if strings.Contains(l, ": "+p) {
+					l = strings.ReplaceAll(l, ": "+p, ": ")
+					changed = true
+				}
+			}
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
 }
 
 func topUsage() string {
@@ -89,7 +176,7 @@ func topUsage() string {
 	for _, c := range commands {
 		fmt.Fprintf(&b, "  %-13s %s\n", c.name, c.summary)
 	}
-	b.WriteString("\nRun 'netpolsim COMMAND --help' for a command's flags and examples.\n")
+	b.WriteString("\nRun 'netpolsim COMMAND --help' for a command's flags and examples,\n'netpolsim --version' for the version and VCS revision of the build.\n")
 	return b.String()
 }
 
@@ -175,7 +262,7 @@ func (co *common) load(e *env) (*simulate.Model, *manifest.Result, bool) {
 		simulate.SelfTraffic(co.selfTraffic),
 		simulate.NodeTraffic(co.nodeTraffic))
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, "netpolsim:", clean(err))
 		return nil, nil, false
 	}
 	return m, res, true
@@ -214,7 +301,7 @@ func usageError(e *env, c string, err error) int {
 		}
 		return exitOK
 	}
-	fmt.Fprintf(e.stderr, "netpolsim %s: %v\nRun 'netpolsim %s --help' for usage.\n", c, err, c)
+	fmt.Fprintf(e.stderr, "netpolsim %s: %s\nRun 'netpolsim %s --help' for usage.\n", c, clean(err), c)
 	return exitError
 }
 

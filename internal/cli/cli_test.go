@@ -129,6 +129,9 @@ func TestGolden(t *testing.T) {
 		{"check-set-partly.txt", []string{"check", "-f", shop, "--from", "shop/tier in (web,backend)", "--to", "shop/db-0", "--port", "5432"}, 1},
 		{"explain-db.txt", []string{"explain", "-f", shop, "shop/db-0"}, 0},
 		{"explain-flags-after.txt", []string{"explain", "shop/frontend-0", "-f", shop}, 0},
+		{"explain-workload.txt", []string{"explain", "-f", shop, "shop/api"}, 0},
+		{"explain-service.txt", []string{"explain", "-f", shop, "svc/shop/db"}, 0},
+		{"check-workload.txt", []string{"check", "-f", shop, "--from", "shop/frontend", "--to", "shop/api", "--port", "http"}, 0},
 		{"help.txt", []string{"help"}, 0},
 		{"help-matrix.txt", []string{"matrix", "--help"}, 0},
 		{"help-check.txt", []string{"help", "check"}, 0},
@@ -137,15 +140,15 @@ func TestGolden(t *testing.T) {
 }
 
 func TestStdin(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(multitenant, "tenants.yaml"))
+	data, err := os.ReadFile(filepath.Join(multitenant, "workloads.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := run(t, string(data), "matrix", "-f", "-")
+	out, errOut, code := run(t, string(data), "matrix", "-f", "-", "-f", "-")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if want := "0 endpoints, 0 connections"; !strings.Contains(out, want) {
+	if want := "3 endpoints, 6 connections"; !strings.Contains(out, want) {
 		t.Errorf("stdout %q does not contain %q", out, want)
 	}
 }
@@ -159,10 +162,10 @@ func TestErrors(t *testing.T) {
 		{"truthtable without port", []string{"matrix", "-f", shop, "-o", "truthtable"}, "netpolsim matrix: -o truthtable needs --port"},
 		{"bad group", []string{"matrix", "-f", shop, "--group", "team"}, "netpolsim matrix: --group team: the only grouping is workload"},
 		{"unknown flag", []string{"matrix", "-f", shop, "--frob"}, "netpolsim matrix: flag provided but not defined: -frob"},
-		{"bad port", []string{"check", "-f", shop, "--from", "shop/a", "--to", "shop/b", "--port", "70000"}, `netpolsim check: simulate: port "70000": 70000 is not between 1 and 65535`},
+		{"bad port", []string{"check", "-f", shop, "--from", "shop/a", "--to", "shop/b", "--port", "70000"}, `netpolsim check: port "70000": 70000 is not between 1 and 65535`},
 		{"missing --to", []string{"check", "-f", shop, "--from", "shop/a", "--port", "80"}, "netpolsim check: --to is required"},
-		{"unknown pod", []string{"check", "-f", shop, "--from", "shop/nope", "--to", "shop/db-0", "--port", "80"}, "netpolsim check: simulate: no pod shop/nope"},
-		{"explain unknown pod", []string{"explain", "-f", shop, "shop/nope"}, "netpolsim explain: simulate: no pod shop/nope"},
+		{"unknown pod", []string{"check", "-f", shop, "--from", "shop/nope", "--to", "shop/db-0", "--port", "80"}, "netpolsim check: --from shop/nope: no pod shop/nope"},
+		{"explain unknown pod", []string{"explain", "-f", shop, "shop/nope"}, "netpolsim explain: no pod shop/nope"},
 		{"explain bad arg", []string{"explain", "-f", shop, "nope"}, `netpolsim explain: "nope": want NAMESPACE/POD`},
 		{"missing file", []string{"matrix", "-f", filepath.Join(dir, "missing.yaml")}, "no such file or directory"},
 		{"invalid policy", []string{"matrix", "-f", bad}, "bad.yaml: document 0 (line 7): NetworkPolicy shop/db: spec.ingress[0].ports[0].endPort"},

@@ -19,8 +19,12 @@ and after a pull request, or a live cluster and the manifests about to be
 applied to it). Endpoints (pods, or workloads with --group workload) are
 matched by namespace and name. The output lists the connections added,
 removed and changed (ports gained and lost) between endpoints that exist on
-both sides, and the endpoints that exist on one side only; the connections
-of those are not compared.
+both sides, and the endpoints that exist on one side only. The connections
+of an endpoint only in NEW (say, a new CronJob that may reach the
+database) are listed as "new", with any endpoint of NEW; an endpoint only
+in OLD is gone with its connections. Rows "exposure" list the endpoints of
+NEW whose ports open to some address outside the cluster (by any route:
+directly, NodePort, LoadBalancer, Ingress) changed.
 
 Exit status 0 when there is no difference, 1 when there are differences,
 2 on error.
@@ -43,10 +47,11 @@ that namespace's endpoints and the connections among them are compared; -n
 does the same for manifests on both sides.
 
 -o json prints the lists endpointsRemoved and endpointsAdded (endpoints
-as matrix -o json prints them), connectionsAdded and connectionsRemoved
-(from, to, ports), and connectionsChanged (from, to, and the port lists
-before, after, gained and lost), each sorted by id, or by from and then to
-(schema: docs/schemas/diff.schema.json).
+as matrix -o json prints them), connectionsAdded, connectionsRemoved and
+connectionsNew (from, to, ports), connectionsChanged (from, to, and the
+port lists before, after, gained and lost) and exposureChanged (as
+connectionsChanged, from "outside"), each sorted by id, or by from and then
+to (schema: docs/schemas/diff.schema.json).
 
 Flags:
   -o FORMAT               text (default), json, or md (a Markdown summary to
@@ -76,7 +81,13 @@ type diffResult struct {
 	Added            []connection `json:"connectionsAdded"`
 	Removed          []connection `json:"connectionsRemoved"`
 	Changed          []diffChange `json:"connectionsChanged"`
-	shared           int          // endpoints on both sides
+	// New are the connections of the endpoints only in NEW (with any
+	// endpoint of NEW), which Added does not compare.
+	New []connection `json:"connectionsNew"`
+	// Exposure are the endpoints of NEW whose ports open to some address
+	// outside the cluster changed, as connections from "outside".
+	Exposure []diffChange `json:"exposureChanged"`
+	shared   int          // endpoints on both sides
 }
 
 // diffChange is a pair allowed on both sides, on different ports.
@@ -92,7 +103,7 @@ type diffChange struct {
 }
 
 func (r *diffResult) empty() bool {
-	return len(r.EndpointsRemoved)+len(r.EndpointsAdded)+len(r.Added)+len(r.Removed)+len(r.Changed) == 0
+	return len(r.EndpointsRemoved)+len(r.EndpointsAdded)+len(r.Added)+len(r.Removed)+len(r.Changed)+len(r.Exposure) == 0
 }
 
 // runDiff is the diff command. After loading and compiling both sides, the
@@ -185,7 +196,7 @@ func runDiff(e *env, args []string) int {
 	switch *output {
 	case "json":
 		if err := writeDiffJSON(e.stdout, r); err != nil {
-			fmt.Fprintln(e.stderr, "netpolsim diff:", err)
+			fmt.Fprintln(e.stderr, "netpolsim diff:", clean(err))
 			return exitError
 		}
 	case "md":
@@ -242,6 +253,16 @@ func diffPods(a, b *simulate.Model, ns string) diffResult {
 			r.Changed = append(r.Changed, newDiffChange(ch.From.String(), ch.To.String(), ch.Before, ch.After))
 		}
 	}
+	for _, p := range d.NewPairs {
+		if in(p.From, p.To) {
+			r.New = append(r.New, diffConnection(p.From.String(), p.To.String(), p.Ports))
+		}
+	}
+	for _, x := range d.Exposure {
+		if ns == "" || strings.HasPrefix(x.ID, ns+"/") {
+			r.Exposure = append(r.Exposure, newDiffChange("outside", x.ID, x.Before, x.After))
+		}
+	}
 	r.sort()
 	return r
 }
@@ -286,6 +307,16 @@ func diffGrouped(a, b *simulate.Model, ns string) diffResult {
 			r.Changed = append(r.Changed, newDiffChange(ch.From, ch.To, ch.Before, ch.After))
 		}
 	}
+	for _, p := range d.NewPairs {
+		if in(p.From, p.To) {
+			r.New = append(r.New, diffConnection(p.From, p.To, p.Ports))
+		}
+	}
+	for _, x := range d.Exposure {
+		if ns == "" || strings.HasPrefix(x.ID, ns+"/") {
+			r.Exposure = append(r.Exposure, newDiffChange("outside", x.ID, x.Before, x.After))
+		}
+	}
 	r.sort()
 	return r
 }
@@ -304,6 +335,8 @@ func (r *diffResult) sort() {
 	}
 	slices.SortFunc(r.Added, byPair)
 	slices.SortFunc(r.Removed, byPair)
+	slices.SortFunc(r.New, byPair)
+	slices.SortFunc(r.Exposure, func(a, b diffChange) int { return strings.Compare(a.To, b.To) })
 	slices.SortFunc(r.Changed, func(a, b diffChange) int {
 		return byPair(connection{From: a.From, To: a.To}, connection{From: b.From, To: b.To})
 	})
@@ -328,9 +361,16 @@ func (r *diffResult) summary() string {
 	if r.empty() {
 		return fmt.Sprintf("no differences: %d %s on both sides.", r.shared, plural(r.shared, "endpoint", "endpoints"))
 	}
-	return fmt.Sprintf("%d %s added, %d removed, %d changed; %d %s only in OLD, %d only in NEW.",
+	line := fmt.Sprintf("%d %s added, %d removed, %d changed; %d %s only in OLD, %d only in NEW",
 		len(r.Added), plural(len(r.Added), "connection", "connections"), len(r.Removed), len(r.Changed),
 		len(r.EndpointsRemoved), plural(len(r.EndpointsRemoved), "endpoint", "endpoints"), len(r.EndpointsAdded))
+	if len(r.EndpointsAdded) > 0 {
+		line += fmt.Sprintf(" with %d %s", len(r.New), plural(len(r.New), "connection", "connections"))
+	}
+	if len(r.Exposure) > 0 {
+		line += fmt.Sprintf("; exposure to outside the cluster changed for %d", len(r.Exposure))
+	}
+	return line + "."
 }
 
 // rows returns the connection changes as table rows: change, from, to,
@@ -345,6 +385,13 @@ func (r *diffResult) rows() [][4]string {
 	}
 	for _, ch := range r.Changed {
 		out = append(out, [4]string{"changed", ch.From, ch.To,
+			fmt.Sprintf("%s → %s (%s)", ch.change.Before, ch.change.After, ch.change.Summary())})
+	}
+	for _, cn := range r.New {
+		out = append(out, [4]string{"new", cn.From, cn.To, cn.set.String()})
+	}
+	for _, ch := range r.Exposure {
+		out = append(out, [4]string{"exposure", ch.From, ch.To,
 			fmt.Sprintf("%s → %s (%s)", ch.change.Before, ch.change.After, ch.change.Summary())})
 	}
 	return out
@@ -380,13 +427,15 @@ func writeDiffJSON(w io.Writer, r diffResult) error {
 			*list = []endpoint{}
 		}
 	}
-	for _, list := range []*[]connection{&r.Added, &r.Removed} {
+	for _, list := range []*[]connection{&r.Added, &r.Removed, &r.New} {
 		if *list == nil {
 			*list = []connection{}
 		}
 	}
-	if r.Changed == nil {
-		r.Changed = []diffChange{}
+	for _, list := range []*[]diffChange{&r.Changed, &r.Exposure} {
+		if *list == nil {
+			*list = []diffChange{}
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

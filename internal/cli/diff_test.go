@@ -86,7 +86,7 @@ func TestDiffErrors(t *testing.T) {
 		{"--against-context with -k", []string{"diff", "-k", kustomizeOverlay, "--against-context", "prod"}, "netpolsim diff: --against-context compares two clusters"},
 		// Without -f or -k the old side is the cluster of the kubeconfig.
 		{"no -f and no cluster", []string{"diff", "--against", shop}, "netpolsim: no input: give -f PATH, -k DIR, or a cluster to read"},
-		{"bad -k on the new side", []string{"diff", "-f", shop, "--against-k", dir}, "manifest: " + filepath.Join(dir, "kustomization.yaml") + ": kustomize build: "},
+		{"bad -k on the new side", []string{"diff", "-f", shop, "--against-k", dir}, "netpolsim: " + filepath.Join(dir, "kustomization.yaml") + ": kustomize build: "},
 		{"stdin twice", []string{"diff", "-f", "-", "--against", "-"}, "netpolsim diff: standard input (-) can be read on one side only"},
 		{"bad format", []string{"diff", shop, shop, "-o", "csv"}, "netpolsim diff: -o csv: want text, json or md"},
 		{"bad group", []string{"diff", shop, shop, "--group", "team"}, "netpolsim diff: --group team: the only grouping is workload"},
@@ -126,6 +126,7 @@ func TestDiffAgreesWithConnections(t *testing.T) {
 				if grouped {
 					got = diffGrouped(ma, mb, "")
 				}
+				want.Exposure = got.Exposure // not in the connections; see simulate's TestDiffProperty
 				if diff := cmp.Diff(want, got, opts); diff != "" {
 					t.Errorf("diff %s %s (grouped %t): the diff and the matrix connections disagree (-connections +diff):\n%s", a, b, grouped, diff)
 				}
@@ -165,6 +166,9 @@ func naiveDiff(epsA, epsB []endpoint, connsA, connsB []connection) diffResult {
 	}
 	for _, cn := range connsB {
 		if !inA[cn.From] || !inA[cn.To] {
+			if cn.From != cn.To {
+				r.New = append(r.New, diffConnection(cn.From, cn.To, cn.set))
+			}
 			continue
 		}
 		p := pair{cn.From, cn.To}
@@ -291,7 +295,7 @@ func TestDiffLive(t *testing.T) {
 	// -n does the same for manifests on both sides: of the connections
 	// the deny-all takes away, only those within shop are listed.
 	out, errOut, code = run(t, "", "diff", "-n", "shop", "-f", same, "--against", deny)
-	if code != 1 || !strings.Contains(out, "0 connections added, 2 removed, 0 changed; 0 endpoints only in OLD, 0 only in NEW.") {
+	if code != 1 || !strings.Contains(out, "0 connections added, 2 removed, 0 changed; 0 endpoints only in OLD, 0 only in NEW; exposure to outside the cluster changed for 1.") {
 		t.Errorf("-n shop with manifests: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	// -A reads every namespace: dev/new is new.

@@ -47,8 +47,9 @@ func writeMore(w io.Writer, n, shown int) {
 }
 
 // writeDiffMarkdown writes r as Markdown: a heading and the summary line,
-// then a section per non-empty list (connections added, removed and
-// changed, endpoints only in OLD and only in NEW), each with at most limit
+// then a section per non-empty list (connections added, removed, of
+// endpoints only in NEW, changed, exposure changed, endpoints only in OLD
+// and only in NEW), each with at most limit
 // rows (0: all). It costs O(rows shown).
 func writeDiffMarkdown(w io.Writer, r diffResult, limit int) {
 	fmt.Fprintln(w, "### netpolsim diff: reachability")
@@ -61,7 +62,7 @@ func writeDiffMarkdown(w io.Writer, r diffResult, limit int) {
 	for _, sec := range []struct {
 		title string
 		conns []connection
-	}{{"Connections added", r.Added}, {"Connections removed", r.Removed}} {
+	}{{"Connections added", r.Added}, {"Connections removed", r.Removed}, {"Connections of endpoints only in NEW", r.New}} {
 		if len(sec.conns) == 0 {
 			continue
 		}
@@ -74,16 +75,22 @@ func writeDiffMarkdown(w io.Writer, r diffResult, limit int) {
 		}
 		writeMore(w, len(sec.conns), shown)
 	}
-	if len(r.Changed) > 0 {
-		fmt.Fprintf(w, "\n#### Connections changed (%d)\n\n", len(r.Changed))
+	for _, sec := range []struct {
+		title   string
+		changes []diffChange
+	}{{"Connections changed", r.Changed}, {"Exposure to outside the cluster changed", r.Exposure}} {
+		if len(sec.changes) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n#### %s (%d)\n\n", sec.title, len(sec.changes))
 		fmt.Fprintln(w, "| from | to | before | after | change |")
 		fmt.Fprintln(w, "|---|---|---|---|---|")
-		shown := capped(len(r.Changed), limit)
-		for _, ch := range r.Changed[:shown] {
+		shown := capped(len(sec.changes), limit)
+		for _, ch := range sec.changes[:shown] {
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", mdCode(ch.From), mdCode(ch.To),
 				mdCell(ch.change.Before.String()), mdCell(ch.change.After.String()), mdCell(ch.change.Summary()))
 		}
-		writeMore(w, len(r.Changed), shown)
+		writeMore(w, len(sec.changes), shown)
 	}
 	for _, sec := range []struct {
 		side string
@@ -93,7 +100,11 @@ func writeDiffMarkdown(w io.Writer, r diffResult, limit int) {
 			continue
 		}
 		fmt.Fprintf(w, "\n#### Endpoints only in %s (%d)\n\n", sec.side, len(sec.eps))
-		fmt.Fprintln(w, "Their connections are not compared.")
+		if sec.side == "OLD" {
+			fmt.Fprintln(w, "They are gone with their connections.")
+		} else {
+			fmt.Fprintln(w, "Their connections are listed above, not compared.")
+		}
 		fmt.Fprintln(w)
 		shown := capped(len(sec.eps), limit)
 		for _, ep := range sec.eps[:shown] {

@@ -131,7 +131,7 @@ func runExposure(e *env, args []string) int {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
-			fmt.Fprintln(e.stderr, "netpolsim exposure:", err)
+			fmt.Fprintln(e.stderr, "netpolsim exposure:", clean(err))
 			return exitError
 		}
 		return exitOK

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -33,10 +35,17 @@ const graphFlagsUsage = `  --group GROUP           workload (default): one node 
 `
 
 // nodeUsage says what a NODE argument may be.
-const nodeUsage = `NODE is a workload (NAMESPACE/NAME, or NAMESPACE/KIND/NAME when a workload
-shares its name with another object), a pod (NAMESPACE/POD, which stands for
-its workload unless --group pod), or "outside" for every address outside the
-cluster.
+const nodeUsage = `NODE is an endpoint (see ENDPOINT in 'netpolsim check --help') that stands
+for one node of the graph:
+  NAMESPACE/WORKLOAD      a workload (NAMESPACE/KIND/NAME when a workload
+                          shares its name with another object)
+  NAMESPACE/POD           a pod: its workload's node, or its own with
+                          --group pod
+  NAMESPACE/SELECTOR      the pods of a selector, the backends of a Service,
+  svc/NAMESPACE/NAME      or the pod with an address, when they are all in
+  IP                      one node (one workload, or one pod with --group pod)
+  outside                 every address outside the cluster (one node; so a
+                          CIDR is not a NODE)
 `
 
 // check validates the flags before anything is loaded.
@@ -51,7 +60,7 @@ func (gf *graphFlags) check() (simulate.PortSpec, error) {
 }
 
 // build loads the manifests and builds the graph the flags ask for.
-func (gf *graphFlags) build(e *env, co *common, outside bool) (*graph.Graph, bool) {
+func (gf *graphFlags) build(e *env, co *common, outside bool, more ...graph.Option) (*graph.Graph, bool) {
 	port, _ := gf.check() // checked before
 	m, _, ok := co.load(e)
 	if !ok {
@@ -63,32 +72,57 @@ func (gf *graphFlags) build(e *env, co *common, outside bool) (*graph.Graph, boo
 	}
 	if outside {
 		opts = append(opts, graph.Outside())
+		opts = append(opts, more...)
 	}
 	g, err := graph.New(m, opts...)
 	if err == nil && gf.port != "" {
 		g, err = graph.Restrict(g, port)
 	}
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim:", err)
+		fmt.Fprintln(e.stderr, "netpolsim:", clean(err))
 		return nil, false
 	}
 	return g, true
 }
 
-// node finds the node a NODE argument names.
+// node finds the node a NODE argument names: a node's own name (a
+// workload ID, a pod with --group pod, "outside"), a pod (standing for its
+// workload's node unless --group pod), or any other endpoint that
+// simulate.Model.Resolve resolves (a selector, svc/NAMESPACE/NAME, an
+// address of a pod) when all its pods are in one node.
 func (gf *graphFlags) node(g *graph.Graph, s string) (*graph.Node, error) {
 	if n := g.NodeNamed(s); n != nil {
 		return n, nil
 	}
-	if ns, name, ok := strings.Cut(s, "/"); ok {
-		if n := g.NodeOf(simulate.PodID{Namespace: ns, Name: name}); n != nil {
-			return n, nil
+	ep, err := simulate.ParseEndpoint(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q: want a workload, a pod, a NAMESPACE/SELECTOR, svc/NAMESPACE/NAME, a pod's address or outside", s)
+	}
+	pods, err := g.Model().Resolve(ep)
+	if err != nil {
+		return nil, err
+	}
+	if len(pods) == 0 {
+		// An address outside the cluster, or a Service without backends.
+		if ep.Kind() == simulate.IPEndpoint {
+			return nil, fmt.Errorf("%s is no pod's address: say outside for addresses outside the cluster", s)
+		}
+		return nil, fmt.Errorf("%s has no pods", s)
+	}
+	var nodes []*graph.Node
+	for _, p := range pods {
+		if n := g.NodeOf(p); n != nil && !slices.Contains(nodes, n) {
+			nodes = append(nodes, n)
 		}
 	}
-	if gf.group == "pod" {
-		return nil, fmt.Errorf("no pod %s (with --group pod, a NODE is a pod or outside)", s)
+	if len(nodes) != 1 {
+		names := make([]string, len(nodes))
+		for i, n := range nodes {
+			names[i] = n.Name()
+		}
+		return nil, fmt.Errorf("%s stands for %d nodes (%s): name one", s, len(nodes), strings.Join(names, ", "))
 	}
-	return nil, fmt.Errorf("no workload or pod %s", s)
+	return nodes[0], nil
 }
 
 const graphUsage = `Usage: netpolsim graph -f PATH... [-o dot|svg] [--group workload|pod] [--port PORT] [--outside=BOOL]
@@ -98,7 +132,8 @@ namespace, and an edge wherever the first may open connections to the second,
 labelled with the ports. Green nodes are isolated for ingress by a
 NetworkPolicy; red, dashed ones accept every connection. The node "outside
 the cluster" has an edge to every pod some address outside the cluster may
-reach.
+reach, and an edge from every pod that may open connections to some address
+outside the cluster (egress), with the ports.
 
 Flags:
   -o FORMAT               dot (default): Graphviz source; svg: a picture, made by
@@ -143,13 +178,13 @@ func runGraph(e *env, args []string) int {
 			return exitError
 		}
 	}
-	g, ok := gf.build(e, &co, *outside)
+	g, ok := gf.build(e, &co, *outside, graph.OutsideEgress())
 	if !ok {
 		return exitError
 	}
 	src, err := graph.DOT(g)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim graph:", err)
+		fmt.Fprintln(e.stderr, "netpolsim graph:", clean(err))
 		return exitError
 	}
 	if *output == "dot" {
@@ -225,12 +260,12 @@ func runPaths(e *env, args []string) int {
 	}
 	src, err := gf.node(g, *from)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim paths: --from:", err)
+		fmt.Fprintln(e.stderr, "netpolsim paths: --from:", clean(err))
 		return exitError
 	}
 	dst, err := gf.node(g, *to)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim paths: --to:", err)
+		fmt.Fprintln(e.stderr, "netpolsim paths: --to:", clean(err))
 		return exitError
 	}
 	found := graph.AllPaths(g, src, dst, *maxHops)
@@ -255,7 +290,10 @@ const blastUsage = `Usage: netpolsim blast-radius -f PATH... NODE [--hops K] [--
 
 Print what an attacker who holds NODE may reach, hop by hop: every node
 reachable in at most K hops, with its distance, the node before it on a
-shortest path, and the ports of that last hop.
+shortest path, and the ports of that last hop. A row "outside" says how
+soon the attacker may open connections to addresses outside the cluster
+(to send data out or fetch tools): through the nearest node whose pods may
+reach some outside address, on the ports they may use there.
 
 ` + nodeUsage + `
 Flags:
@@ -288,7 +326,8 @@ func runBlastRadius(e *env, args []string) int {
 	if hopsSet && *hops < 0 {
 		return usageError(e, c.name, fmt.Errorf("--hops %d: want 0 or more", *hops))
 	}
-	if _, err := gf.check(); err != nil {
+	port, err := gf.check()
+	if err != nil {
 		return usageError(e, c.name, err)
 	}
 	g, ok := gf.build(e, &co, true)
@@ -297,19 +336,33 @@ func runBlastRadius(e *env, args []string) int {
 	}
 	root, err := gf.node(g, pos[0])
 	if err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim blast-radius:", err)
+		fmt.Fprintln(e.stderr, "netpolsim blast-radius:", clean(err))
 		return exitError
 	}
 	r := graph.Reach(g, root, *hops)
 	w := e.stdout
 	fmt.Fprintf(w, "blast radius of %s:\n", describe(root))
-	if r.Len() > 0 {
+	type row struct {
+		hops      int
+		node, via string
+		ports     simulate.PortSet
+	}
+	var rows []row
+	for _, n := range r.Nodes() {
+		p := r.Path(n.ID())
+		d, _ := r.Hops(n.ID())
+		rows = append(rows, row{d, n.(*graph.Node).Name(), p.Nodes[len(p.Nodes)-2].(*graph.Node).Name(), p.Ports[len(p.Ports)-1]})
+	}
+	out, hasOut := exfiltration(g, root, r, *hops, gf.port != "", port)
+	if hasOut {
+		rows = append(rows, row{out.hops, "outside", out.via.Name(), out.ports})
+		slices.SortStableFunc(rows, func(a, b row) int { return cmp.Compare(a.hops, b.hops) })
+	}
+	if len(rows) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "HOPS\tNODE\tVIA\tPORTS")
-		for _, n := range r.Nodes() {
-			p := r.Path(n.ID())
-			d, _ := r.Hops(n.ID())
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", d, n, p.Nodes[len(p.Nodes)-2], p.Ports[len(p.Ports)-1])
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", r.hops, r.node, r.via, r.ports)
 		}
 		tw.Flush()
 	}
@@ -321,8 +374,70 @@ func runBlastRadius(e *env, args []string) int {
 	if *hops >= 0 {
 		limit = fmt.Sprintf("within %d %s", *hops, plural(*hops, "hop", "hops"))
 	}
-	fmt.Fprintf(w, "\n%d of %d other %s reachable %s.\n", r.Len(), others, plural(others, "node", "nodes"), limit)
+	fmt.Fprintf(w, "\n%d of %d other %s reachable %s", r.Len(), others, plural(others, "node", "nodes"), limit)
+	switch {
+	case root.IsOutside():
+		fmt.Fprintln(w, ".")
+	case hasOut:
+		fmt.Fprintf(w, "; addresses outside the cluster in %d %s.\n", out.hops, plural(out.hops, "hop", "hops"))
+	default:
+		fmt.Fprintln(w, "; no address outside the cluster.")
+	}
 	return exitOK
+}
+
+// exitHop is the first hop out of the cluster on a blast radius.
+type exitHop struct {
+	hops  int
+	via   *graph.Node
+	ports simulate.PortSet
+}
+
+// exfiltration finds the nearest node of the blast radius r of root (root
+// included) whose pods may open connections to some address outside the
+// cluster (simulate.Model.Exposure's Outbound, the ports on which some
+// address is reachable, over the node's pods), within maxHops (negative: no
+// limit), on port when restricted (addresses outside serve no named port).
+// Nearest means fewest hops, then the order of r. It costs O(pods + nodes).
+func exfiltration(g *graph.Graph, root *graph.Node, r graph.Reachable, maxHops int, restricted bool, port simulate.PortSpec) (exitHop, bool) {
+	if root.IsOutside() || maxHops == 0 || (restricted && port.Name != "") {
+		return exitHop{}, false
+	}
+	open := map[simulate.PodID]simulate.PortSet{}
+	for _, x := range g.Model().Exposure() {
+		var ports simulate.PortSet
+		for _, a := range x.Outbound {
+			if !a.Sources.IsEmpty() {
+				ports = ports.Union(a.Ports)
+			}
+		}
+		if restricted {
+			ports = ports.Intersect(simulate.NewPortSet(simulate.PortRange{Protocol: port.Protocol, Start: port.Start, End: port.End}))
+		}
+		open[x.Pod] = ports
+	}
+	of := func(n *graph.Node) simulate.PortSet {
+		var ports simulate.PortSet
+		for _, p := range n.Pods() {
+			ports = ports.Union(open[p])
+		}
+		return ports
+	}
+	if ports := of(root); !ports.IsEmpty() {
+		return exitHop{1, root, ports}, true
+	}
+	best := exitHop{hops: -1}
+	for _, n := range r.Nodes() {
+		gn := n.(*graph.Node)
+		d, _ := r.Hops(n.ID())
+		if gn.IsOutside() || (maxHops >= 0 && d+1 > maxHops) || (best.hops >= 0 && d+1 >= best.hops) {
+			continue
+		}
+		if ports := of(gn); !ports.IsEmpty() {
+			best = exitHop{d + 1, gn, ports}
+		}
+	}
+	return best, best.hops >= 0
 }
 
 // describe names a node with what it stands for.

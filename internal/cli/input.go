@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"time"
 
 	"k8s.io/client-go/tools/clientcmd"
@@ -70,7 +71,8 @@ func (co *common) input(e *env) (*manifest.Result, bool) {
 	var res *manifest.Result
 	var err error
 	switch {
-	case len(co.files) == 1 && co.files[0] == "-":
+	case len(co.files) > 0 && !slices.ContainsFunc(co.files, func(f string) bool { return f != "-" }):
+		// Standard input alone, however often given: it is read once.
 		res, err = opts.LoadReader("-", e.stdin)
 	case len(co.files) > 0:
 		res, err = opts.LoadPaths(co.files...)
@@ -80,7 +82,7 @@ func (co *common) input(e *env) (*manifest.Result, bool) {
 		return co.readLive(e)
 	}
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, "netpolsim:", clean(err))
 		var merr *manifest.Error
 		if errors.As(err, &merr) {
 			strict := 0
@@ -96,7 +98,7 @@ func (co *common) input(e *env) (*manifest.Result, bool) {
 		return nil, false
 	}
 	for _, n := range res.Notices {
-		fmt.Fprintln(e.stderr, n)
+		fmt.Fprintln(e.stderr, "netpolsim:", cleanText(n.String()))
 	}
 	if s := noticeSummary(res.Notices); s != "" {
 		fmt.Fprintln(e.stderr, s)
@@ -144,12 +146,12 @@ func (co *common) readLive(e *env) (*manifest.Result, bool) {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(e.stderr, "netpolsim: interrupted")
 		} else {
-			fmt.Fprintln(e.stderr, err)
+			fmt.Fprintln(e.stderr, "netpolsim:", clean(err))
 		}
 		return nil, false
 	}
 	for _, n := range res.Notices {
-		fmt.Fprintln(e.stderr, n)
+		fmt.Fprintln(e.stderr, "netpolsim:", cleanText(n.String()))
 	}
 	if n := len(res.Notices); n > 0 {
 		if co.strict {

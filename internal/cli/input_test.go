@@ -32,7 +32,7 @@ func TestKustomize(t *testing.T) {
 	dir := t.TempDir()
 	runErrors(t, []errorCase{
 		{"-f and -k", []string{"matrix", "-f", shop, "-k", kustomizeOverlay}, "netpolsim: give -f or -k, not both"},
-		{"-k without kustomization", []string{"matrix", "-k", dir}, "manifest: " + filepath.Join(dir, "kustomization.yaml") + ": kustomize build: "},
+		{"-k without kustomization", []string{"matrix", "-k", dir}, "netpolsim: " + filepath.Join(dir, "kustomization.yaml") + ": kustomize build: "},
 		{"live flags with -f", []string{"matrix", "-f", shop, "--context", "prod"}, "netpolsim: --kubeconfig, --context and -A read a live cluster; they do not go with -f or -k"},
 		{"-A with -k", []string{"matrix", "-k", kustomizeOverlay, "-A"}, "netpolsim: --kubeconfig, --context and -A read a live cluster"},
 		{"-n with -f on check", []string{"check", "-f", shop, "-n", "shop", "--from", "shop/a", "--to", "shop/b", "--port", "80"}, "netpolsim: -n reads one namespace of a live cluster; with -f or -k only matrix, exposure, lint and diff take it"},
@@ -170,7 +170,7 @@ func TestLive(t *testing.T) {
 	// --strict.
 	a.status["/api/v1/nodes"] = http.StatusForbidden
 	out, errOut, code = run(t, "", "matrix")
-	wantErr := "live: nodes: cannot list nodes (forbidden, needs list on nodes), so node addresses are not known: traffic from a node counts as traffic from outside the cluster (simulate.NodeAddresses can give them)\nnetpolsim: 1 notice; --strict makes them errors\n"
+	wantErr := "netpolsim: nodes: cannot list nodes (forbidden, needs list on nodes), so node addresses are not known: traffic from a node counts as traffic from outside the cluster (simulate.NodeAddresses can give them)\nnetpolsim: 1 notice; --strict makes them errors\n"
 	if code != 0 || !strings.Contains(out, "2 endpoints, 2 connections") || errOut != wantErr {
 		t.Errorf("nodes forbidden: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
@@ -182,7 +182,7 @@ func TestLive(t *testing.T) {
 	// A refused list.
 	a.status["/api/v1/namespaces/shop/services"] = http.StatusForbidden
 	out, errOut, code = run(t, "", "matrix")
-	if code != 2 || out != "" || errOut != "live: cannot list services in namespace shop: forbidden (needs list on services)\n" {
+	if code != 2 || out != "" || errOut != "netpolsim: cannot list services in namespace shop: forbidden (needs list on services)\n" {
 		t.Errorf("forbidden: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 
 	"github.com/netpolsim/netpolsim/lint"
+	"github.com/netpolsim/netpolsim/simulate"
 )
 
 var lintUsage = `Usage: netpolsim lint -f PATH... [-o FORMAT] [--fail-on SEVERITY] [--disable CHECK] [-n NAMESPACE]
@@ -105,6 +107,10 @@ func runLint(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
+	if err := somethingToLint(m, res.Cluster, co.namespace); err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim lint:", clean(err))
+		return exitError
+	}
 	out := lintJSON{Findings: []lint.Finding{}, FailOn: failOn}
 	for _, f := range lint.Run(m, lint.Disable(disabled...)) {
 		scope := f.Object.Namespace
@@ -136,7 +142,7 @@ func runLint(e *env, args []string) int {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
-			fmt.Fprintln(e.stderr, "netpolsim lint:", err)
+			fmt.Fprintln(e.stderr, "netpolsim lint:", clean(err))
 			return exitError
 		}
 	} else {
@@ -174,4 +180,21 @@ func writeLintText(w io.Writer, out lintJSON) {
 	} else {
 		fmt.Fprintf(w, "passing: none is at or above %s.\n", out.FailOn)
 	}
+}
+
+// somethingToLint refuses manifests without pods and without policies of
+// any kind (an empty directory, a wrong path), where "no findings" would
+// pass for a clean bill, and a namespace (-n, when not empty) that the
+// model does not have.
+func somethingToLint(m *simulate.Model, c simulate.Cluster, ns string) error {
+	if len(c.Pods)+len(c.NetworkPolicies)+len(c.ClusterNetworkPolicies)+len(c.AdminNetworkPolicies)+len(c.BaselineAdminNetworkPolicies) == 0 {
+		return errors.New("the manifests hold no pods and no network policies: nothing to lint")
+	}
+	if ns == "" {
+		return nil
+	}
+	if err := m.LookupNamespace(ns); err != nil {
+		return fmt.Errorf("-n %s: %w", ns, err)
+	}
+	return nil
 }

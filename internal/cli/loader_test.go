@@ -25,8 +25,8 @@ func TestNoticeSummary(t *testing.T) {
 	if code != 0 || out == "" {
 		t.Fatalf("exit status %d, stdout %q, stderr:\n%s", code, out, errOut)
 	}
-	want := "manifest: " + path + ": document 2 (line 9): ConfigMap c: skipped: v1 ConfigMap is not simulated\n" +
-		"manifest: " + path + ": document 0 (line 1): Pod shop/a: namespace shop has no Namespace object: it is taken to have no labels but kubernetes.io/metadata.name=shop\n" +
+	want := "netpolsim: " + path + ": document 2 (line 9): ConfigMap c: skipped: v1 ConfigMap is not simulated\n" +
+		"netpolsim: " + path + ": document 0 (line 1): Pod shop/a: namespace shop has no Namespace object: it is taken to have no labels but kubernetes.io/metadata.name=shop\n" +
 		"netpolsim: 2 notices (1 implied-namespace, 1 skipped); --strict makes them errors\n"
 	if errOut != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", errOut, want)

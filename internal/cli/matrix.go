@@ -4,12 +4,15 @@ import (
 	"cmp"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netpolsim/netpolsim/simulate"
 )
@@ -116,11 +119,31 @@ func runMatrix(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
+	if err := someEndpoints(m, co.namespace); err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim matrix:", clean(err))
+		return exitError
+	}
 	if err := writeMatrix(e.stdout, m, *output, *group == "workload", co.namespace, port); err != nil {
-		fmt.Fprintln(e.stderr, "netpolsim matrix:", err)
+		fmt.Fprintln(e.stderr, "netpolsim matrix:", clean(err))
 		return exitError
 	}
 	return exitOK
+}
+
+// someEndpoints refuses a matrix without rows: manifests without pods (an
+// empty directory, a wrong path) and a namespace (-n, when not empty) that
+// the model does not have or that has no pods.
+func someEndpoints(m *simulate.Model, ns string) error {
+	if len(m.Pods()) == 0 {
+		return errors.New("the manifests hold no pods (nor workloads that make them): nothing to show")
+	}
+	if ns == "" {
+		return nil
+	}
+	if _, err := m.Resolve(simulate.PodsMatching(ns, &metav1.LabelSelector{})); err != nil {
+		return fmt.Errorf("-n %s: %w", ns, err)
+	}
+	return nil
 }
 
 // writeMatrix prints the matrix of m in format output (as -o takes it),

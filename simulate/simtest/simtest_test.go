@@ -95,7 +95,7 @@ func TestReachable(t *testing.T) {
 			`simulate: port "0": 0 is not between 1 and 65535`,
 		}},
 		{name: "unknown pod", from: "shop/api-9", to: "shop/db-0", port: "5432", fatal: true, want: []string{
-			"simulate: no pod shop/api-9",
+			"simulate: no pod shop/api-9; did you mean shop/api, shop/api-0 or shop/api-1?",
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
