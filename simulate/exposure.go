@@ -3,6 +3,7 @@ package simulate
 import (
 	"cmp"
 	"fmt"
+	"math/big"
 	"net/netip"
 	"slices"
 	"strings"
@@ -173,7 +174,9 @@ func (e PodExposure) Exposed(direct bool) bool {
 //
 // Direct routes and outbound access come from the pod's policies: a pod not
 // isolated admits (reaches) any address on every port; an isolated one only
-// what its rules with no peers (any address) or ipBlock peers allow.
+// what its rules with no peers (any address) or ipBlock peers allow (an
+// ipBlock whose except ranges cover all of it admits no address, and its
+// rule adds no port).
 // NodePort and LoadBalancer routes follow the Service's
 // externalTrafficPolicy: with Local the pod sees the client's address and
 // its ipBlock rules decide; with Cluster (the default) it sees the address
@@ -250,7 +253,7 @@ func (m *Model) outsideAccess(d int, pod int32) []Access {
 		for _, r := range m.rules(pi, d) {
 			var blocks []policy.IPBlock
 			for _, p := range r.Peers {
-				if p.IPBlock != nil {
+				if p.IPBlock != nil && !blockCovered(*p.IPBlock) {
 					blocks = append(blocks, *p.IPBlock)
 				}
 			}
@@ -284,6 +287,27 @@ func (m *Model) outsideAccess(d int, pod int32) []Access {
 		out[i] = *bySources[k]
 	}
 	return out
+}
+
+// blockCovered reports whether the except ranges of b cover its whole CIDR,
+// so that b holds no address. Prefixes nest or are disjoint, so the
+// excepts not inside another except are disjoint and cover the CIDR exactly
+// when their sizes add up to its size. It costs O(e²) for e excepts.
+func blockCovered(b policy.IPBlock) bool {
+	if len(b.Except) == 0 {
+		return false
+	}
+	bits := b.CIDR.Addr().BitLen()
+	sum := new(big.Int)
+	for i, e := range b.Except {
+		if slices.ContainsFunc(b.Except, func(o netip.Prefix) bool {
+			return o != e && o.Bits() <= e.Bits() && o.Contains(e.Addr())
+		}) || slices.Index(b.Except, e) < i {
+			continue // inside another except, or a repeat
+		}
+		sum.Add(sum, new(big.Int).Lsh(big.NewInt(1), uint(bits-e.Bits())))
+	}
+	return sum.Cmp(new(big.Int).Lsh(big.NewInt(1), uint(bits-b.CIDR.Bits()))) >= 0
 }
 
 // sourcesOn returns the outside addresses in access that may use port.

@@ -804,9 +804,45 @@ func oracleAdmitsOutside(peers []networkingv1.NetworkPolicyPeer, a netip.Addr) b
 }
 
 // oracleMayAdmitOutside reports whether some outside address may pass the
-// peers at all: no peers, or some ipBlock.
+// peers at all: no peers, or some ipBlock that holds an address (its
+// excepts do not cover it).
 func oracleMayAdmitOutside(peers []networkingv1.NetworkPolicyPeer) bool {
-	return len(peers) == 0 || slices.ContainsFunc(peers, func(p networkingv1.NetworkPolicyPeer) bool { return p.IPBlock != nil })
+	return len(peers) == 0 || slices.ContainsFunc(peers, func(p networkingv1.NetworkPolicyPeer) bool {
+		return p.IPBlock != nil && !oracleBlockEmpty(p.IPBlock)
+	})
+}
+
+// oracleBlockEmpty reports whether the excepts of b cover its CIDR, by
+// halving: a prefix is covered when an except holds it, or when no except
+// lies inside it it is not, else when both halves are covered.
+func oracleBlockEmpty(b *networkingv1.IPBlock) bool {
+	cidr, err := netip.ParsePrefix(b.CIDR)
+	if err != nil {
+		return true
+	}
+	var excepts []netip.Prefix
+	for _, e := range b.Except {
+		if ex, err := netip.ParsePrefix(e); err == nil {
+			excepts = append(excepts, ex.Masked())
+		}
+	}
+	var covered func(p netip.Prefix) bool
+	covered = func(p netip.Prefix) bool {
+		inside := false
+		for _, e := range excepts {
+			if e.Bits() <= p.Bits() && e.Contains(p.Addr()) {
+				return true
+			}
+			inside = inside || p.Contains(e.Addr())
+		}
+		if !inside {
+			return false
+		}
+		lo := netip.PrefixFrom(p.Addr(), p.Bits()+1)
+		hi := netip.PrefixFrom(lastAddr(p), p.Bits()+1).Masked()
+		return covered(lo) && covered(hi)
+	}
+	return covered(cidr.Masked())
 }
 
 // oracleDirect is the Direct route into pod: the ports on which some rule
@@ -1012,4 +1048,25 @@ func oracleIngressRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 		}
 	}
 	return out
+}
+
+// TestOracleBlockEmpty pins the oracle's emptiness test of an ipBlock.
+func TestOracleBlockEmpty(t *testing.T) {
+	for _, tc := range []struct {
+		cidr   string
+		except []string
+		want   bool
+	}{
+		{"10.0.0.0/24", nil, false},
+		{"10.0.0.0/24", []string{"10.0.0.0/25"}, false},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.128/25"}, true},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.128/26", "10.0.0.192/26", "10.0.0.192/27"}, true},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.128/26", "10.0.0.192/27"}, false},
+		{"fd00::/120", []string{"fd00::/121", "fd00::80/121"}, true},
+		{"fd00::/120", []string{"fd00::/121", "fd00::80/122"}, false},
+	} {
+		if got := oracleBlockEmpty(&networkingv1.IPBlock{CIDR: tc.cidr, Except: tc.except}); got != tc.want {
+			t.Errorf("oracleBlockEmpty(%s except %v) = %v, want %v", tc.cidr, tc.except, got, tc.want)
+		}
+	}
 }

@@ -1,0 +1,71 @@
+package simulate
+
+import (
+	"net/netip"
+
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/netpolsim/netpolsim/policy"
+)
+
+// TestExposureEmptyIPBlock: a rule whose except ranges cover its whole
+// ipBlock admits no address, so its ports are not part of the Direct route
+// (nor of outbound access), while a rule beside it still counts.
+func TestExposureEmptyIPBlock(t *testing.T) {
+	covered := &networkingv1.IPBlock{CIDR: "203.0.113.0/24", Except: []string{"203.0.113.0/25", "203.0.113.128/26", "203.0.113.192/26"}}
+	almost := &networkingv1.IPBlock{CIDR: "198.51.100.0/24", Except: []string{"198.51.100.0/25", "198.51.100.128/26", "198.51.100.192/27"}}
+	c := Cluster{
+		Pods: []corev1.Pod{mkPod("web", "web-0", "10.0.0.10", map[string]string{"app": "web"})},
+		NetworkPolicies: []networkingv1.NetworkPolicy{mkPolicy("web", "web", map[string]string{"app": "web"}, func(s *networkingv1.NetworkPolicySpec) {
+			s.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
+			s.Ingress = []networkingv1.NetworkPolicyIngressRule{
+				{From: []networkingv1.NetworkPolicyPeer{{IPBlock: covered}}, Ports: []networkingv1.NetworkPolicyPort{npPort(corev1.ProtocolTCP, intstr.FromInt32(80))}},
+				{From: []networkingv1.NetworkPolicyPeer{{IPBlock: almost}}, Ports: []networkingv1.NetworkPolicyPort{npPort(corev1.ProtocolTCP, intstr.FromInt32(443))}},
+			}
+			s.Egress = []networkingv1.NetworkPolicyEgressRule{
+				{To: []networkingv1.NetworkPolicyPeer{{IPBlock: covered}}, Ports: []networkingv1.NetworkPolicyPort{npPort(corev1.ProtocolUDP, intstr.FromInt32(53))}},
+			}
+		})},
+	}
+	m := mustCompile(t, c)
+	e := m.Exposure()[0]
+	want := []routeFact{{Kind: RouteDirect, Entry: "TCP/443", Pod: "TCP/443", Sources: "198.51.100.0/24 except 198.51.100.0/25,198.51.100.128/26,198.51.100.192/27"}}
+	if diff := cmp.Diff(want, facts(e)); diff != "" {
+		t.Errorf("routes (-want +got):\n%s", diff)
+	}
+	if len(e.Outbound) != 0 {
+		t.Errorf("outbound = %+v, want none", e.Outbound)
+	}
+}
+
+func TestBlockCovered(t *testing.T) {
+	for _, tc := range []struct {
+		cidr   string
+		except []string
+		want   bool
+	}{
+		{"10.0.0.0/24", nil, false},
+		{"10.0.0.0/24", []string{"10.0.0.0/25"}, false},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.0/25"}, false},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.128/25"}, true},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.128/26", "10.0.0.192/26", "10.0.0.192/27"}, true},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.128/26", "10.0.0.192/27", "10.0.0.224/28"}, false},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.128/26", "10.0.0.128/27", "10.0.0.160/27"}, false},
+		{"fd00::/120", []string{"fd00::/121", "fd00::80/121"}, true},
+		{"::/0", []string{"::/1", "8000::/1"}, true},
+		{"::/0", []string{"::/1", "8000::/2"}, false},
+	} {
+		b := policy.IPBlock{CIDR: netip.MustParsePrefix(tc.cidr)}
+		for _, e := range tc.except {
+			b.Except = append(b.Except, netip.MustParsePrefix(e))
+		}
+		if got := blockCovered(b); got != tc.want {
+			t.Errorf("blockCovered(%s) = %v, want %v", b, got, tc.want)
+		}
+	}
+}
