@@ -32,7 +32,10 @@
 // port in a question ([PortSpec] with Name), stand for the first container
 // port with that name and protocol, as the endpoints controller resolves
 // it ([Model.NamedPort]). A Service selects the pods of its namespace whose
-// labels include its selector ([Model.Backends], [Model.ServicePorts]).
+// labels include its selector; its backends are those the endpoints
+// controller would list: not a pod whose status says it has no address yet
+// (a pod without any status, as in manifests, stands for the running pod)
+// ([Model.Backends], [Model.ServicePorts]).
 //
 // # Tiered cluster policies
 //

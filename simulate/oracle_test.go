@@ -612,13 +612,22 @@ func oracleSelectorSet(sel, l map[string]string) bool {
 	return true
 }
 
-// oracleBackends returns the pods a Service selects, sorted by name: pods
-// of its namespace whose labels hold every pair of its selector (hostNetwork
-// pods and pods without an address included, as the engine models them).
+// oracleIsBackend reports whether pod is a backend of svc: a pod of its
+// namespace whose labels hold every pair of its selector (hostNetwork pods
+// included) and that the endpoints controller would list, that is one
+// with an address; a pod without any status (phase unset, as in a
+// manifest) stands for the pod once it runs, and counts.
+func oracleIsBackend(svc *corev1.Service, pod *corev1.Pod) bool {
+	return pod.Namespace == svc.Namespace && oracleSelectorSet(svc.Spec.Selector, pod.Labels) &&
+		(len(oraclePodIPs(pod)) > 0 || pod.Status.Phase == "")
+}
+
+// oracleBackends returns the backends of a Service (oracleIsBackend),
+// sorted by name.
 func oracleBackends(c simulate.Cluster, svc *corev1.Service) []*corev1.Pod {
 	var out []*corev1.Pod
 	for i := range c.Pods {
-		if p := &c.Pods[i]; p.Namespace == svc.Namespace && oracleSelectorSet(svc.Spec.Selector, p.Labels) {
+		if p := &c.Pods[i]; oracleIsBackend(svc, p) {
 			out = append(out, p)
 		}
 	}
@@ -895,8 +904,7 @@ func oracleServiceRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 	nodeAddrs := append(oracleNodeAddrs(c, ""), o.nodeAddrs...)
 	for i := range c.Services {
 		svc := &c.Services[i]
-		if svc.Namespace != pod.Namespace || (svc.Spec.Type != corev1.ServiceTypeNodePort && svc.Spec.Type != corev1.ServiceTypeLoadBalancer) ||
-			!oracleSelectorSet(svc.Spec.Selector, pod.Labels) {
+		if (svc.Spec.Type != corev1.ServiceTypeNodePort && svc.Spec.Type != corev1.ServiceTypeLoadBalancer) || !oracleIsBackend(svc, pod) {
 			continue
 		}
 		kinds := []simulate.RouteKind{simulate.RouteKind(svc.Spec.Type)}
@@ -1010,7 +1018,7 @@ func oracleIngressRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 					svc = &c.Services[j]
 				}
 			}
-			if svc == nil || !oracleSelectorSet(svc.Spec.Selector, pod.Labels) {
+			if svc == nil || !oracleIsBackend(svc, pod) {
 				continue
 			}
 			var target int32

@@ -69,3 +69,43 @@ func TestBlockCovered(t *testing.T) {
 		}
 	}
 }
+
+// TestBackendsNeedAnAddress: the endpoints controller lists a selected pod
+// only once it has an address, so a pod whose status the API server wrote
+// without one (Pending, not yet given an address) is no backend, while a
+// pod from a manifest or a workload's template (no status at all) stands
+// for the pod once it runs and is one.
+func TestBackendsNeedAnAddress(t *testing.T) {
+	pending := mkPod("web", "web-pending", "", map[string]string{"app": "web"}, cport("http", corev1.ProtocolTCP, 8080))
+	pending.Status.Phase = corev1.PodPending
+	c := Cluster{
+		Pods: []corev1.Pod{
+			mkPod("web", "web-0", "10.0.0.10", map[string]string{"app": "web"}, cport("http", corev1.ProtocolTCP, 8080)),
+			mkPod("web", "web-manifest", "", map[string]string{"app": "web"}, cport("http", corev1.ProtocolTCP, 8080)),
+			pending,
+			mkPod("web", "client", "10.0.0.11", nil),
+		},
+		Services: []corev1.Service{svc("web", "web", corev1.ServiceTypeNodePort, map[string]string{"app": "web"}, corev1.ServicePort{Port: 80, TargetPort: intstr.FromString("http"), NodePort: 30080})},
+	}
+	m := mustCompile(t, c)
+	got, err := m.Backends("web", "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []PodID{{"web", "web-0"}, {"web", "web-manifest"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Backends (-want +got):\n%s", diff)
+	}
+	a, err := m.Query(Pod("web", "client"), Service("web", "web"), TCP(80))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Verdicts) != 2 {
+		t.Errorf("Query to the Service judges %d backends, want 2:\n%s", len(a.Verdicts), a)
+	}
+	for _, e := range m.Exposure() {
+		if e.Pod.Name == "web-pending" && len(e.Inbound) != 1 {
+			t.Errorf("web-pending has routes %v, want only Direct", routes(e))
+		}
+	}
+}
