@@ -466,13 +466,19 @@ func (m *Model) ingressRoutes(pod int32, x *exposer) []Route {
 }
 
 // ingressTarget resolves an Ingress backend to a target port at pod p, when
-// p is one of the Service's backends.
+// p is one of the Service's backends: the first TCP port of the Service
+// with the backend's port name (or, without a name, its number). An
+// Ingress carries HTTP, so a UDP or SCTP port of that name or number is
+// not its backend.
 func (m *Model) ingressTarget(ns string, b *networkingv1.IngressServiceBackend, pod int32) (int32, bool) {
 	i, ok := m.svcByID[PodID{ns, b.Name}]
 	if !ok || !m.serviceSelects(i, pod) {
 		return 0, false
 	}
 	for _, sp := range m.services[i].Spec.Ports {
+		if protocolOf(sp.Protocol) != corev1.ProtocolTCP {
+			continue
+		}
 		if (b.Port.Name != "" && sp.Name == b.Port.Name) || (b.Port.Name == "" && sp.Port == b.Port.Number) {
 			return serviceTargetPort(m.pods[pod].pod, sp)
 		}

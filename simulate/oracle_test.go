@@ -973,7 +973,7 @@ func oracleSourceRanges(sources func(netip.Addr) bool, any bool, ranges []string
 
 // oracleIngressRoutes lists the Ingress routes into pod: per Ingress of its
 // namespace, its default backend and every HTTP path, when the backend is
-// a Service that selects the pod and has the port the backend names (by
+// a Service that selects the pod and has the TCP port the backend names (by
 // name, or else by number; the first such port) and the pod serves its
 // target. TLS when a spec.tls entry lists the host or lists no host; entry
 // TCP/80, plus TCP/443 with TLS. The route is open to the addresses that
@@ -1024,6 +1024,9 @@ func oracleIngressRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 			var target int32
 			found := false
 			for _, sp := range svc.Spec.Ports {
+				if cmp.Or(sp.Protocol, corev1.ProtocolTCP) != corev1.ProtocolTCP {
+					continue // an Ingress carries HTTP: TCP ports only
+				}
 				if pa.b.Port.Name != "" && sp.Name == pa.b.Port.Name || pa.b.Port.Name == "" && sp.Port == pa.b.Port.Number {
 					target, found = oracleTargetPort(pod, sp)
 					break

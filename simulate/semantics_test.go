@@ -109,3 +109,41 @@ func TestBackendsNeedAnAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestIngressBackendTCPOnly: an Ingress speaks HTTP over TCP, so its
+// backend's port (by number or by name) is a TCP port of the Service; a UDP
+// port of the same number or name is not it.
+func TestIngressBackendTCPOnly(t *testing.T) {
+	c := exposed()
+	c.Services[2].Spec.Ports = []corev1.ServicePort{
+		{Name: "http", Protocol: corev1.ProtocolUDP, Port: 80, TargetPort: intstr.FromInt32(5353)},
+		{Name: "web", Protocol: corev1.ProtocolTCP, Port: 80, TargetPort: intstr.FromString("http")},
+		{Name: "quic", Protocol: corev1.ProtocolUDP, Port: 443, TargetPort: intstr.FromInt32(8443)},
+	}
+	backend := func(p networkingv1.ServiceBackendPort) []string {
+		c.Ingresses[0].Spec.Rules[0].HTTP.Paths[0].Backend.Service.Port = p
+		m := mustCompile(t, c)
+		var out []string
+		for _, e := range m.Exposure() {
+			for _, r := range e.Inbound {
+				if r.Kind == RouteIngress {
+					out = append(out, e.Pod.String()+" "+r.PodPorts.String())
+				}
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		port networkingv1.ServiceBackendPort
+		want []string
+	}{
+		{networkingv1.ServiceBackendPort{Number: 80}, []string{"web/web-0 TCP/8080"}},
+		{networkingv1.ServiceBackendPort{Name: "web"}, []string{"web/web-0 TCP/8080"}},
+		{networkingv1.ServiceBackendPort{Name: "http"}, nil},
+		{networkingv1.ServiceBackendPort{Number: 443}, nil},
+	} {
+		if diff := cmp.Diff(tc.want, backend(tc.port)); diff != "" {
+			t.Errorf("backend port %+v: Ingress routes (-want +got):\n%s", tc.port, diff)
+		}
+	}
+}
