@@ -369,30 +369,66 @@ func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
 }
 
 // limitToSourceRanges applies a load balancer's loadBalancerSourceRanges:
-// a route open to any address becomes open to those ranges; a route already
-// limited by ipBlocks is noted, not intersected.
+// the route is open to the addresses it admitted that are in one of the
+// ranges (see [intersectSources]).
 func limitToSourceRanges(r *Route, ranges []string) {
 	if len(ranges) == 0 {
 		return
 	}
-	var blocks []policy.IPBlock
+	var prefixes []netip.Prefix
 	for _, s := range ranges {
 		if p, err := netip.ParsePrefix(strings.TrimSpace(s)); err == nil {
-			blocks = append(blocks, policy.IPBlock{CIDR: p.Masked()})
+			prefixes = append(prefixes, p.Masked())
 		}
 	}
-	if len(blocks) == 0 {
+	if len(prefixes) == 0 {
 		r.Note += "; loadBalancerSourceRanges holds no valid CIDR and is ignored"
 		return
 	}
-	if r.Sources.Any {
-		r.Sources = Sources{}.union(Sources{Blocks: blocks})
-		r.Note += "; the load balancer admits only loadBalancerSourceRanges"
-		return
-	}
 	if !r.Sources.IsEmpty() {
-		r.Note += "; the load balancer further admits only " + strings.Join(ranges, ", ")
+		r.Note += "; the load balancer admits only loadBalancerSourceRanges"
 	}
+	r.Sources = intersectSources(r.Sources, prefixes)
+}
+
+// intersectSources returns the addresses of s that are in one of ranges.
+// Two prefixes nest or are disjoint, so a block (CIDR except E) meets a
+// range R exactly as: the whole block when R holds the CIDR; R except the
+// excepts inside R when the CIDR holds R (nothing when an except holds R);
+// nothing when they are disjoint. It costs O(blocks × ranges × excepts).
+func intersectSources(s Sources, ranges []netip.Prefix) Sources {
+	blocks := s.Blocks
+	if s.Any {
+		blocks = nil
+		for _, r := range ranges {
+			blocks = append(blocks, policy.IPBlock{CIDR: r})
+		}
+		return blockSources(blocks)
+	}
+	var out []policy.IPBlock
+	for _, b := range blocks {
+		for _, r := range ranges {
+			switch {
+			case r.Bits() <= b.CIDR.Bits() && r.Contains(b.CIDR.Addr()):
+				out = append(out, b)
+			case b.CIDR.Bits() < r.Bits() && b.CIDR.Contains(r.Addr()):
+				nb := policy.IPBlock{CIDR: r}
+				covered := false
+				for _, e := range b.Except {
+					switch {
+					case e.Bits() <= r.Bits() && e.Contains(r.Addr()):
+						covered = true
+					case r.Bits() < e.Bits() && r.Contains(e.Addr()):
+						nb.Except = append(nb.Except, e)
+					}
+				}
+				if !covered && !blockCovered(nb) {
+					out = append(out, nb)
+				}
+			}
+		}
+	}
+	return blockSources(out)
 }
 
 // viaNodes decides a route on which the pod sees a node's address.

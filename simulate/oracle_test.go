@@ -896,9 +896,8 @@ func oracleDirect(c simulate.Cluster, pod *corev1.Pod) oracleRoute {
 //     NodeTraffic every address, else every address when its ingress
 //     admits some known node address (Node objects, NodeAddresses), else
 //     none;
-//   - loadBalancerSourceRanges narrow a LoadBalancer route open to every
-//     address to those ranges; a route already narrowed by ipBlocks is left
-//     as it is (the engine's documented choice; see the report of issue 15).
+//   - loadBalancerSourceRanges narrow a LoadBalancer route to the
+//     addresses in them (oracleSourceRanges).
 func oracleServiceRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []oracleRoute {
 	var out []oracleRoute
 	nodeAddrs := append(oracleNodeAddrs(c, ""), o.nodeAddrs...)
@@ -954,8 +953,9 @@ func oracleServiceRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 }
 
 // oracleSourceRanges applies loadBalancerSourceRanges to a route's
-// sources: a route open to any address becomes open to the ranges (no
-// longer any); a route narrowed by ipBlocks stays as it is.
+// sources: an address may use the route when it is in one of the ranges
+// and the route admitted it; the route is then no longer open to any
+// address. Ranges without a valid CIDR are ignored.
 func oracleSourceRanges(sources func(netip.Addr) bool, any bool, ranges []string) (func(netip.Addr) bool, bool) {
 	var prefixes []netip.Prefix
 	for _, s := range ranges {
@@ -963,11 +963,11 @@ func oracleSourceRanges(sources func(netip.Addr) bool, any bool, ranges []string
 			prefixes = append(prefixes, p.Masked())
 		}
 	}
-	if len(prefixes) == 0 || !any {
+	if len(prefixes) == 0 {
 		return sources, any
 	}
 	return func(a netip.Addr) bool {
-		return slices.ContainsFunc(prefixes, func(p netip.Prefix) bool { return p.Contains(a) })
+		return sources(a) && slices.ContainsFunc(prefixes, func(p netip.Prefix) bool { return p.Contains(a) })
 	}, false
 }
 

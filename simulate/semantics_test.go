@@ -147,3 +147,48 @@ func TestIngressBackendTCPOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceRangesIntersectBlocks: loadBalancerSourceRanges narrow a route
+// already narrowed by ipBlocks to the addresses both admit.
+func TestSourceRangesIntersectBlocks(t *testing.T) {
+	c := exposed()
+	c.Services[1].Spec.LoadBalancerSourceRanges = []string{"203.0.113.128/25", "198.51.100.0/24"}
+	m := mustCompile(t, c)
+	var got []string
+	for _, e := range m.Exposure() {
+		if e.Pod.String() != "web/web-0" {
+			continue
+		}
+		for _, r := range e.Inbound {
+			if r.Via == "svc/web/web-lb" {
+				got = append(got, string(r.Kind)+" "+r.Sources.String())
+			}
+		}
+	}
+	want := []string{"NodePort 203.0.113.0/24", "LoadBalancer 203.0.113.128/25"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("web-lb routes (-want +got):\n%s", diff)
+	}
+
+	block := policy.IPBlock{CIDR: netip.MustParsePrefix("10.0.0.0/8"), Except: []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16"), netip.MustParsePrefix("10.2.0.0/16")}}
+	for _, tc := range []struct {
+		ranges []string
+		want   string
+	}{
+		{[]string{"10.1.0.0/16"}, "no address"},
+		{[]string{"10.2.3.0/24"}, "no address"},
+		{[]string{"192.168.0.0/16", "fd00::/8"}, "no address"},
+		{[]string{"10.3.0.0/16"}, "10.3.0.0/16"},
+		{[]string{"0.0.0.0/0"}, "10.0.0.0/8 except 10.1.0.0/16,10.2.0.0/16"},
+		{[]string{"10.2.0.0/15"}, "10.2.0.0/15 except 10.2.0.0/16"},
+		{[]string{"10.0.0.0/14", "10.3.0.0/16"}, "10.0.0.0/14 except 10.1.0.0/16,10.2.0.0/16; 10.3.0.0/16"},
+	} {
+		var ranges []netip.Prefix
+		for _, r := range tc.ranges {
+			ranges = append(ranges, netip.MustParsePrefix(r))
+		}
+		if got := intersectSources(Sources{Blocks: []policy.IPBlock{block}}, ranges).String(); got != tc.want {
+			t.Errorf("%s ∩ %v = %s, want %s", block, tc.ranges, got, tc.want)
+		}
+	}
+}
