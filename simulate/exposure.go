@@ -184,7 +184,9 @@ func (e PodExposure) Exposed(direct bool) bool {
 // node's own traffic when that node runs the pod (see [NodeTraffic]), so the
 // route is open to any address. Ingress routes go through the ingress
 // controller's pods (see [IngressController]): open to the addresses that
-// reach the controller, when some controller pod may reach the backend.
+// reach a controller pod through a NodePort or LoadBalancer Service port
+// 80 or 443 (TCP: HTTP and HTTPS, whatever the node port or target port),
+// when that controller pod may reach the backend.
 //
 // Exposure costs O(pods × (rules of the pod's policies + Services and
 // Ingress paths that lead to the pod × ingress controller pods)), plus
@@ -201,16 +203,17 @@ func (m *Model) Exposure() []PodExposure {
 // exposer holds what Exposure computes once for every pod.
 type exposer struct {
 	controllers       []int32   // the ingress controller's pods
-	controllerSources []Sources // per controller pod: who reaches it from outside through a Service
+	controllerSources []Sources // per controller pod: who reaches it from outside through a Service port 80 or 443
 }
 
 // newExposer computes what reaches each ingress controller pod from
-// outside, once for all the pods whose exposure is asked.
+// outside on its HTTP and HTTPS Service ports (httpServicePort), once for
+// all the pods whose exposure is asked.
 func (m *Model) newExposer() *exposer {
 	x := &exposer{controllers: m.ingressControllers()}
 	for _, c := range x.controllers {
 		var src Sources
-		for _, r := range m.serviceRoutes(c, m.outsideAccess(ingress, c)) {
+		for _, r := range m.serviceRoutesOn(c, m.outsideAccess(ingress, c), httpServicePort) {
 			src = src.union(r.Sources)
 		}
 		x.controllerSources = append(x.controllerSources, src)
@@ -321,8 +324,22 @@ func sourcesOn(access []Access, proto corev1.Protocol, port int32) Sources {
 	return s
 }
 
+// httpServicePort reports whether a Service port of the ingress
+// controller carries Ingress traffic: TCP port 80 (HTTP) or 443 (HTTPS), the
+// ports an Ingress is reached on. Other ports of the controller (metrics,
+// its admission webhook) do not.
+func httpServicePort(sp corev1.ServicePort) bool {
+	return protocolOf(sp.Protocol) == corev1.ProtocolTCP && (sp.Port == 80 || sp.Port == 443)
+}
+
 // serviceRoutes lists the NodePort and LoadBalancer routes into pod.
 func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
+	return m.serviceRoutesOn(pod, in, nil)
+}
+
+// serviceRoutesOn lists the NodePort and LoadBalancer routes into pod
+// through the Service ports keep accepts (every port when keep is nil).
+func (m *Model) serviceRoutesOn(pod int32, in []Access, keep func(corev1.ServicePort) bool) []Route {
 	p := &m.pods[pod]
 	var out []Route
 	_, services := m.serviceIndex()
@@ -338,6 +355,9 @@ func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
 			kinds = append(kinds, RouteNodePort)
 		}
 		for _, sp := range svc.Spec.Ports {
+			if keep != nil && !keep(sp) {
+				continue
+			}
 			proto := cmp.Or(sp.Protocol, corev1.ProtocolTCP)
 			target, ok := serviceTargetPort(p.pod, sp)
 			if !ok {
@@ -552,7 +572,7 @@ func (m *Model) throughController(x *exposer, pod, port int32) (Sources, string)
 	case len(reaching) == 0:
 		return Sources{}, "no ingress controller pod may reach the pod"
 	case src.IsEmpty():
-		return Sources{}, "through " + strings.Join(reaching, ", ") + ", which no NodePort or LoadBalancer Service exposes"
+		return Sources{}, "through " + strings.Join(reaching, ", ") + ", which no NodePort or LoadBalancer Service exposes on TCP port 80 or 443"
 	}
 	return src, "through " + strings.Join(reaching, ", ")
 }

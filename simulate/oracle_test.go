@@ -726,6 +726,7 @@ type oracleRoute struct {
 	kind            simulate.RouteKind
 	via, host, path string
 	tls             bool
+	svcPort         corev1.ServicePort // NodePort and LoadBalancer: the Service port
 	entry, pod      simulate.PortSet
 	sources         func(netip.Addr) bool
 	// any: the route is open to any address as the engine can know it
@@ -933,7 +934,7 @@ func oracleServiceRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 				sources = func(netip.Addr) bool { return open }
 			}
 			for _, k := range kinds {
-				r := oracleRoute{kind: k, via: "svc/" + svc.Namespace + "/" + svc.Name, sources: sources, any: any,
+				r := oracleRoute{kind: k, via: "svc/" + svc.Namespace + "/" + svc.Name, sources: sources, any: any, svcPort: sp,
 					pod: simulate.NewPortSet(simulate.PortRange{Protocol: proto, Start: target, End: target})}
 				entry := sp.NodePort
 				if k == simulate.RouteLoadBalancer {
@@ -977,8 +978,9 @@ func oracleSourceRanges(sources func(netip.Addr) bool, any bool, ranges []string
 // name, or else by number; the first such port) and the pod serves its
 // target. TLS when a spec.tls entry lists the host or lists no host; entry
 // TCP/80, plus TCP/443 with TLS. The route is open to the addresses that
-// may use some NodePort or LoadBalancer route into a controller pod that
-// may itself reach the pod on the target port.
+// may use some NodePort or LoadBalancer route through a Service port TCP/80
+// or TCP/443 into a controller pod that may itself reach the pod on the
+// target port.
 func oracleIngressRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []oracleRoute {
 	var controllers []*corev1.Pod
 	for i := range c.Pods {
@@ -1048,6 +1050,9 @@ func oracleIngressRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 					continue
 				}
 				for _, cr := range oracleServiceRoutes(c, o, ctl) {
+					if cmp.Or(cr.svcPort.Protocol, corev1.ProtocolTCP) != corev1.ProtocolTCP || cr.svcPort.Port != 80 && cr.svcPort.Port != 443 {
+						continue // not the controller's HTTP or HTTPS port
+					}
 					via = append(via, cr.sources)
 					r.any = r.any || cr.any
 				}

@@ -192,3 +192,43 @@ func TestSourceRangesIntersectBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestIngressOnlyThroughHTTPPorts: an Ingress route is open to the
+// addresses that reach the controller through a NodePort or LoadBalancer
+// Service port 80 or 443 (TCP), the ports that carry HTTP and HTTPS; a
+// Service port of the controller for anything else (metrics, the admission
+// webhook) carries no Ingress traffic.
+func TestIngressOnlyThroughHTTPPorts(t *testing.T) {
+	ingressSources := func(c Cluster) string {
+		m := mustCompile(t, c)
+		for _, e := range m.Exposure() {
+			for _, r := range e.Inbound {
+				if r.Kind == RouteIngress {
+					return r.Sources.String()
+				}
+			}
+		}
+		t.Fatal("no Ingress route")
+		return ""
+	}
+	no := false
+	c := exposed()
+	c.Services[3].Spec.Ports = []corev1.ServicePort{{Name: "metrics", Port: 10254}}
+	if got := ingressSources(c); got != "no address" {
+		t.Errorf("controller exposed on 10254 only: Ingress route from %s, want no address", got)
+	}
+	c = exposed()
+	c.Services[3].Spec.AllocateLoadBalancerNodePorts = &no
+	c.Services[3].Spec.LoadBalancerSourceRanges = []string{"198.51.100.0/24"}
+	metrics := svc("ingress-nginx", "metrics", corev1.ServiceTypeLoadBalancer, map[string]string{"app.kubernetes.io/name": "ingress-nginx"}, corev1.ServicePort{Port: 10254})
+	webhook := svc("ingress-nginx", "webhook", corev1.ServiceTypeNodePort, map[string]string{"app.kubernetes.io/name": "ingress-nginx"}, corev1.ServicePort{Port: 443, Protocol: corev1.ProtocolUDP})
+	c.Services = append(c.Services, metrics, webhook)
+	if got := ingressSources(c); got != "198.51.100.0/24" {
+		t.Errorf("controller on 80 from 198.51.100.0/24, on 10254 and UDP/443 from anywhere: Ingress route from %s, want 198.51.100.0/24", got)
+	}
+	c.Services[3].Spec.Ports[0].Port = 443
+	c.Services[3].Spec.Ports[0].TargetPort = intstr.FromInt32(80)
+	if got := ingressSources(c); got != "198.51.100.0/24" {
+		t.Errorf("controller on 443 from 198.51.100.0/24: Ingress route from %s, want 198.51.100.0/24", got)
+	}
+}
