@@ -33,3 +33,20 @@ func ExampleModel_NodeAddresses() {
 	// [172.16.0.1 198.51.100.1]
 	// true
 }
+
+func ExampleHostNetworkPods() {
+	c := exampleCluster()
+	c.Pods[1].Spec.HostNetwork = true // api-1 runs on its node's network
+	for _, mode := range []simulate.HostNetworkMode{simulate.HostNetworkAsNode, simulate.HostNetworkAsPod} {
+		m, err := simulate.Compile(c, simulate.HostNetworkPods(mode))
+		if err != nil {
+			panic(err)
+		}
+		// db-allow-api admits pods labelled app=api: does it admit api-1?
+		v, _ := m.Check(simulate.Pod("shop", "api-1"), simulate.Pod("shop", "db-0"), simulate.TCP(5432))
+		fmt.Println(mode, v.Allowed)
+	}
+	// Output:
+	// node false
+	// pod true
+}

@@ -81,6 +81,14 @@ type oracleOpts struct {
 	nodeAddrs   []netip.Addr      // NodeAddresses
 	ctrlNs      string            // IngressController: namespace
 	ctrlLabels  map[string]string // IngressController: labels
+	hostPods    bool              // HostNetworkPods(HostNetworkAsPod)
+}
+
+// asNode reports whether p is a hostNetwork pod that o treats as its node
+// (HostNetworkAsNode, the default): no policy subject, matched by no
+// selector, its traffic to the pods of its node node traffic.
+func (o oracleOpts) asNode(p *corev1.Pod) bool {
+	return p != nil && p.Spec.HostNetwork && !o.hostPods
 }
 
 // defaultOracleOpts are the engine's defaults, with IPBlockMatchesPods(ipb).
@@ -91,8 +99,12 @@ func defaultOracleOpts(ipb bool) oracleOpts {
 
 // options returns o as engine options.
 func (o oracleOpts) options() []simulate.Option {
+	mode := simulate.HostNetworkAsNode
+	if o.hostPods {
+		mode = simulate.HostNetworkAsPod
+	}
 	return []simulate.Option{simulate.IPBlockMatchesPods(o.ipBlockPods), simulate.SelfTraffic(o.self), simulate.NodeTraffic(o.node),
-		simulate.NodeAddresses(o.nodeAddrs...), simulate.IngressController(o.ctrlNs, o.ctrlLabels)}
+		simulate.NodeAddresses(o.nodeAddrs...), simulate.IngressController(o.ctrlNs, o.ctrlLabels), simulate.HostNetworkPods(mode)}
 }
 
 // oracleDecide is oracleAllowedResolved under the options o:
@@ -103,8 +115,8 @@ func oracleDecide(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, 
 	if oracleExempt(c, o, fromPod, toPod, fromAddr) {
 		return true
 	}
-	egressOK := oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeEgress, fromPod, toPod, toAddr, toPod, proto, port)
-	ingressOK := oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeIngress, toPod, fromPod, fromAddr, toPod, proto, port)
+	egressOK := oracleSideAllowsOpts(c, o, networkingv1.PolicyTypeEgress, fromPod, toPod, toAddr, toPod, proto, port)
+	ingressOK := oracleSideAllowsOpts(c, o, networkingv1.PolicyTypeIngress, toPod, fromPod, fromAddr, toPod, proto, port)
 	return egressOK && ingressOK
 }
 
@@ -114,7 +126,7 @@ func oracleDecide(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, 
 //   - with NodeTraffic, a node to a pod running on it (spec.nodeName): from
 //     an address the Node object of that name reports (InternalIP or
 //     ExternalIP), or from a hostNetwork pod on that node, which sends with
-//     the node's address.
+//     the node's address (unless o treats hostNetwork pods as pods).
 func oracleExempt(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, fromAddr netip.Addr) bool {
 	if o.self && fromPod != nil && fromPod == toPod {
 		return true
@@ -125,7 +137,7 @@ func oracleExempt(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, 
 	if fromPod == nil {
 		return slices.Contains(oracleNodeAddrs(c, toPod.Spec.NodeName), fromAddr)
 	}
-	return fromPod.Spec.HostNetwork && fromPod.Spec.NodeName == toPod.Spec.NodeName
+	return o.asNode(fromPod) && fromPod.Spec.NodeName == toPod.Spec.NodeName
 }
 
 // oracleNodeAddrs returns the InternalIP and ExternalIP addresses of the
@@ -172,7 +184,14 @@ func oracleResolve(c simulate.Cluster, e endpoint) *corev1.Pod {
 // resolve (nil when it is outside the cluster).
 func oracleSideAllows(c simulate.Cluster, ipBlockMatchesPods bool, dir networkingv1.PolicyType,
 	subject, remotePod *corev1.Pod, remoteAddr netip.Addr, dest *corev1.Pod, proto corev1.Protocol, port int32) bool {
-	if subject == nil || subject.Spec.HostNetwork {
+	return oracleSideAllowsOpts(c, defaultOracleOpts(ipBlockMatchesPods), dir, subject, remotePod, remoteAddr, dest, proto, port)
+}
+
+// oracleSideAllowsOpts is oracleSideAllows under the options o (which of
+// them matter: IPBlockMatchesPods, HostNetworkPods).
+func oracleSideAllowsOpts(c simulate.Cluster, o oracleOpts, dir networkingv1.PolicyType,
+	subject, remotePod *corev1.Pod, remoteAddr netip.Addr, dest *corev1.Pod, proto corev1.Protocol, port int32) bool {
+	if subject == nil || o.asNode(subject) {
 		return true
 	}
 	isolated := false
@@ -187,13 +206,13 @@ func oracleSideAllows(c simulate.Cluster, ipBlockMatchesPods bool, dir networkin
 		isolated = true
 		if dir == networkingv1.PolicyTypeIngress {
 			for _, r := range np.Spec.Ingress {
-				if oraclePeersMatch(c, ipBlockMatchesPods, np, r.From, remotePod, remoteAddr) && oraclePortsMatch(r.Ports, dest, proto, port) {
+				if oraclePeersMatchOpts(c, o, np, r.From, remotePod, remoteAddr) && oraclePortsMatch(r.Ports, dest, proto, port) {
 					return true
 				}
 			}
 		} else {
 			for _, r := range np.Spec.Egress {
-				if oraclePeersMatch(c, ipBlockMatchesPods, np, r.To, remotePod, remoteAddr) && oraclePortsMatch(r.Ports, dest, proto, port) {
+				if oraclePeersMatchOpts(c, o, np, r.To, remotePod, remoteAddr) && oraclePortsMatch(r.Ports, dest, proto, port) {
 					return true
 				}
 			}
@@ -217,6 +236,12 @@ func oracleEffectiveTypes(np *networkingv1.NetworkPolicy) []networkingv1.PolicyT
 // a rule of np. No peers (from/to absent or empty) means any peer.
 func oraclePeersMatch(c simulate.Cluster, ipBlockMatchesPods bool, np *networkingv1.NetworkPolicy,
 	peers []networkingv1.NetworkPolicyPeer, remotePod *corev1.Pod, remoteAddr netip.Addr) bool {
+	return oraclePeersMatchOpts(c, defaultOracleOpts(ipBlockMatchesPods), np, peers, remotePod, remoteAddr)
+}
+
+// oraclePeersMatchOpts is oraclePeersMatch under the options o.
+func oraclePeersMatchOpts(c simulate.Cluster, o oracleOpts, np *networkingv1.NetworkPolicy,
+	peers []networkingv1.NetworkPolicyPeer, remotePod *corev1.Pod, remoteAddr netip.Addr) bool {
 	if len(peers) == 0 {
 		return true
 	}
@@ -228,7 +253,7 @@ func oraclePeersMatch(c simulate.Cluster, ipBlockMatchesPods bool, np *networkin
 				}
 				continue
 			}
-			if !ipBlockMatchesPods {
+			if !o.ipBlockPods {
 				continue
 			}
 			for _, a := range oraclePodIPs(remotePod) {
@@ -238,8 +263,9 @@ func oraclePeersMatch(c simulate.Cluster, ipBlockMatchesPods bool, np *networkin
 			}
 			continue
 		}
-		// A selector peer matches pods only, and never hostNetwork ones.
-		if remotePod == nil || remotePod.Spec.HostNetwork {
+		// A selector peer matches pods only, and hostNetwork ones only
+		// when they are treated as pods.
+		if remotePod == nil || o.asNode(remotePod) {
 			continue
 		}
 		var nsOK bool
@@ -671,7 +697,7 @@ func oracleServiceQuery(c simulate.Cluster, o oracleOpts, src endpoint, svc *cor
 		if name != "" || srcPod == nil {
 			return nil, false
 		}
-		return []oracleVerdict{{port: number, allowed: oracleEgressAnyAddress(c, srcPod, proto, number)}}, true
+		return []oracleVerdict{{port: number, allowed: oracleEgressAnyAddress(c, o, srcPod, proto, number)}}, true
 	}
 	var sp *corev1.ServicePort
 	for i := range svc.Spec.Ports {
@@ -700,8 +726,8 @@ func oracleServiceQuery(c simulate.Cluster, o oracleOpts, src endpoint, svc *cor
 // outside the cluster on (proto, port): it is not isolated for egress, or
 // an egress rule that admits any peer allows the port (named ports never
 // match outside the cluster).
-func oracleEgressAnyAddress(c simulate.Cluster, pod *corev1.Pod, proto corev1.Protocol, port int32) bool {
-	if pod.Spec.HostNetwork {
+func oracleEgressAnyAddress(c simulate.Cluster, o oracleOpts, pod *corev1.Pod, proto corev1.Protocol, port int32) bool {
+	if o.asNode(pod) {
 		return true
 	}
 	isolated := false
@@ -739,9 +765,9 @@ type oracleRoute struct {
 // pod for dir and may admit an address outside the cluster: rules without
 // peers (any) and rules with ipBlock peers. It reports whether pod is
 // isolated for dir.
-func oracleOutsideRules(c simulate.Cluster, pod *corev1.Pod, dir networkingv1.PolicyType,
+func oracleOutsideRules(c simulate.Cluster, o oracleOpts, pod *corev1.Pod, dir networkingv1.PolicyType,
 	f func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort)) bool {
-	if pod.Spec.HostNetwork {
+	if o.asNode(pod) {
 		return false
 	}
 	isolated := false
@@ -859,11 +885,11 @@ func oracleBlockEmpty(b *networkingv1.IPBlock) bool {
 // that may admit an outside address (no peers, or ipBlocks) allows
 // something, open to the addresses such rules admit on some port; a pod
 // not isolated for ingress is open on every port to every address.
-func oracleDirect(c simulate.Cluster, pod *corev1.Pod) oracleRoute {
+func oracleDirect(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) oracleRoute {
 	r := oracleRoute{kind: simulate.RouteDirect}
 	var ranges []simulate.PortRange
 	var admitting [][]networkingv1.NetworkPolicyPeer
-	isolated := oracleOutsideRules(c, pod, networkingv1.PolicyTypeIngress, func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
+	isolated := oracleOutsideRules(c, o, pod, networkingv1.PolicyTypeIngress, func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
 		ps := oracleRulePorts(ports, pod)
 		if !oracleMayAdmitOutside(peers) || ps.IsEmpty() {
 			return
@@ -921,14 +947,14 @@ func oracleServiceRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 			var any bool
 			if svc.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal {
 				sources = func(a netip.Addr) bool {
-					return oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeIngress, pod, nil, a, pod, proto, target)
+					return oracleSideAllowsOpts(c, o, networkingv1.PolicyTypeIngress, pod, nil, a, pod, proto, target)
 				}
-				any = !oracleOutsideRules(c, pod, networkingv1.PolicyTypeIngress, func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
+				any = !oracleOutsideRules(c, o, pod, networkingv1.PolicyTypeIngress, func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
 					any = any || len(peers) == 0 && oracleRulePorts(ports, pod).Contains(proto, target)
 				}) || any
 			} else {
 				any = o.node || slices.ContainsFunc(nodeAddrs, func(n netip.Addr) bool {
-					return oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeIngress, pod, nil, n, pod, proto, target)
+					return oracleSideAllowsOpts(c, o, networkingv1.PolicyTypeIngress, pod, nil, n, pod, proto, target)
 				})
 				open := any
 				sources = func(netip.Addr) bool { return open }

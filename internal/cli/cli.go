@@ -108,6 +108,7 @@ type common struct {
 	ipBlockPods bool
 	selfTraffic bool
 	nodeTraffic bool
+	hostPods    string
 	strict      bool
 	maxPods     int
 }
@@ -120,6 +121,7 @@ func newFlagSet(c command, e *env, co *common) *flag.FlagSet {
 	fs.BoolVar(&co.ipBlockPods, "ipblock-pods", true, "ipBlock peers also match pod IPs")
 	fs.BoolVar(&co.selfTraffic, "self-traffic", true, "a pod may always reach itself")
 	fs.BoolVar(&co.nodeTraffic, "node-traffic", true, "a node may always reach its own pods")
+	fs.StringVar(&co.hostPods, "hostnetwork-pods", string(simulate.HostNetworkAsNode), "hostNetwork pods are their node (node) or pods like any (pod)")
 	fs.BoolVar(&co.strict, "strict", false, "every notice of the loader is an error")
 	fs.IntVar(&co.maxPods, "max-pods", manifest.DefaultMaxPods, "the most pods the manifests may hold, given and generated")
 	return fs
@@ -129,6 +131,10 @@ const commonFlags = `  -f PATH                 manifest file or directory, repea
   --ipblock-pods=BOOL     ipBlock peers also match pod IPs (default true)
   --self-traffic=BOOL     a pod may always reach itself (default true)
   --node-traffic=BOOL     a node may always reach its own pods (default true)
+  --hostnetwork-pods=MODE hostNetwork pods are their node: no policy subject,
+                          matched by no selector, node traffic to the pods of
+                          their node (node, the default); or pods like any,
+                          as some plugins treat them (pod)
   --strict                every notice of the loader (an object skipped or
                           converted, finished pods left out, a namespace
                           implied) is an error: exit status 2
@@ -157,6 +163,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 func (co *common) load(e *env) (*simulate.Model, *manifest.Result, bool) {
 	if len(co.files) == 0 {
 		fmt.Fprintln(e.stderr, "netpolsim: no manifests: give at least one -f PATH (- for stdin)")
+		return nil, nil, false
+	}
+	if co.hostPods != string(simulate.HostNetworkAsNode) && co.hostPods != string(simulate.HostNetworkAsPod) {
+		fmt.Fprintf(e.stderr, "netpolsim: --hostnetwork-pods %q: want node or pod\n", co.hostPods)
 		return nil, nil, false
 	}
 	if co.maxPods < 0 {
@@ -199,7 +209,8 @@ func (co *common) load(e *env) (*simulate.Model, *manifest.Result, bool) {
 	m, err := simulate.Compile(res.Cluster,
 		simulate.IPBlockMatchesPods(co.ipBlockPods),
 		simulate.SelfTraffic(co.selfTraffic),
-		simulate.NodeTraffic(co.nodeTraffic))
+		simulate.NodeTraffic(co.nodeTraffic),
+		simulate.HostNetworkPods(simulate.HostNetworkMode(co.hostPods)))
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return nil, nil, false
