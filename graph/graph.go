@@ -158,19 +158,22 @@ func EveryMember() Option { return func(c *config) { c.every = true } }
 //
 // Without addrs, the addresses tried for each pod are 203.0.113.1 and
 // 2001:db8::1 (documentation addresses that stand for the internet at
-// large; the next free address should a pod have one of them) and, for every ipBlock in the ingress rules of the policies that
-// isolate the pod, the lowest address of the block that is neither in one
-// of its except ranges nor an address of a pod (or, for a hostNetwork pod,
-// of its node). An address outside the cluster is allowed only by ipBlock
-// rules and by rules that admit any peer, so these witnesses make the edge
-// exact: some outside address may reach the pod on a port exactly when the
-// edge carries it. Node addresses that no pod carries are not known to the
-// model; a witness that is the address of the pod's own node would count as
-// node traffic (see simulate.NodeTraffic).
+// large; the next free address should a pod have one of them), the
+// addresses of the pod's own node (simulate.Model.NodeAddresses: with
+// simulate.NodeTraffic, the default, they reach the pod on every port) and,
+// for every ipBlock in the ingress rules of the policies that isolate the
+// pod, the lowest address of the block that is neither in one of its
+// except ranges nor an address of a pod. An address outside the cluster is
+// allowed only by node traffic, by ipBlock rules and by rules that admit
+// any peer, so these witnesses make the edge exact: some address that is
+// no pod's may reach the pod on a port exactly when the edge carries it.
+// Node addresses count as outside the cluster, as simulate.IP treats them:
+// a hostNetwork pod's address is its node's.
 //
 // With addrs, exactly those addresses are tried, for instance the sources
-// a load balancer forwards. An address of a pod is not outside the cluster,
-// and New reports it as an error.
+// a load balancer forwards. An address of a pod (other than a hostNetwork
+// pod, whose address is its node's) is not outside the cluster, and New
+// reports it as an error.
 func Outside(addrs ...netip.Addr) Option {
 	return func(c *config) {
 		c.outside = true

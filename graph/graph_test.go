@@ -175,8 +175,8 @@ func TestOutsideErrors(t *testing.T) {
 }
 
 // TestOutsideWitness checks the addresses the outside node tries: the
-// lowest address of a block that is neither excepted nor a pod's (or a
-// hostNetwork pod's node's).
+// lowest address of a block that is neither excepted nor a pod's; a
+// hostNetwork pod's address is its node's, outside the cluster.
 func TestOutsideWitness(t *testing.T) {
 	c := simulate.Cluster{
 		Pods: []corev1.Pod{
@@ -189,7 +189,8 @@ func TestOutsideWitness(t *testing.T) {
 				// Of 192.0.2.0/24, .0 is a pod's, .1-.3 and .4 are
 				// excepted: the witness must be 192.0.2.5.
 				fromCIDR("192.0.2.0/24", []string{"192.0.2.0/30", "192.0.2.4/32"}, port(80)),
-				// The node's address only: no outside part.
+				// The node's address (the hostNetwork pod's): outside
+				// the cluster, so it counts.
 				fromCIDR("192.0.2.2/32", nil, port(81))),
 			// A pod's address only: no outside part.
 			ingress("ns", "b", "b", fromCIDR("192.0.2.1/32", nil, port(80))),
@@ -201,15 +202,53 @@ func TestOutsideWitness(t *testing.T) {
 		"ns/a -(all)-> ns/host",
 		"ns/b -(all)-> ns/host",
 		"ns/host -(TCP/81)-> ns/a",
-		"outside -(TCP/80)-> ns/a",
+		"outside -(TCP/80-81)-> ns/a",
 		"outside -(all)-> ns/host",
 	}
 	if diff := cmp.Diff(want, edges(g)); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)
 	}
+	if _, err := graph.New(g.Model(), graph.Outside(netip.MustParseAddr("192.0.2.2"))); err != nil {
+		t.Errorf("Outside(the hostNetwork pod's address): %v", err)
+	}
 	v, err := g.Model().Check(simulate.IP(netip.MustParseAddr("192.0.2.5")), simulate.Pod("ns", "a"), simulate.TCP(80))
 	if err != nil || !v.Allowed {
 		t.Fatalf("the witness itself is not allowed: %v %v", v, err)
+	}
+}
+
+// TestOutsideNodeTraffic: the addresses of a pod's node reach it on every
+// port (simulate.NodeTraffic), so the outside node's edge to a pod that
+// denies all ingress carries every port when its Node is known, and none
+// when node traffic is policed.
+func TestOutsideNodeTraffic(t *testing.T) {
+	web := mkPod("ns", "web", "10.0.0.1", app("web"), tcp(80))
+	web.Spec.NodeName = "node-1"
+	other := mkPod("ns", "other", "10.0.0.2", app("web"), tcp(80))
+	other.Spec.NodeName = "node-2"
+	n := corev1.Node{}
+	n.Name = "node-1"
+	n.Status.Addresses = []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "172.16.0.1"}, {Type: corev1.NodeHostName, Address: "node-1"}}
+	c := simulate.Cluster{Pods: []corev1.Pod{web, other}, Nodes: []corev1.Node{n},
+		NetworkPolicies: []networkingv1.NetworkPolicy{ingress("ns", "deny", "web")}}
+	got := edges(build(t, compile(t, c), graph.Outside()))
+	want := []string{"outside -(all)-> ns/web"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+	m, err := simulate.Compile(c, simulate.NodeTraffic(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := edges(build(t, m, graph.Outside())); len(got) != 0 {
+		t.Errorf("edges without node traffic = %q, want none", got)
+	}
+	addrs, err := m.NodeAddresses(simulate.PodID{Namespace: "ns", Name: "web"})
+	if err != nil || len(addrs) != 1 || addrs[0] != netip.MustParseAddr("172.16.0.1") {
+		t.Errorf("NodeAddresses(ns/web) = %v, %v; want [172.16.0.1]", addrs, err)
+	}
+	if addrs, err := m.NodeAddresses(simulate.PodID{Namespace: "ns", Name: "other"}); err != nil || addrs != nil {
+		t.Errorf("NodeAddresses(ns/other) = %v, %v; want none (no Node object)", addrs, err)
 	}
 }
 

@@ -19,10 +19,14 @@ var internet = []netip.Addr{netip.MustParseAddr("203.0.113.1"), netip.MustParseA
 // addOutside adds the outside node and its edges to the pods (or
 // workloads) some outside address may reach.
 func (g *Graph) addOutside(addrs []netip.Addr, every bool) error {
+	// The addresses of pods; a hostNetwork pod's address is its node's,
+	// outside the cluster as the model sees it (simulate.IP).
 	taken := map[netip.Addr]simulate.PodID{}
 	for _, id := range g.m.Pods() {
-		for _, a := range podAddrs(g.m.PodObject(id)) {
-			taken[a] = id
+		if p := g.m.PodObject(id); !p.Spec.HostNetwork {
+			for _, a := range podAddrs(p) {
+				taken[a] = id
+			}
 		}
 	}
 	witnesses := addrs == nil
@@ -98,8 +102,8 @@ func podAddrs(p *corev1.Pod) []netip.Addr {
 }
 
 // outsidePorts returns the ports on which some address of addrs (plus, with
-// witnesses, a witness of every ipBlock that lets outsiders in) may reach
-// pod.
+// witnesses, the addresses of the pod's node and a witness of every
+// ipBlock that lets outsiders in) may reach pod.
 func outsidePorts(m *simulate.Model, pod simulate.PodID, addrs []netip.Addr, witnesses bool, taken map[netip.Addr]simulate.PodID) (simulate.PortSet, error) {
 	in, _, err := m.Selecting(pod)
 	if err != nil {
@@ -113,6 +117,15 @@ func outsidePorts(m *simulate.Model, pod simulate.PodID, addrs []netip.Addr, wit
 	try := addrs
 	if witnesses {
 		try = slices.Clone(addrs)
+		nodeAddrs, err := m.NodeAddresses(pod)
+		if err != nil {
+			return simulate.PortSet{}, err
+		}
+		for _, a := range nodeAddrs {
+			if _, isPod := taken[a]; !isPod && !slices.Contains(try, a) {
+				try = append(try, a)
+			}
+		}
 		for _, p := range in {
 			for _, r := range p.IngressRules {
 				for _, peer := range r.Peers {

@@ -305,29 +305,31 @@ func TestStronglyConnectedProperty(t *testing.T) {
 }
 
 // drawOutsideAddr draws an address that may or may not be in a generated
-// ipBlock; it is never a pod's, nor one package fuzz gives a node
-// (172.16.0.i, fd10::i, 198.51.100.i): Outside leaves node traffic aside
-// (see its doc).
+// ipBlock, often the address of a node (172.16.0.i, fd10::i, 198.51.100.i,
+// which package fuzz gives nodes and hostNetwork pods); it is never a
+// (non-hostNetwork) pod's.
 func drawOutsideAddr(t *rapid.T, m *simulate.Model) netip.Addr {
-	prefix := rapid.SampledFrom([]string{"10.0.0.0/23", "10.0.0.0/8", "192.168.1.0/24", "172.16.0.0/24",
-		"203.0.113.0/24", "198.51.100.0/24", "0.0.0.0/0", "fd00::/120", "2001:db8::/120", "::/0"}).Draw(t, "prefix")
-	p := netip.MustParsePrefix(prefix)
-	b := p.Addr().AsSlice()
-	for i := range b {
-		if i*8 >= p.Bits() {
-			b[i] = byte(rapid.IntRange(0, 255).Draw(t, fmt.Sprintf("byte %d", i)))
-		}
-	}
-	a, _ := netip.AddrFromSlice(b)
-	for i := 1; i <= 3; i++ {
-		for _, n := range []string{fmt.Sprintf("172.16.0.%d", i), fmt.Sprintf("fd10::%d", i), fmt.Sprintf("198.51.100.%d", i)} {
-			if a == netip.MustParseAddr(n) {
-				t.Skip("drew a node's address")
+	var a netip.Addr
+	if rapid.IntRange(0, 3).Draw(t, "a node's address") == 0 {
+		i := rapid.IntRange(1, 3).Draw(t, "node")
+		a = netip.MustParseAddr(rapid.SampledFrom([]string{fmt.Sprintf("172.16.0.%d", i), fmt.Sprintf("fd10::%d", i), fmt.Sprintf("198.51.100.%d", i)}).Draw(t, "node address"))
+	} else {
+		prefix := rapid.SampledFrom([]string{"10.0.0.0/23", "10.0.0.0/8", "192.168.1.0/24", "172.16.0.0/24",
+			"203.0.113.0/24", "198.51.100.0/24", "0.0.0.0/0", "fd00::/120", "2001:db8::/120", "::/0"}).Draw(t, "prefix")
+		p := netip.MustParsePrefix(prefix)
+		b := p.Addr().AsSlice()
+		for i := range b {
+			if i*8 >= p.Bits() {
+				b[i] = byte(rapid.IntRange(0, 255).Draw(t, fmt.Sprintf("byte %d", i)))
 			}
 		}
+		a, _ = netip.AddrFromSlice(b)
 	}
 	for _, id := range m.Pods() {
 		pod := m.PodObject(id)
+		if pod.Spec.HostNetwork {
+			continue // its address is its node's, outside the cluster
+		}
 		ips := []string{pod.Status.PodIP}
 		for _, ip := range pod.Status.PodIPs {
 			ips = append(ips, ip.IP)

@@ -54,9 +54,6 @@ func newLinter(m *simulate.Model, cfg config) *linter {
 	for i, id := range l.pods {
 		l.podIdx[id] = i
 		l.objs[i] = m.PodObject(id)
-		if l.objs[i].Spec.HostNetwork {
-			l.host.Add(i)
-		}
 	}
 	classes := m.Classes()
 	l.rep = make([]simulate.PodID, len(classes))
@@ -67,6 +64,9 @@ func newLinter(m *simulate.Model, cfg config) *linter {
 		l.rep[c.ID] = c.Pods[0]
 		for _, id := range c.Pods {
 			l.classOf[l.podIdx[id]] = c.ID
+			if c.HostNetwork { // the model's answer, which follows simulate.HostNetworkPods
+				l.host.Add(l.podIdx[id])
+			}
 		}
 		in, out, err := m.Selecting(c.Pods[0])
 		must(err)

@@ -25,7 +25,10 @@ type Class struct {
 	// Pods are the members, sorted by namespace and name; never empty. The
 	// first one is the class's representative.
 	Pods []PodID
-	// HostNetwork is true for a class of hostNetwork pods.
+	// HostNetwork is true for a class of hostNetwork pods that the model
+	// treats as their node (no policy subjects, matched by no selector; see
+	// [HostNetworkPods]); false with [HostNetworkAsPod], where they are pods
+	// like any.
 	HostNetwork bool
 }
 

@@ -18,8 +18,11 @@
 // policy of its namespace selects it for that direction; rules of all
 // selecting policies add up. Behaviour the API leaves to the implementation
 // is an [Option]: whether ipBlock matches pod IPs, a pod to itself, a node to
-// its own pods. hostNetwork pods are not policy subjects, and selectors never
-// match them; only ipBlocks see them, by address. A pod without an address is
+// its own pods, and how hostNetwork pods count ([HostNetworkPods]). By
+// default hostNetwork pods are their node: not policy subjects, and
+// selectors never match them; only ipBlocks see them, by address, and their
+// traffic to the pods of their node is node traffic. With
+// [HostNetworkAsPod] they are pods like any. A pod without an address is
 // matched by no ipBlock.
 //
 // # Port names and Services
@@ -32,7 +35,10 @@
 // port in a question ([PortSpec] with Name), stand for the first container
 // port with that name and protocol, as the endpoints controller resolves
 // it ([Model.NamedPort]). A Service selects the pods of its namespace whose
-// labels include its selector ([Model.Backends], [Model.ServicePorts]).
+// labels include its selector; its backends are those the endpoints
+// controller would list: not a pod whose status says it has no address yet
+// (a pod without any status, as in manifests, stands for the running pod)
+// ([Model.Backends], [Model.ServicePorts]).
 //
 // # Tiered cluster policies
 //

@@ -3,6 +3,7 @@ package simulate
 import (
 	"cmp"
 	"fmt"
+	"math/big"
 	"net/netip"
 	"slices"
 	"strings"
@@ -173,7 +174,9 @@ func (e PodExposure) Exposed(direct bool) bool {
 //
 // Direct routes and outbound access come from the pod's policies: a pod not
 // isolated admits (reaches) any address on every port; an isolated one only
-// what its rules with no peers (any address) or ipBlock peers allow.
+// what its rules with no peers (any address) or ipBlock peers allow (an
+// ipBlock whose except ranges cover all of it admits no address, and its
+// rule adds no port).
 // NodePort and LoadBalancer routes follow the Service's
 // externalTrafficPolicy: with Local the pod sees the client's address and
 // its ipBlock rules decide; with Cluster (the default) it sees the address
@@ -181,7 +184,9 @@ func (e PodExposure) Exposed(direct bool) bool {
 // node's own traffic when that node runs the pod (see [NodeTraffic]), so the
 // route is open to any address. Ingress routes go through the ingress
 // controller's pods (see [IngressController]): open to the addresses that
-// reach the controller, when some controller pod may reach the backend.
+// reach a controller pod through a NodePort or LoadBalancer Service port
+// 80 or 443 (TCP: HTTP and HTTPS, whatever the node port or target port),
+// when that controller pod may reach the backend.
 //
 // Exposure costs O(pods × (rules of the pod's policies + Services and
 // Ingress paths that lead to the pod × ingress controller pods)), plus
@@ -198,16 +203,17 @@ func (m *Model) Exposure() []PodExposure {
 // exposer holds what Exposure computes once for every pod.
 type exposer struct {
 	controllers       []int32   // the ingress controller's pods
-	controllerSources []Sources // per controller pod: who reaches it from outside through a Service
+	controllerSources []Sources // per controller pod: who reaches it from outside through a Service port 80 or 443
 }
 
 // newExposer computes what reaches each ingress controller pod from
-// outside, once for all the pods whose exposure is asked.
+// outside on its HTTP and HTTPS Service ports (httpServicePort), once for
+// all the pods whose exposure is asked.
 func (m *Model) newExposer() *exposer {
 	x := &exposer{controllers: m.ingressControllers()}
 	for _, c := range x.controllers {
 		var src Sources
-		for _, r := range m.serviceRoutes(c, m.outsideAccess(ingress, c)) {
+		for _, r := range m.serviceRoutesOn(c, m.outsideAccess(ingress, c), httpServicePort) {
 			src = src.union(r.Sources)
 		}
 		x.controllerSources = append(x.controllerSources, src)
@@ -250,7 +256,7 @@ func (m *Model) outsideAccess(d int, pod int32) []Access {
 		for _, r := range m.rules(pi, d) {
 			var blocks []policy.IPBlock
 			for _, p := range r.Peers {
-				if p.IPBlock != nil {
+				if p.IPBlock != nil && !blockCovered(*p.IPBlock) {
 					blocks = append(blocks, *p.IPBlock)
 				}
 			}
@@ -286,6 +292,27 @@ func (m *Model) outsideAccess(d int, pod int32) []Access {
 	return out
 }
 
+// blockCovered reports whether the except ranges of b cover its whole CIDR,
+// so that b holds no address. Prefixes nest or are disjoint, so the
+// excepts not inside another except are disjoint and cover the CIDR exactly
+// when their sizes add up to its size. It costs O(e²) for e excepts.
+func blockCovered(b policy.IPBlock) bool {
+	if len(b.Except) == 0 {
+		return false
+	}
+	bits := b.CIDR.Addr().BitLen()
+	sum := new(big.Int)
+	for i, e := range b.Except {
+		if slices.ContainsFunc(b.Except, func(o netip.Prefix) bool {
+			return o != e && o.Bits() <= e.Bits() && o.Contains(e.Addr())
+		}) || slices.Index(b.Except, e) < i {
+			continue // inside another except, or a repeat
+		}
+		sum.Add(sum, new(big.Int).Lsh(big.NewInt(1), uint(bits-e.Bits())))
+	}
+	return sum.Cmp(new(big.Int).Lsh(big.NewInt(1), uint(bits-b.CIDR.Bits()))) >= 0
+}
+
 // sourcesOn returns the outside addresses in access that may use port.
 func sourcesOn(access []Access, proto corev1.Protocol, port int32) Sources {
 	var s Sources
@@ -297,8 +324,22 @@ func sourcesOn(access []Access, proto corev1.Protocol, port int32) Sources {
 	return s
 }
 
+// httpServicePort reports whether a Service port of the ingress
+// controller carries Ingress traffic: TCP port 80 (HTTP) or 443 (HTTPS), the
+// ports an Ingress is reached on. Other ports of the controller (metrics,
+// its admission webhook) do not.
+func httpServicePort(sp corev1.ServicePort) bool {
+	return protocolOf(sp.Protocol) == corev1.ProtocolTCP && (sp.Port == 80 || sp.Port == 443)
+}
+
 // serviceRoutes lists the NodePort and LoadBalancer routes into pod.
 func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
+	return m.serviceRoutesOn(pod, in, nil)
+}
+
+// serviceRoutesOn lists the NodePort and LoadBalancer routes into pod
+// through the Service ports keep accepts (every port when keep is nil).
+func (m *Model) serviceRoutesOn(pod int32, in []Access, keep func(corev1.ServicePort) bool) []Route {
 	p := &m.pods[pod]
 	var out []Route
 	_, services := m.serviceIndex()
@@ -314,6 +355,9 @@ func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
 			kinds = append(kinds, RouteNodePort)
 		}
 		for _, sp := range svc.Spec.Ports {
+			if keep != nil && !keep(sp) {
+				continue
+			}
 			proto := cmp.Or(sp.Protocol, corev1.ProtocolTCP)
 			target, ok := serviceTargetPort(p.pod, sp)
 			if !ok {
@@ -345,30 +389,66 @@ func (m *Model) serviceRoutes(pod int32, in []Access) []Route {
 }
 
 // limitToSourceRanges applies a load balancer's loadBalancerSourceRanges:
-// a route open to any address becomes open to those ranges; a route already
-// limited by ipBlocks is noted, not intersected.
+// the route is open to the addresses it admitted that are in one of the
+// ranges (see [intersectSources]).
 func limitToSourceRanges(r *Route, ranges []string) {
 	if len(ranges) == 0 {
 		return
 	}
-	var blocks []policy.IPBlock
+	var prefixes []netip.Prefix
 	for _, s := range ranges {
 		if p, err := netip.ParsePrefix(strings.TrimSpace(s)); err == nil {
-			blocks = append(blocks, policy.IPBlock{CIDR: p.Masked()})
+			prefixes = append(prefixes, p.Masked())
 		}
 	}
-	if len(blocks) == 0 {
+	if len(prefixes) == 0 {
 		r.Note += "; loadBalancerSourceRanges holds no valid CIDR and is ignored"
 		return
 	}
-	if r.Sources.Any {
-		r.Sources = Sources{}.union(Sources{Blocks: blocks})
-		r.Note += "; the load balancer admits only loadBalancerSourceRanges"
-		return
-	}
 	if !r.Sources.IsEmpty() {
-		r.Note += "; the load balancer further admits only " + strings.Join(ranges, ", ")
+		r.Note += "; the load balancer admits only loadBalancerSourceRanges"
 	}
+	r.Sources = intersectSources(r.Sources, prefixes)
+}
+
+// intersectSources returns the addresses of s that are in one of ranges.
+// Two prefixes nest or are disjoint, so a block (CIDR except E) meets a
+// range R exactly as: the whole block when R holds the CIDR; R except the
+// excepts inside R when the CIDR holds R (nothing when an except holds R);
+// nothing when they are disjoint. It costs O(blocks × ranges × excepts).
+func intersectSources(s Sources, ranges []netip.Prefix) Sources {
+	blocks := s.Blocks
+	if s.Any {
+		blocks = nil
+		for _, r := range ranges {
+			blocks = append(blocks, policy.IPBlock{CIDR: r})
+		}
+		return blockSources(blocks)
+	}
+	var out []policy.IPBlock
+	for _, b := range blocks {
+		for _, r := range ranges {
+			switch {
+			case r.Bits() <= b.CIDR.Bits() && r.Contains(b.CIDR.Addr()):
+				out = append(out, b)
+			case b.CIDR.Bits() < r.Bits() && b.CIDR.Contains(r.Addr()):
+				nb := policy.IPBlock{CIDR: r}
+				covered := false
+				for _, e := range b.Except {
+					switch {
+					case e.Bits() <= r.Bits() && e.Contains(r.Addr()):
+						covered = true
+					case r.Bits() < e.Bits() && r.Contains(e.Addr()):
+						nb.Except = append(nb.Except, e)
+					}
+				}
+				if !covered && !blockCovered(nb) {
+					out = append(out, nb)
+				}
+			}
+		}
+	}
+	return blockSources(out)
 }
 
 // viaNodes decides a route on which the pod sees a node's address.
@@ -442,13 +522,19 @@ func (m *Model) ingressRoutes(pod int32, x *exposer) []Route {
 }
 
 // ingressTarget resolves an Ingress backend to a target port at pod p, when
-// p is one of the Service's backends.
+// p is one of the Service's backends: the first TCP port of the Service
+// with the backend's port name (or, without a name, its number). An
+// Ingress carries HTTP, so a UDP or SCTP port of that name or number is
+// not its backend.
 func (m *Model) ingressTarget(ns string, b *networkingv1.IngressServiceBackend, pod int32) (int32, bool) {
 	i, ok := m.svcByID[PodID{ns, b.Name}]
 	if !ok || !m.serviceSelects(i, pod) {
 		return 0, false
 	}
 	for _, sp := range m.services[i].Spec.Ports {
+		if protocolOf(sp.Protocol) != corev1.ProtocolTCP {
+			continue
+		}
 		if (b.Port.Name != "" && sp.Name == b.Port.Name) || (b.Port.Name == "" && sp.Port == b.Port.Number) {
 			return serviceTargetPort(m.pods[pod].pod, sp)
 		}
@@ -486,7 +572,7 @@ func (m *Model) throughController(x *exposer, pod, port int32) (Sources, string)
 	case len(reaching) == 0:
 		return Sources{}, "no ingress controller pod may reach the pod"
 	case src.IsEmpty():
-		return Sources{}, "through " + strings.Join(reaching, ", ") + ", which no NodePort or LoadBalancer Service exposes"
+		return Sources{}, "through " + strings.Join(reaching, ", ") + ", which no NodePort or LoadBalancer Service exposes on TCP port 80 or 443"
 	}
 	return src, "through " + strings.Join(reaching, ", ")
 }

@@ -3,6 +3,7 @@ package simulate
 import (
 	"fmt"
 	"iter"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -19,6 +20,27 @@ func (m *Model) PodObject(id PodID) *corev1.Pod {
 		return nil
 	}
 	return m.pods[i].pod
+}
+
+// NodeAddresses returns the addresses of the node pod runs on: the
+// InternalIP and ExternalIP addresses of the Node object named by its
+// spec.nodeName, sorted, without duplicates; none (nil) for a pod not
+// scheduled or whose Node the model does not hold. With [NodeTraffic] (the
+// default) each of them reaches the pod on every port. The addresses of the
+// NodeAddresses option name no node and are not among them. An unknown pod
+// is an error. It costs O(addresses of the node).
+func (m *Model) NodeAddresses(pod PodID) ([]netip.Addr, error) {
+	i, ok := m.podByID[pod]
+	if !ok {
+		return nil, fmt.Errorf("simulate: no pod %s", pod)
+	}
+	addrs := m.nodeByName[m.pods[i].pod.Spec.NodeName]
+	if len(addrs) == 0 {
+		return nil, nil
+	}
+	out := slices.Clone(addrs)
+	slices.SortFunc(out, netip.Addr.Compare)
+	return slices.Compact(out), nil
 }
 
 // Selecting returns the policies that isolate pod for ingress and those that

@@ -132,6 +132,9 @@ func Compile(c Cluster, opts ...Option) (*Model, error) {
 		o(&m.opts)
 	}
 	var errs []error
+	if m.opts.hostPods != HostNetworkAsNode && m.opts.hostPods != HostNetworkAsPod {
+		errs = append(errs, fmt.Errorf("simulate: hostNetwork pods mode %q: want %q or %q", m.opts.hostPods, HostNetworkAsNode, HostNetworkAsPod))
+	}
 	errs = append(errs, m.addNamespaces(c)...)
 	errs = append(errs, m.addPods(c)...)
 	errs = append(errs, m.addServices(c)...)
@@ -210,7 +213,7 @@ func (m *Model) addPods(c Cluster) []error {
 			continue
 		}
 		m.podByID[id] = -1
-		pi := podInfo{pod: p, id: id, ns: m.nsByName[p.Namespace], host: p.Spec.HostNetwork, labels: p.Labels}
+		pi := podInfo{pod: p, id: id, ns: m.nsByName[p.Namespace], host: p.Spec.HostNetwork && m.opts.hostPods == HostNetworkAsNode, labels: p.Labels}
 		type field struct{ path, ip string }
 		ips := make([]field, 0, 1+len(p.Status.PodIPs))
 		if p.Status.PodIP != "" {
@@ -243,8 +246,8 @@ func (m *Model) addPods(c Cluster) []error {
 		if node := pi.pod.Spec.NodeName; node != "" {
 			m.podsByNode[node] = append(m.podsByNode[node], int32(i))
 		}
-		if pi.host {
-			continue // a hostNetwork pod shares its node's address
+		if pi.pod.Spec.HostNetwork {
+			continue // a hostNetwork pod shares its node's address, in either mode
 		}
 		for _, a := range pi.ips {
 			if other, dup := m.podByIP[a]; dup {

@@ -13,6 +13,7 @@ type options struct {
 	nodeAddrs        []netip.Addr
 	controllerNs     string
 	controllerLabels map[string]string
+	hostPods         HostNetworkMode
 }
 
 // Default ingress controller: the conventional ingress-nginx installation.
@@ -24,7 +25,7 @@ const (
 
 func defaultOptions() options {
 	return options{
-		ipBlockPods: true, selfAllowed: true, nodeAllowed: true,
+		ipBlockPods: true, selfAllowed: true, nodeAllowed: true, hostPods: HostNetworkAsNode,
 		controllerNs:     DefaultIngressControllerNamespace,
 		controllerLabels: map[string]string{DefaultIngressControllerLabel: DefaultIngressControllerValue},
 	}
@@ -64,3 +65,31 @@ func NodeAddresses(addrs ...netip.Addr) Option {
 func IngressController(namespace string, labels map[string]string) Option {
 	return func(o *options) { o.controllerNs, o.controllerLabels = namespace, labels }
 }
+
+// HostNetworkMode says how the engine treats pods with spec.hostNetwork.
+type HostNetworkMode string
+
+// The modes of [HostNetworkPods].
+const (
+	// HostNetworkAsNode (the default) treats a hostNetwork pod as its node:
+	// it is no policy subject, pod and namespace selectors never match it
+	// (ipBlocks see it by its address, which is its node's), and its
+	// traffic to the pods of its own node is node traffic (see
+	// [NodeTraffic]). The Kubernetes documentation leaves hostNetwork pods
+	// to the plugin, between two behaviours, and names this one the most
+	// common (kubernetes.io/docs/concepts/services-networking/network-policies,
+	// "NetworkPolicy and hostNetwork pods").
+	HostNetworkAsNode HostNetworkMode = "node"
+	// HostNetworkAsPod treats a hostNetwork pod like any pod, the other
+	// behaviour the documentation allows, for plugins that can tell its
+	// traffic from its node's: policies of its namespace select it, pod and namespace
+	// selectors match it (tiered policies' too), and its traffic to the
+	// pods of its node is judged by policy, not exempt as node traffic.
+	// Its address is still its node's: [IP] of that address is not the
+	// pod, and a tiered nodes peer matches it only by that address.
+	HostNetworkAsPod HostNetworkMode = "pod"
+)
+
+// HostNetworkPods sets how hostNetwork pods are treated (default
+// [HostNetworkAsNode]). Any other mode is reported by [Compile].
+func HostNetworkPods(mode HostNetworkMode) Option { return func(o *options) { o.hostPods = mode } }

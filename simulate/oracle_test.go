@@ -81,6 +81,14 @@ type oracleOpts struct {
 	nodeAddrs   []netip.Addr      // NodeAddresses
 	ctrlNs      string            // IngressController: namespace
 	ctrlLabels  map[string]string // IngressController: labels
+	hostPods    bool              // HostNetworkPods(HostNetworkAsPod)
+}
+
+// asNode reports whether p is a hostNetwork pod that o treats as its node
+// (HostNetworkAsNode, the default): no policy subject, matched by no
+// selector, its traffic to the pods of its node node traffic.
+func (o oracleOpts) asNode(p *corev1.Pod) bool {
+	return p != nil && p.Spec.HostNetwork && !o.hostPods
 }
 
 // defaultOracleOpts are the engine's defaults, with IPBlockMatchesPods(ipb).
@@ -91,8 +99,12 @@ func defaultOracleOpts(ipb bool) oracleOpts {
 
 // options returns o as engine options.
 func (o oracleOpts) options() []simulate.Option {
+	mode := simulate.HostNetworkAsNode
+	if o.hostPods {
+		mode = simulate.HostNetworkAsPod
+	}
 	return []simulate.Option{simulate.IPBlockMatchesPods(o.ipBlockPods), simulate.SelfTraffic(o.self), simulate.NodeTraffic(o.node),
-		simulate.NodeAddresses(o.nodeAddrs...), simulate.IngressController(o.ctrlNs, o.ctrlLabels)}
+		simulate.NodeAddresses(o.nodeAddrs...), simulate.IngressController(o.ctrlNs, o.ctrlLabels), simulate.HostNetworkPods(mode)}
 }
 
 // oracleDecide is oracleAllowedResolved under the options o:
@@ -103,8 +115,8 @@ func oracleDecide(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, 
 	if oracleExempt(c, o, fromPod, toPod, fromAddr) {
 		return true
 	}
-	egressOK := oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeEgress, fromPod, toPod, toAddr, toPod, proto, port)
-	ingressOK := oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeIngress, toPod, fromPod, fromAddr, toPod, proto, port)
+	egressOK := oracleSideAllowsOpts(c, o, networkingv1.PolicyTypeEgress, fromPod, toPod, toAddr, toPod, proto, port)
+	ingressOK := oracleSideAllowsOpts(c, o, networkingv1.PolicyTypeIngress, toPod, fromPod, fromAddr, toPod, proto, port)
 	return egressOK && ingressOK
 }
 
@@ -114,7 +126,7 @@ func oracleDecide(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, 
 //   - with NodeTraffic, a node to a pod running on it (spec.nodeName): from
 //     an address the Node object of that name reports (InternalIP or
 //     ExternalIP), or from a hostNetwork pod on that node, which sends with
-//     the node's address.
+//     the node's address (unless o treats hostNetwork pods as pods).
 func oracleExempt(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, fromAddr netip.Addr) bool {
 	if o.self && fromPod != nil && fromPod == toPod {
 		return true
@@ -125,7 +137,7 @@ func oracleExempt(c simulate.Cluster, o oracleOpts, fromPod, toPod *corev1.Pod, 
 	if fromPod == nil {
 		return slices.Contains(oracleNodeAddrs(c, toPod.Spec.NodeName), fromAddr)
 	}
-	return fromPod.Spec.HostNetwork && fromPod.Spec.NodeName == toPod.Spec.NodeName
+	return o.asNode(fromPod) && fromPod.Spec.NodeName == toPod.Spec.NodeName
 }
 
 // oracleNodeAddrs returns the InternalIP and ExternalIP addresses of the
@@ -172,7 +184,14 @@ func oracleResolve(c simulate.Cluster, e endpoint) *corev1.Pod {
 // resolve (nil when it is outside the cluster).
 func oracleSideAllows(c simulate.Cluster, ipBlockMatchesPods bool, dir networkingv1.PolicyType,
 	subject, remotePod *corev1.Pod, remoteAddr netip.Addr, dest *corev1.Pod, proto corev1.Protocol, port int32) bool {
-	if subject == nil || subject.Spec.HostNetwork {
+	return oracleSideAllowsOpts(c, defaultOracleOpts(ipBlockMatchesPods), dir, subject, remotePod, remoteAddr, dest, proto, port)
+}
+
+// oracleSideAllowsOpts is oracleSideAllows under the options o (which of
+// them matter: IPBlockMatchesPods, HostNetworkPods).
+func oracleSideAllowsOpts(c simulate.Cluster, o oracleOpts, dir networkingv1.PolicyType,
+	subject, remotePod *corev1.Pod, remoteAddr netip.Addr, dest *corev1.Pod, proto corev1.Protocol, port int32) bool {
+	if subject == nil || o.asNode(subject) {
 		return true
 	}
 	isolated := false
@@ -187,13 +206,13 @@ func oracleSideAllows(c simulate.Cluster, ipBlockMatchesPods bool, dir networkin
 		isolated = true
 		if dir == networkingv1.PolicyTypeIngress {
 			for _, r := range np.Spec.Ingress {
-				if oraclePeersMatch(c, ipBlockMatchesPods, np, r.From, remotePod, remoteAddr) && oraclePortsMatch(r.Ports, dest, proto, port) {
+				if oraclePeersMatchOpts(c, o, np, r.From, remotePod, remoteAddr) && oraclePortsMatch(r.Ports, dest, proto, port) {
 					return true
 				}
 			}
 		} else {
 			for _, r := range np.Spec.Egress {
-				if oraclePeersMatch(c, ipBlockMatchesPods, np, r.To, remotePod, remoteAddr) && oraclePortsMatch(r.Ports, dest, proto, port) {
+				if oraclePeersMatchOpts(c, o, np, r.To, remotePod, remoteAddr) && oraclePortsMatch(r.Ports, dest, proto, port) {
 					return true
 				}
 			}
@@ -217,6 +236,12 @@ func oracleEffectiveTypes(np *networkingv1.NetworkPolicy) []networkingv1.PolicyT
 // a rule of np. No peers (from/to absent or empty) means any peer.
 func oraclePeersMatch(c simulate.Cluster, ipBlockMatchesPods bool, np *networkingv1.NetworkPolicy,
 	peers []networkingv1.NetworkPolicyPeer, remotePod *corev1.Pod, remoteAddr netip.Addr) bool {
+	return oraclePeersMatchOpts(c, defaultOracleOpts(ipBlockMatchesPods), np, peers, remotePod, remoteAddr)
+}
+
+// oraclePeersMatchOpts is oraclePeersMatch under the options o.
+func oraclePeersMatchOpts(c simulate.Cluster, o oracleOpts, np *networkingv1.NetworkPolicy,
+	peers []networkingv1.NetworkPolicyPeer, remotePod *corev1.Pod, remoteAddr netip.Addr) bool {
 	if len(peers) == 0 {
 		return true
 	}
@@ -228,7 +253,7 @@ func oraclePeersMatch(c simulate.Cluster, ipBlockMatchesPods bool, np *networkin
 				}
 				continue
 			}
-			if !ipBlockMatchesPods {
+			if !o.ipBlockPods {
 				continue
 			}
 			for _, a := range oraclePodIPs(remotePod) {
@@ -238,8 +263,9 @@ func oraclePeersMatch(c simulate.Cluster, ipBlockMatchesPods bool, np *networkin
 			}
 			continue
 		}
-		// A selector peer matches pods only, and never hostNetwork ones.
-		if remotePod == nil || remotePod.Spec.HostNetwork {
+		// A selector peer matches pods only, and hostNetwork ones only
+		// when they are treated as pods.
+		if remotePod == nil || o.asNode(remotePod) {
 			continue
 		}
 		var nsOK bool
@@ -612,13 +638,22 @@ func oracleSelectorSet(sel, l map[string]string) bool {
 	return true
 }
 
-// oracleBackends returns the pods a Service selects, sorted by name: pods
-// of its namespace whose labels hold every pair of its selector (hostNetwork
-// pods and pods without an address included, as the engine models them).
+// oracleIsBackend reports whether pod is a backend of svc: a pod of its
+// namespace whose labels hold every pair of its selector (hostNetwork pods
+// included) and that the endpoints controller would list, that is one
+// with an address; a pod without any status (phase unset, as in a
+// manifest) stands for the pod once it runs, and counts.
+func oracleIsBackend(svc *corev1.Service, pod *corev1.Pod) bool {
+	return pod.Namespace == svc.Namespace && oracleSelectorSet(svc.Spec.Selector, pod.Labels) &&
+		(len(oraclePodIPs(pod)) > 0 || pod.Status.Phase == "")
+}
+
+// oracleBackends returns the backends of a Service (oracleIsBackend),
+// sorted by name.
 func oracleBackends(c simulate.Cluster, svc *corev1.Service) []*corev1.Pod {
 	var out []*corev1.Pod
 	for i := range c.Pods {
-		if p := &c.Pods[i]; p.Namespace == svc.Namespace && oracleSelectorSet(svc.Spec.Selector, p.Labels) {
+		if p := &c.Pods[i]; oracleIsBackend(svc, p) {
 			out = append(out, p)
 		}
 	}
@@ -662,7 +697,7 @@ func oracleServiceQuery(c simulate.Cluster, o oracleOpts, src endpoint, svc *cor
 		if name != "" || srcPod == nil {
 			return nil, false
 		}
-		return []oracleVerdict{{port: number, allowed: oracleEgressAnyAddress(c, srcPod, proto, number)}}, true
+		return []oracleVerdict{{port: number, allowed: oracleEgressAnyAddress(c, o, srcPod, proto, number)}}, true
 	}
 	var sp *corev1.ServicePort
 	for i := range svc.Spec.Ports {
@@ -691,8 +726,8 @@ func oracleServiceQuery(c simulate.Cluster, o oracleOpts, src endpoint, svc *cor
 // outside the cluster on (proto, port): it is not isolated for egress, or
 // an egress rule that admits any peer allows the port (named ports never
 // match outside the cluster).
-func oracleEgressAnyAddress(c simulate.Cluster, pod *corev1.Pod, proto corev1.Protocol, port int32) bool {
-	if pod.Spec.HostNetwork {
+func oracleEgressAnyAddress(c simulate.Cluster, o oracleOpts, pod *corev1.Pod, proto corev1.Protocol, port int32) bool {
+	if o.asNode(pod) {
 		return true
 	}
 	isolated := false
@@ -717,6 +752,7 @@ type oracleRoute struct {
 	kind            simulate.RouteKind
 	via, host, path string
 	tls             bool
+	svcPort         corev1.ServicePort // NodePort and LoadBalancer: the Service port
 	entry, pod      simulate.PortSet
 	sources         func(netip.Addr) bool
 	// any: the route is open to any address as the engine can know it
@@ -729,9 +765,9 @@ type oracleRoute struct {
 // pod for dir and may admit an address outside the cluster: rules without
 // peers (any) and rules with ipBlock peers. It reports whether pod is
 // isolated for dir.
-func oracleOutsideRules(c simulate.Cluster, pod *corev1.Pod, dir networkingv1.PolicyType,
+func oracleOutsideRules(c simulate.Cluster, o oracleOpts, pod *corev1.Pod, dir networkingv1.PolicyType,
 	f func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort)) bool {
-	if pod.Spec.HostNetwork {
+	if o.asNode(pod) {
 		return false
 	}
 	isolated := false
@@ -804,20 +840,56 @@ func oracleAdmitsOutside(peers []networkingv1.NetworkPolicyPeer, a netip.Addr) b
 }
 
 // oracleMayAdmitOutside reports whether some outside address may pass the
-// peers at all: no peers, or some ipBlock.
+// peers at all: no peers, or some ipBlock that holds an address (its
+// excepts do not cover it).
 func oracleMayAdmitOutside(peers []networkingv1.NetworkPolicyPeer) bool {
-	return len(peers) == 0 || slices.ContainsFunc(peers, func(p networkingv1.NetworkPolicyPeer) bool { return p.IPBlock != nil })
+	return len(peers) == 0 || slices.ContainsFunc(peers, func(p networkingv1.NetworkPolicyPeer) bool {
+		return p.IPBlock != nil && !oracleBlockEmpty(p.IPBlock)
+	})
+}
+
+// oracleBlockEmpty reports whether the excepts of b cover its CIDR, by
+// halving: a prefix is covered when an except holds it, or when no except
+// lies inside it it is not, else when both halves are covered.
+func oracleBlockEmpty(b *networkingv1.IPBlock) bool {
+	cidr, err := netip.ParsePrefix(b.CIDR)
+	if err != nil {
+		return true
+	}
+	var excepts []netip.Prefix
+	for _, e := range b.Except {
+		if ex, err := netip.ParsePrefix(e); err == nil {
+			excepts = append(excepts, ex.Masked())
+		}
+	}
+	var covered func(p netip.Prefix) bool
+	covered = func(p netip.Prefix) bool {
+		inside := false
+		for _, e := range excepts {
+			if e.Bits() <= p.Bits() && e.Contains(p.Addr()) {
+				return true
+			}
+			inside = inside || p.Contains(e.Addr())
+		}
+		if !inside {
+			return false
+		}
+		lo := netip.PrefixFrom(p.Addr(), p.Bits()+1)
+		hi := netip.PrefixFrom(lastAddr(p), p.Bits()+1).Masked()
+		return covered(lo) && covered(hi)
+	}
+	return covered(cidr.Masked())
 }
 
 // oracleDirect is the Direct route into pod: the ports on which some rule
 // that may admit an outside address (no peers, or ipBlocks) allows
 // something, open to the addresses such rules admit on some port; a pod
 // not isolated for ingress is open on every port to every address.
-func oracleDirect(c simulate.Cluster, pod *corev1.Pod) oracleRoute {
+func oracleDirect(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) oracleRoute {
 	r := oracleRoute{kind: simulate.RouteDirect}
 	var ranges []simulate.PortRange
 	var admitting [][]networkingv1.NetworkPolicyPeer
-	isolated := oracleOutsideRules(c, pod, networkingv1.PolicyTypeIngress, func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
+	isolated := oracleOutsideRules(c, o, pod, networkingv1.PolicyTypeIngress, func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
 		ps := oracleRulePorts(ports, pod)
 		if !oracleMayAdmitOutside(peers) || ps.IsEmpty() {
 			return
@@ -851,16 +923,14 @@ func oracleDirect(c simulate.Cluster, pod *corev1.Pod) oracleRoute {
 //     NodeTraffic every address, else every address when its ingress
 //     admits some known node address (Node objects, NodeAddresses), else
 //     none;
-//   - loadBalancerSourceRanges narrow a LoadBalancer route open to every
-//     address to those ranges; a route already narrowed by ipBlocks is left
-//     as it is (the engine's documented choice; see the report of issue 15).
+//   - loadBalancerSourceRanges narrow a LoadBalancer route to the
+//     addresses in them (oracleSourceRanges).
 func oracleServiceRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []oracleRoute {
 	var out []oracleRoute
 	nodeAddrs := append(oracleNodeAddrs(c, ""), o.nodeAddrs...)
 	for i := range c.Services {
 		svc := &c.Services[i]
-		if svc.Namespace != pod.Namespace || (svc.Spec.Type != corev1.ServiceTypeNodePort && svc.Spec.Type != corev1.ServiceTypeLoadBalancer) ||
-			!oracleSelectorSet(svc.Spec.Selector, pod.Labels) {
+		if (svc.Spec.Type != corev1.ServiceTypeNodePort && svc.Spec.Type != corev1.ServiceTypeLoadBalancer) || !oracleIsBackend(svc, pod) {
 			continue
 		}
 		kinds := []simulate.RouteKind{simulate.RouteKind(svc.Spec.Type)}
@@ -877,20 +947,20 @@ func oracleServiceRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 			var any bool
 			if svc.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal {
 				sources = func(a netip.Addr) bool {
-					return oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeIngress, pod, nil, a, pod, proto, target)
+					return oracleSideAllowsOpts(c, o, networkingv1.PolicyTypeIngress, pod, nil, a, pod, proto, target)
 				}
-				any = !oracleOutsideRules(c, pod, networkingv1.PolicyTypeIngress, func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
+				any = !oracleOutsideRules(c, o, pod, networkingv1.PolicyTypeIngress, func(peers []networkingv1.NetworkPolicyPeer, ports []networkingv1.NetworkPolicyPort) {
 					any = any || len(peers) == 0 && oracleRulePorts(ports, pod).Contains(proto, target)
 				}) || any
 			} else {
 				any = o.node || slices.ContainsFunc(nodeAddrs, func(n netip.Addr) bool {
-					return oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeIngress, pod, nil, n, pod, proto, target)
+					return oracleSideAllowsOpts(c, o, networkingv1.PolicyTypeIngress, pod, nil, n, pod, proto, target)
 				})
 				open := any
 				sources = func(netip.Addr) bool { return open }
 			}
 			for _, k := range kinds {
-				r := oracleRoute{kind: k, via: "svc/" + svc.Namespace + "/" + svc.Name, sources: sources, any: any,
+				r := oracleRoute{kind: k, via: "svc/" + svc.Namespace + "/" + svc.Name, sources: sources, any: any, svcPort: sp,
 					pod: simulate.NewPortSet(simulate.PortRange{Protocol: proto, Start: target, End: target})}
 				entry := sp.NodePort
 				if k == simulate.RouteLoadBalancer {
@@ -910,8 +980,9 @@ func oracleServiceRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 }
 
 // oracleSourceRanges applies loadBalancerSourceRanges to a route's
-// sources: a route open to any address becomes open to the ranges (no
-// longer any); a route narrowed by ipBlocks stays as it is.
+// sources: an address may use the route when it is in one of the ranges
+// and the route admitted it; the route is then no longer open to any
+// address. Ranges without a valid CIDR are ignored.
 func oracleSourceRanges(sources func(netip.Addr) bool, any bool, ranges []string) (func(netip.Addr) bool, bool) {
 	var prefixes []netip.Prefix
 	for _, s := range ranges {
@@ -919,22 +990,23 @@ func oracleSourceRanges(sources func(netip.Addr) bool, any bool, ranges []string
 			prefixes = append(prefixes, p.Masked())
 		}
 	}
-	if len(prefixes) == 0 || !any {
+	if len(prefixes) == 0 {
 		return sources, any
 	}
 	return func(a netip.Addr) bool {
-		return slices.ContainsFunc(prefixes, func(p netip.Prefix) bool { return p.Contains(a) })
+		return sources(a) && slices.ContainsFunc(prefixes, func(p netip.Prefix) bool { return p.Contains(a) })
 	}, false
 }
 
 // oracleIngressRoutes lists the Ingress routes into pod: per Ingress of its
 // namespace, its default backend and every HTTP path, when the backend is
-// a Service that selects the pod and has the port the backend names (by
+// a Service that selects the pod and has the TCP port the backend names (by
 // name, or else by number; the first such port) and the pod serves its
 // target. TLS when a spec.tls entry lists the host or lists no host; entry
 // TCP/80, plus TCP/443 with TLS. The route is open to the addresses that
-// may use some NodePort or LoadBalancer route into a controller pod that
-// may itself reach the pod on the target port.
+// may use some NodePort or LoadBalancer route through a Service port TCP/80
+// or TCP/443 into a controller pod that may itself reach the pod on the
+// target port.
 func oracleIngressRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []oracleRoute {
 	var controllers []*corev1.Pod
 	for i := range c.Pods {
@@ -974,12 +1046,15 @@ func oracleIngressRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 					svc = &c.Services[j]
 				}
 			}
-			if svc == nil || !oracleSelectorSet(svc.Spec.Selector, pod.Labels) {
+			if svc == nil || !oracleIsBackend(svc, pod) {
 				continue
 			}
 			var target int32
 			found := false
 			for _, sp := range svc.Spec.Ports {
+				if cmp.Or(sp.Protocol, corev1.ProtocolTCP) != corev1.ProtocolTCP {
+					continue // an Ingress carries HTTP: TCP ports only
+				}
 				if pa.b.Port.Name != "" && sp.Name == pa.b.Port.Name || pa.b.Port.Name == "" && sp.Port == pa.b.Port.Number {
 					target, found = oracleTargetPort(pod, sp)
 					break
@@ -1001,6 +1076,9 @@ func oracleIngressRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 					continue
 				}
 				for _, cr := range oracleServiceRoutes(c, o, ctl) {
+					if cmp.Or(cr.svcPort.Protocol, corev1.ProtocolTCP) != corev1.ProtocolTCP || cr.svcPort.Port != 80 && cr.svcPort.Port != 443 {
+						continue // not the controller's HTTP or HTTPS port
+					}
 					via = append(via, cr.sources)
 					r.any = r.any || cr.any
 				}
@@ -1012,4 +1090,25 @@ func oracleIngressRoutes(c simulate.Cluster, o oracleOpts, pod *corev1.Pod) []or
 		}
 	}
 	return out
+}
+
+// TestOracleBlockEmpty pins the oracle's emptiness test of an ipBlock.
+func TestOracleBlockEmpty(t *testing.T) {
+	for _, tc := range []struct {
+		cidr   string
+		except []string
+		want   bool
+	}{
+		{"10.0.0.0/24", nil, false},
+		{"10.0.0.0/24", []string{"10.0.0.0/25"}, false},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.128/25"}, true},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.128/26", "10.0.0.192/26", "10.0.0.192/27"}, true},
+		{"10.0.0.0/24", []string{"10.0.0.0/25", "10.0.0.128/26", "10.0.0.192/27"}, false},
+		{"fd00::/120", []string{"fd00::/121", "fd00::80/121"}, true},
+		{"fd00::/120", []string{"fd00::/121", "fd00::80/122"}, false},
+	} {
+		if got := oracleBlockEmpty(&networkingv1.IPBlock{CIDR: tc.cidr, Except: tc.except}); got != tc.want {
+			t.Errorf("oracleBlockEmpty(%s except %v) = %v, want %v", tc.cidr, tc.except, got, tc.want)
+		}
+	}
 }

@@ -439,6 +439,7 @@ func drawOracleOpts(t *rapid.T, c simulate.Cluster) oracleOpts {
 	o := defaultOracleOpts(rapid.Bool().Draw(t, "ipBlock matches pods"))
 	o.self = rapid.IntRange(0, 3).Draw(t, "self traffic") > 0
 	o.node = rapid.IntRange(0, 2).Draw(t, "node traffic") > 0
+	o.hostPods = rapid.IntRange(0, 2).Draw(t, "hostNetwork pods as pods") == 2
 	if rapid.IntRange(0, 3).Draw(t, "node addresses option") == 3 {
 		o.nodeAddrs = []netip.Addr{netip.MustParseAddr("172.16.0.9"), netip.MustParseAddr("10.0.0.1")}
 	}
@@ -650,7 +651,7 @@ func propExposureMatchesOracle(t *rapid.T) {
 		if pod == nil {
 			t.Fatalf("Exposure lists %v, not a pod of the cluster", e.Pod)
 		}
-		want := append([]oracleRoute{oracleDirect(c, pod)}, oracleServiceRoutes(c, o, pod)...)
+		want := append([]oracleRoute{oracleDirect(c, o, pod)}, oracleServiceRoutes(c, o, pod)...)
 		want = append(want, oracleIngressRoutes(c, o, pod)...)
 		slices.SortStableFunc(want, func(a, b oracleRoute) int {
 			return strings.Compare(routeKey(a.kind, a.via, a.host, a.path, a.tls, a.entry, a.pod), routeKey(b.kind, b.via, b.host, b.path, b.tls, b.entry, b.pod))
@@ -689,7 +690,7 @@ func propExposureMatchesOracle(t *rapid.T) {
 			for _, p := range pts {
 				for _, a := range addrs {
 					g := slices.ContainsFunc(e.Outbound, func(acc simulate.Access) bool { return acc.Ports.Contains(proto, p) && sourcesAdmit(acc.Sources, a) })
-					w := oracleSideAllows(c, o.ipBlockPods, networkingv1.PolicyTypeEgress, pod, nil, a, nil, proto, p)
+					w := oracleSideAllowsOpts(c, o, networkingv1.PolicyTypeEgress, pod, nil, a, nil, proto, p)
 					if g != w {
 						t.Fatalf("%+v: %v outbound to %v on %s/%d: engine %v, oracle %v\nengine: %+v\n%s", o, e.Pod, a, proto, p, g, w, e.Outbound, describe(c))
 					}

@@ -28,7 +28,9 @@ import (
 //
 // A Service selects the pods of its namespace whose labels include every
 // key and value of spec.selector; a Service without a selector selects none
-// (its endpoints are kept by hand) ([labelsInclude]).
+// (its endpoints are kept by hand) ([labelsInclude]). Of those, the pods
+// the endpoints controller would list are its backends: a pod whose status
+// reports no address (Pending, say) is left out ([podInfo.mayServe]).
 
 // protocolOf is a container or Service port's protocol, TCP when unset.
 func protocolOf(p corev1.Protocol) corev1.Protocol { return cmp.Or(p, corev1.ProtocolTCP) }
@@ -249,7 +251,7 @@ func (m *Model) serviceIndex() ([][]int32, [][]int32) {
 				}
 			}
 			for _, p := range shortest {
-				if labelsInclude(m.pods[p].labels, s.Spec.Selector) {
+				if labelsInclude(m.pods[p].labels, s.Spec.Selector) && m.pods[p].mayServe() {
 					m.svcBackends[si] = append(m.svcBackends[si], p)
 					m.podServices[p] = append(m.podServices[p], int32(si))
 				}
@@ -257,6 +259,17 @@ func (m *Model) serviceIndex() ([][]int32, [][]int32) {
 		}
 	})
 	return m.svcBackends, m.podServices
+}
+
+// mayServe reports whether the endpoints controller would list the pod
+// behind a Service that selects it: it has an address, or it has no status
+// at all. The controller leaves out a pod without status.podIP and
+// status.podIPs; a pod whose status is empty (phase unset: a manifest, or
+// a pod made from a workload's template) stands for the pod once it runs,
+// with an address. Readiness is not modelled: manifests rarely carry
+// conditions, so a pod that is not Ready still counts.
+func (pi *podInfo) mayServe() bool {
+	return len(pi.ips) > 0 || pi.pod.Status.Phase == ""
 }
 
 // serviceSelects reports whether Service si selects pod p.
@@ -276,7 +289,12 @@ func (m *Model) serviceByID(namespace, name string) (int32, error) {
 }
 
 // Backends returns the pods a Service selects in its namespace, sorted;
-// none for a Service without a selector. An unknown Service is an error.
+// none for a Service without a selector. As the endpoints controller does,
+// it leaves out a pod whose status holds no address (status.podIP and
+// status.podIPs empty while status.phase is set, as for a Pending pod); a
+// pod without any status (from a manifest or a workload's template) stands
+// for the pod once it runs and is a backend. Readiness is not modelled: a
+// pod that is not Ready still counts. An unknown Service is an error.
 // The first call indexes every Service (see [Model.ServicePorts]); each
 // call then costs O(backends).
 func (m *Model) Backends(namespace, name string) ([]PodID, error) {

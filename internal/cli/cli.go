@@ -206,6 +206,7 @@ type common struct {
 	ipBlockPods bool
 	selfTraffic bool
 	nodeTraffic bool
+	hostPods    string
 	strict      bool
 	maxPods     int
 }
@@ -218,6 +219,7 @@ func newFlagSet(c command, e *env, co *common) *flag.FlagSet {
 	fs.BoolVar(&co.ipBlockPods, "ipblock-pods", true, "ipBlock peers also match pod IPs")
 	fs.BoolVar(&co.selfTraffic, "self-traffic", true, "a pod may always reach itself")
 	fs.BoolVar(&co.nodeTraffic, "node-traffic", true, "a node may always reach its own pods")
+	fs.StringVar(&co.hostPods, "hostnetwork-pods", string(simulate.HostNetworkAsNode), "hostNetwork pods are their node (node) or pods like any (pod)")
 	fs.BoolVar(&co.strict, "strict", false, "every notice of the loader is an error")
 	fs.IntVar(&co.maxPods, "max-pods", manifest.DefaultMaxPods, "the most pods the manifests may hold, given and generated")
 	return fs
@@ -226,6 +228,10 @@ func newFlagSet(c command, e *env, co *common) *flag.FlagSet {
 const commonFlags = inputFlags + `  --ipblock-pods=BOOL     ipBlock peers also match pod IPs (default true)
   --self-traffic=BOOL     a pod may always reach itself (default true)
   --node-traffic=BOOL     a node may always reach its own pods (default true)
+  --hostnetwork-pods=MODE hostNetwork pods are their node: no policy subject,
+                          matched by no selector, node traffic to the pods of
+                          their node (node, the default); or pods like any,
+                          as some plugins treat them (pod)
   --strict                every notice of the loader or of a live read (an
                           object skipped or converted, finished pods left
                           out, a namespace implied, nodes that may not be
@@ -253,6 +259,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // load reads the input and compiles the model; problems go to stderr.
 func (co *common) load(e *env) (*simulate.Model, *manifest.Result, bool) {
+	if co.hostPods != string(simulate.HostNetworkAsNode) && co.hostPods != string(simulate.HostNetworkAsPod) {
+		fmt.Fprintf(e.stderr, "netpolsim: --hostnetwork-pods %q: want node or pod\n", co.hostPods)
+		return nil, nil, false
+	}
 	res, ok := co.input(e)
 	if !ok {
 		return nil, nil, false
@@ -260,7 +270,8 @@ func (co *common) load(e *env) (*simulate.Model, *manifest.Result, bool) {
 	m, err := simulate.Compile(res.Cluster,
 		simulate.IPBlockMatchesPods(co.ipBlockPods),
 		simulate.SelfTraffic(co.selfTraffic),
-		simulate.NodeTraffic(co.nodeTraffic))
+		simulate.NodeTraffic(co.nodeTraffic),
+		simulate.HostNetworkPods(simulate.HostNetworkMode(co.hostPods)))
 	if err != nil {
 		fmt.Fprintln(e.stderr, "netpolsim:", clean(err))
 		return nil, nil, false
