@@ -151,12 +151,12 @@ var checks = []check{
 	{RuleInfo{"named-port-unserved", "rule ports named after a port no pod serves where the name resolves"}, (*linter).namedPortsUnserved},
 	{RuleInfo{"service-selects-nothing", "Services whose selector selects no pod, so they have no backends"}, (*linter).servicesWithoutBackends},
 	{RuleInfo{"target-port-unserved", "Service ports whose named targetPort some backend does not serve"}, (*linter).targetPortsUnserved},
+	{RuleInfo{"port-name-repeated", "port names that two containers of a pod both use (warning when their numbers differ)"}, (*linter).portNamesRepeated},
 	{RuleInfo{"tiered-shadowed-rule", "tiered rules that an earlier rule (in evaluation order) makes unreachable: info when its action is the same, warning when it differs"}, (*linter).tieredShadowedRules},
 	{RuleInfo{"pass-with-nothing-below", "Admin Pass rules whose traffic no NetworkPolicy isolates and no Baseline rule matches, so Pass acts as Accept (warning)"}, (*linter).passWithNothingBelow},
 	{RuleInfo{"admin-priority-tie", "Admin policies with the same priority whose rules overlap with different actions: their order is undefined (warning)"}, (*linter).adminPriorityTies},
 	{RuleInfo{"baseline-deny-unrelaxable", "Baseline Deny rules whose pod traffic the Admin tier decides entirely, so no NetworkPolicy can relax them (info)"}, (*linter).baselineDenyUnrelaxable},
 	{RuleInfo{"domain-names-unchecked", "tiered egress rules with domainNames peers, which cannot be evaluated from manifests"}, (*linter).domainNamesUnchecked},
-	{RuleInfo{"port-name-repeated", "port names that two containers of a pod both use (warning when their numbers differ)"}, (*linter).portNamesRepeated},
 }
 
 // Rules lists the checks Run makes, in a fixed order.
