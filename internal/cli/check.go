@@ -147,11 +147,13 @@ func writeExplanation(w io.Writer, x simulate.Explanation) {
 		tiered   []simulate.TieredRules
 	}{{"ingress", x.Ingress, x.TieredIngress}, {"egress", x.Egress, x.TieredEgress}} {
 		writeTier(w, d.tiered, policy.Admin, d.name, "admin tier, first: the first matching rule decides; Pass goes on to NetworkPolicies")
+		if len(d.policies) == 0 && len(d.tiered) > 0 {
+			fmt.Fprintf(w, "  %s: no NetworkPolicy isolates it, so what the admin tier passes or does not match goes to the baseline tier\n", d.name)
+			writeTier(w, d.tiered, policy.Baseline, d.name, "baseline tier, last: the first matching rule decides; no match allows")
+			continue
+		}
 		if len(d.policies) == 0 {
 			fmt.Fprintf(w, "  %s: not isolated: no policy selects it, so all %s traffic is allowed on this side\n", d.name, d.name)
-			if len(d.tiered) > 0 {
-				writeTier(w, d.tiered, policy.Baseline, d.name, "baseline tier, last: the first matching rule decides what the admin tier leaves")
-			}
 			continue
 		}
 		fmt.Fprintf(w, "  %s: isolated by %d %s\n", d.name, len(d.policies), plural(len(d.policies), "policy", "policies"))
