@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/netpolsim/netpolsim/internal/bitset"
 	"github.com/netpolsim/netpolsim/policy"
 	"github.com/netpolsim/netpolsim/simulate"
 )
@@ -18,6 +19,7 @@ type tierRule struct{ ti, d, ri int }
 type tieredState struct {
 	tiered []*policy.ClusterPolicy  // in evaluation order
 	tsubj  [][]simulate.ClassID     // per policy: the classes it selects, sorted
+	tbits  []bitset.Set             // per policy: the same as a set
 	tpeers [][2][]simulate.ClassSet // per policy, direction, rule: the peer classes
 	tshad  map[tierRule]tierRule    // rules an earlier rule shadows, and by which
 	tports map[tierPortKey]simulate.PortSet
@@ -35,12 +37,17 @@ func (l *linter) initTiered() {
 	t := &l.tieredState
 	t.tiered = l.m.Tiered()
 	t.tsubj = make([][]simulate.ClassID, len(t.tiered))
+	t.tbits = make([]bitset.Set, len(t.tiered))
 	t.tpeers = make([][2][]simulate.ClassSet, len(t.tiered))
 	t.tports = map[tierPortKey]simulate.PortSet{}
 	for ti, p := range t.tiered {
 		var err error
 		t.tsubj[ti], err = l.m.TieredSelectedClasses(p.ID())
 		must(err)
+		t.tbits[ti] = bitset.New(len(l.rep))
+		for _, c := range t.tsubj[ti] {
+			t.tbits[ti].Add(int(c))
+		}
 		for d := range dirNames {
 			rs := tierRules(p, d)
 			t.tpeers[ti][d] = make([]simulate.ClassSet, len(rs))
@@ -165,7 +172,7 @@ func (l *linter) tcovers(a, b tierRule) bool {
 	if pa.Tier == policy.Admin && pb.Tier == policy.Baseline && ra.Action == policy.Pass {
 		return false // a Pass sends traffic on to NetworkPolicies and Baseline
 	}
-	if ra.MatchesNothing() || !sortedSubset(l.tsubj[b.ti], l.tsubj[a.ti]) {
+	if ra.MatchesNothing() || !subsetBits(l.tbits[b.ti], l.tbits[a.ti]) {
 		return false
 	}
 	if !ra.MatchesEverything() {
@@ -489,6 +496,16 @@ func (l *linter) domainNamesUnchecked() []Finding {
 		}
 	}
 	return out
+}
+
+// subsetBits reports whether every member of a is in b (sets of one size).
+func subsetBits(a, b bitset.Set) bool {
+	for i, w := range a {
+		if w&^b[i] != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // classPods returns the pods of class c.
