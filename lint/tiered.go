@@ -103,17 +103,6 @@ func (l *linter) tportsAt(r tierRule, dest simulate.PodID) simulate.PortSet {
 
 func tieredObject(p *policy.ClusterPolicy) Object { return Object{Kind: p.Kind, Name: p.Name} }
 
-// describe names a tiered rule in a message: "Admin ClusterNetworkPolicy
-// x (priority 10) ingress rule 0 (Deny)".
-func (l *linter) describe(r tierRule) string {
-	p := l.tiered[r.ti]
-	prio := fmt.Sprintf(" (priority %d)", p.Priority)
-	if p.Kind == policy.KindBaselineAdminNetworkPolicy {
-		prio = ""
-	}
-	return fmt.Sprintf("%s %s %s%s %s rule %d (%s)", p.Tier, p.Kind, p.Name, prio, dirNames[r.d], r.ri, l.trule(r).Action)
-}
-
 // hasPeerKind reports whether the rule has a peer of one of the kinds.
 func hasPeerKind(r *policy.ClusterRule, kinds ...policy.PeerKind) bool {
 	return slices.ContainsFunc(r.Peers, func(p policy.ClusterPeer) bool { return slices.Contains(kinds, p.Kind) })
