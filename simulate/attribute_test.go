@@ -121,3 +121,31 @@ func TestAttributeChanged(t *testing.T) {
 		t.Error("ops/monitor-0 → ops/dns-0 not attributed")
 	}
 }
+
+// TestAttributeExempt: node traffic that one model exempts is attributed
+// to the exemption, not to a policy.
+func TestAttributeExempt(t *testing.T) {
+	c := guardrails()
+	c.Pods = slices.Clone(c.Pods)
+	for i := range c.Pods {
+		if c.Pods[i].Namespace == "shop" && c.Pods[i].Name == "db-0" {
+			c.Pods[i].Spec.NodeName = "node-1"
+		}
+	}
+	a, b := mustCompile(t, c, NodeTraffic(false)), mustCompile(t, c, NodeTraffic(true))
+	xs, err := Attribute(a, b, Diff(a, b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent, db := PodID{"ops", "agent-0"}, PodID{"shop", "db-0"}
+	for _, x := range xs {
+		if x.From != agent || x.To != db {
+			continue
+		}
+		if x.BeforeIngress.By != "networkpolicy" || x.BeforeIngress.Allowed || x.AfterIngress.By != "exempt" || !x.AfterIngress.Allowed {
+			t.Errorf("agent → db: before %+v, after %+v", x.BeforeIngress, x.AfterIngress)
+		}
+		return
+	}
+	t.Errorf("agent → db not attributed: %+v", xs)
+}
