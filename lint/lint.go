@@ -200,7 +200,10 @@ func DNS(namespace string, labels map[string]string) Option {
 // Run costs about O(policies × pods) for the model's SelectedBy and
 // RulePeers, plus, for shadowed-rule, O(rules² × pods / 64) over the rules
 // of each namespace and direction; 5,000 pods under 10,000 policies take
-// about half a second (see BenchmarkRun).
+// about half a second (see BenchmarkRun). The tiered checks add
+// O(tiered rules² × classes/64) for the cover and overlap tests and, for
+// baseline-deny-unrelaxable, what its definition in the package
+// documentation says (see BenchmarkRunTiered).
 func Run(m *simulate.Model, opts ...Option) []Finding {
 	cfg := config{
 		disabled:  map[string]bool{},
