@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/netpolsim/netpolsim/internal/scale"
 	"github.com/netpolsim/netpolsim/lint"
 	"github.com/netpolsim/netpolsim/simulate"
 )
@@ -110,6 +111,31 @@ func BenchmarkRunIPBlocks(b *testing.B) {
 			for b.Loop() {
 				lint.Run(m)
 			}
+		})
+	}
+}
+
+// BenchmarkRunTiered lints a generated cluster (internal/scale) with 1,000
+// ClusterNetworkPolicies: the tiered checks compare every tiered rule with
+// the rules before it.
+func BenchmarkRunTiered(b *testing.B) {
+	for _, size := range []struct{ pods, policies, cluster int }{{1000, 700, 100}, {5000, 3500, 1000}} {
+		if size.pods > 1000 && testing.Short() {
+			continue
+		}
+		o := scale.WithClusterPolicies(scale.Generate(size.pods, size.policies), size.cluster)
+		m, err := simulate.Compile(simulate.Cluster{Namespaces: o.Namespaces, Nodes: o.Nodes, Pods: o.Pods, Services: o.Services,
+			NetworkPolicies: o.NetworkPolicies, ClusterNetworkPolicies: o.ClusterNetworkPolicies})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("pods=%d/cluster=%d", size.pods, size.cluster), func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				n = len(lint.Run(m))
+			}
+			b.ReportMetric(float64(n), "findings")
 		})
 	}
 }

@@ -3,7 +3,11 @@
 // that select nothing, rules that other rules make redundant, egress
 // isolation that cuts pods off from DNS, named ports nobody serves, port
 // names that containers repeat, rules that allow everything and rules that
-// policyTypes leave without effect.
+// policyTypes leave without effect; and for the tiered cluster policies
+// (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy),
+// rules earlier rules make unreachable, Pass rules with nothing below,
+// priority ties, Baseline denials nothing can relax and domain names that
+// cannot be checked.
 //
 // Run checks a compiled simulate.Model and returns Findings, each naming
 // its check (a stable id such as "no-default-deny-ingress"), a Severity,
@@ -141,6 +145,82 @@
 // spec.ingress rules. The API server keeps them, but they have no effect
 // and the policy does not isolate its pods for that direction. One finding
 // per policy and direction, on spec.policyTypes.
+//
+// # Checks of tiered cluster policies
+//
+// These read the model's tiered policies (Model.Tiered) in evaluation
+// order, the classes each selects (Model.TieredSelectedClasses), the
+// classes each rule matches (Model.TieredRulePeerClasses) and its ports at
+// a pod (Model.TieredRulePorts), all as verdicts see them. A finding's
+// Object is the ClusterNetworkPolicy, AdminNetworkPolicy or
+// BaselineAdminNetworkPolicy (cluster-scoped: no namespace) and Field the
+// rule, such as spec.ingress[1].
+//
+// tiered-shadowed-rule: a rule R that never matches because a rule R'
+// before it in evaluation order matches all its traffic. R' comes first
+// when its policy does (policy.CompareClusterPolicies: Admin before
+// Baseline, then priority, kind and name) or it is earlier in the same
+// policy; an Admin Pass never shadows a Baseline rule (Pass sends the
+// traffic on). Precisely: R's policy selects at least one pod and R'
+// selects every pod R's policy selects; R' fails closed as a Deny or Pass
+// (it matches everything), or else: every pod R matches R' matches, R has
+// no namespaces or pods peer when R' has a networks or nodes peer (pod
+// addresses change), each networks CIDR of R lies inside one of R', each
+// nodes peer of R has a nodes peer of R' with the same selector, and a
+// domainNames peer of R needs R' to hold 0.0.0.0/0 and ::/0; on every
+// port: at each pod R's policy selects (ingress) or each pod R matches
+// (egress), the ports of R there (named ports resolved there) are among
+// those of R', and toward outside addresses (when R may match one) its
+// numeric ports are among those of R'. The first such R' is named. Info when both have
+// the same action (R is redundant), warning when not (R was meant to do
+// something it never does). Rules that match nothing at all are left out.
+//
+// pass-with-nothing-below (warning): an Admin Pass rule whose passed
+// traffic meets neither a NetworkPolicy nor a Baseline rule at some pod it
+// applies to, so that it is allowed as if the rule said Accept. For each
+// pod the policy selects: none of the NetworkPolicies that isolate the pod
+// for the rule's direction, and no Baseline policy selecting the pod has a
+// rule in that direction whose peers may meet the Pass rule's (a pod both
+// match, or outside addresses both may match; a rule that fails closed
+// meets everything). Ports are not compared, so a Baseline rule on other
+// ports silences it. One finding per rule, counting the pods and listing
+// their namespaces in Related. Rules tiered-shadowed-rule reports are left
+// out.
+//
+// admin-priority-tie (warning): two Admin policies (ClusterNetworkPolicies
+// of the Admin tier or AdminNetworkPolicies) with the same priority that
+// select a common pod and have, in one direction, a rule each with
+// different actions that may match one connection: for ingress, a peer pod
+// both match on a port both match at a common subject; for egress, a peer
+// pod both match on a port both match there; or outside addresses both may
+// match (overlapping networks, nodes peers on both, or a rule that fails
+// closed) on a common numeric port. The API leaves the order of equal
+// priorities to the implementation, so the verdict for such a connection
+// depends on the network plugin. One finding per pair of policies, on the
+// one this tool evaluates second (ClusterNetworkPolicy before
+// AdminNetworkPolicy, then by name), with the other in Related.
+//
+// baseline-deny-unrelaxable (info): a Baseline Deny rule that no
+// NetworkPolicy can relax because the Admin tier decides all its pod
+// traffic first. NetworkPolicies relax a Baseline Deny by isolating the
+// pod (the Baseline tier is then not consulted), but only for traffic the
+// Admin tier passes or does not match. Precisely: the rule has only
+// namespaces and pods peers (outside addresses are not enumerated, so rules
+// that may match them are not checked), its policy selects a pod and the
+// rule matches a pod, and for every class of pods the policy selects and
+// every class the rule matches, every port the rule matches there is one
+// on which the first matching Admin rule is an Accept or a Deny
+// (Model.AdminDecided, which judges as verdicts do). Such a rule never
+// decides anything. When one Admin rule does all of it, tiered-shadowed-rule
+// reports it instead. It costs O(subject classes × peer classes × port
+// classes × Admin rules) in the worst case, when the finding holds; the
+// first pair left to NetworkPolicies ends the search.
+//
+// domain-names-unchecked: a tiered egress rule with domainNames peers,
+// which cannot be evaluated from manifests (the names resolve at run
+// time); verdicts take them as matching no address. A warning for Deny
+// (answers may allow what the cluster denies), info for Accept and Pass.
+// Field is the rule's to.
 //
 // Kubernetes rejects an ipBlock whose except entries are not inside its
 // cidr, and so does policy.Compile, so a model never holds one and no check

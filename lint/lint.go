@@ -154,6 +154,11 @@ var checks = []check{
 	{RuleInfo{"allow-all-rule", "rules that allow every peer (or every pod of every namespace) on every port: warning for ingress, info for egress"}, (*linter).allowAllRules},
 	{RuleInfo{"policy-types-ignore-rules", "policies whose policyTypes leave out rules they have, which then have no effect"}, (*linter).ignoredRules},
 	{RuleInfo{"port-name-repeated", "port names that two containers of a pod both use (warning when their numbers differ)"}, (*linter).portNamesRepeated},
+	{RuleInfo{"tiered-shadowed-rule", "tiered rules that an earlier rule (in evaluation order) makes unreachable: info when its action is the same, warning when it differs"}, (*linter).tieredShadowedRules},
+	{RuleInfo{"pass-with-nothing-below", "Admin Pass rules whose traffic no NetworkPolicy isolates and no Baseline rule matches, so Pass acts as Accept (warning)"}, (*linter).passWithNothingBelow},
+	{RuleInfo{"admin-priority-tie", "Admin policies with the same priority whose rules overlap with different actions: their order is undefined (warning)"}, (*linter).adminPriorityTies},
+	{RuleInfo{"baseline-deny-unrelaxable", "Baseline Deny rules whose pod traffic the Admin tier decides entirely, so no NetworkPolicy can relax them (info)"}, (*linter).baselineDenyUnrelaxable},
+	{RuleInfo{"domain-names-unchecked", "tiered egress rules with domainNames peers, which cannot be evaluated from manifests"}, (*linter).domainNamesUnchecked},
 }
 
 // Rules lists the checks Run makes, in a fixed order.
@@ -197,7 +202,10 @@ func DNS(namespace string, labels map[string]string) Option {
 // Run costs about O(policies × pods) for the model's SelectedBy and
 // RulePeers, plus, for shadowed-rule, O(rules² × pods / 64) over the rules
 // of each namespace and direction; 5,000 pods under 10,000 policies take
-// about half a second (see BenchmarkRun).
+// about half a second (see BenchmarkRun). The tiered checks add
+// O(tiered rules² × classes/64) for the cover and overlap tests and, for
+// baseline-deny-unrelaxable, what its definition in the package
+// documentation says (see BenchmarkRunTiered).
 func Run(m *simulate.Model, opts ...Option) []Finding {
 	cfg := config{
 		disabled:  map[string]bool{},

@@ -62,7 +62,8 @@ func TestRules(t *testing.T) {
 	}
 	want := []string{"no-default-deny-ingress", "no-default-deny-egress", "exposed-service", "policy-selects-nothing",
 		"peer-matches-nothing", "shadowed-rule", "egress-blocks-dns", "named-port-unserved",
-		"service-selects-nothing", "target-port-unserved", "allow-all-rule", "policy-types-ignore-rules", "port-name-repeated"}
+		"service-selects-nothing", "target-port-unserved", "allow-all-rule", "policy-types-ignore-rules", "port-name-repeated",
+		"tiered-shadowed-rule", "pass-with-nothing-below", "admin-priority-tie", "baseline-deny-unrelaxable", "domain-names-unchecked"}
 	if diff := cmp.Diff(want, ids); diff != "" {
 		t.Errorf("Rules (-want +got):\n%s", diff)
 	}

@@ -42,7 +42,10 @@ type linter struct {
 	subjects [][]simulate.ClassID // per policy: the classes it selects, sorted
 	// peers[pi][d][ri] are the classes rule ri admits: the model's own
 	// sets (interned, shared by equal rules), so each costs a slice header.
-	peers [][2][]simulate.ClassSet
+	peers   [][2][]simulate.ClassSet
+	members [][]simulate.PodID // per class: its pods
+
+	tieredState // for the tiered checks, filled by initTiered
 }
 
 func newLinter(m *simulate.Model, cfg config) *linter {
@@ -57,11 +60,13 @@ func newLinter(m *simulate.Model, cfg config) *linter {
 	}
 	classes := m.Classes()
 	l.rep = make([]simulate.PodID, len(classes))
+	l.members = make([][]simulate.PodID, len(classes))
 	for d := range l.isolating {
 		l.isolating[d] = make([][]*policy.Policy, len(classes))
 	}
 	for _, c := range classes {
 		l.rep[c.ID] = c.Pods[0]
+		l.members[c.ID] = c.Pods
 		for _, id := range c.Pods {
 			l.classOf[l.podIdx[id]] = c.ID
 			if c.HostNetwork { // the model's answer, which follows simulate.HostNetworkPods

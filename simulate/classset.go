@@ -49,6 +49,16 @@ func (s ClassSet) SubsetOf(o ClassSet) bool {
 	return true
 }
 
+// Intersects reports whether some class is in both s and o.
+func (s ClassSet) Intersects(o ClassSet) bool {
+	for i := range min(len(s.s), len(o.s)) {
+		if s.s[i]&o.s[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Union returns the classes in s or in o.
 func (s ClassSet) Union(o ClassSet) ClassSet {
 	if len(s.s) < len(o.s) {

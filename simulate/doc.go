@@ -60,7 +60,13 @@
 // manifests and match nothing, which verdicts say. A peer with no field set
 // fails closed, as the API tells consumers: an Accept rule with one matches
 // nothing, a Deny or Pass rule becomes a deny-all. Verdicts name the
-// deciding tier, policy and rule ([Side.Tiered], [TierRuleRef]).
+// deciding tier, policy and rule ([Side.Tiered], [TierRuleRef]);
+// [Model.Explain] lists a pod's tiered policies per direction in evaluation
+// order; [Attribute] says which tier, policy and rule (or NetworkPolicies)
+// decided each connection of a [Diff] before and after. For checks over the
+// tiered policies, [Model.TieredSelectedClasses],
+// [Model.TieredRulePeerClasses], [Model.TieredRulePorts] and
+// [Model.AdminDecided] give what verdicts see.
 //
 // # Scale
 //

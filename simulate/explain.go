@@ -21,6 +21,13 @@ type Explanation struct {
 	// direction; empty (nil) when no policy isolates it there, so that the
 	// direction allows everything.
 	Ingress, Egress []PolicyRules
+	// TieredIngress and TieredEgress are the tiered cluster policies that
+	// select the pod and have rules in that direction, in evaluation order
+	// (see [policy.CompareClusterPolicies]): the Admin tier by priority, to
+	// be read before Ingress or Egress, then the Baseline tier, consulted
+	// only when Ingress (or Egress) is empty. Nil when there are none;
+	// hostNetwork pods have none.
+	TieredIngress, TieredEgress []TieredRules
 	// From are the other pods that may open connections to the pod, To
 	// those it may open connections to, grouped by class and allowed ports
 	// (see [Peers]); the pod itself is left out. The groups are sorted by
@@ -39,6 +46,14 @@ type Explanation struct {
 type PolicyRules struct {
 	Policy *policy.Policy
 	Rules  []policy.Rule
+}
+
+// TieredRules is a tiered cluster policy that selects a pod, with its
+// rules of one direction in order (the first that matches decides). Policy
+// and Rules are the model's own: callers must not change them.
+type TieredRules struct {
+	Policy *policy.ClusterPolicy
+	Rules  []policy.ClusterRule
 }
 
 // Peers are pods of one class that a pod may reach, or be reached by, on
@@ -75,6 +90,11 @@ func (m *Model) Explain(pod PodID) (Explanation, error) {
 			for _, pi := range m.dir[d].policies[g] {
 				*out = append(*out, PolicyRules{Policy: m.policies[pi], Rules: m.rules(pi, d)})
 			}
+		}
+	}
+	for d, out := range [2]*[]TieredRules{ingress: &x.TieredIngress, egress: &x.TieredEgress} {
+		for _, ti := range m.tier.selecting[d][c] {
+			*out = append(*out, TieredRules{Policy: m.tier.policies[ti], Rules: m.tieredRules(ti, d)})
 		}
 	}
 

@@ -392,6 +392,9 @@ func (m *Model) tierRow(d int, class int32, pols, tps []int32, serving map[named
 				baseline = true
 				copy(undecided, full)
 			}
+			if !slices.ContainsFunc(r.contribs, func(c contrib) bool { return c.lo <= at && at <= c.hi }) {
+				continue // the rule matches nothing on this port class
+			}
 			clear(active)
 			for _, c := range r.contribs {
 				if c.lo <= at && at <= c.hi {

@@ -197,3 +197,37 @@ func TestTierOrderAndDuplicates(t *testing.T) {
 		t.Errorf("duplicate: %v", err)
 	}
 }
+
+// TestExplainTiered: an explanation lists the tiered policies selecting the
+// pod per direction in evaluation order, with their rules of the direction.
+func TestExplainTiered(t *testing.T) {
+	m := mustCompile(t, guardrails())
+	names := func(rs []TieredRules) (out []string) {
+		for _, r := range rs {
+			out = append(out, r.Policy.Name)
+			if d := r.Policy.IngressRules; len(r.Rules) > 0 && len(d) > 0 && &r.Rules[0] != &d[0] {
+				out = append(out, "egress rules")
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		pod             PodID
+		ingress, egress []string
+	}{
+		{PodID{"shop", "frontend-0"}, []string{"tenant-default-deny"}, []string{"allow-dns", "deny-to-ops", "tenant-default-deny", "egress rules"}},
+		{PodID{"ops", "monitor-0"}, []string{"tenant-default-deny"}, []string{"allow-dns", "tenant-default-deny", "egress rules"}},
+		{PodID{"ops", "agent-0"}, nil, nil}, // hostNetwork: never a subject
+	} {
+		x, err := m.Explain(c.pod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c.ingress, names(x.TieredIngress)); diff != "" {
+			t.Errorf("%s ingress (-want +got):\n%s", c.pod, diff)
+		}
+		if diff := cmp.Diff(c.egress, names(x.TieredEgress)); diff != "" {
+			t.Errorf("%s egress (-want +got):\n%s", c.pod, diff)
+		}
+	}
+}

@@ -213,7 +213,14 @@ func writeExplanation(w io.Writer, x simulate.Explanation) {
 	for _, d := range []struct {
 		name     string
 		policies []simulate.PolicyRules
-	}{{"ingress", x.Ingress}, {"egress", x.Egress}} {
+		tiered   []simulate.TieredRules
+	}{{"ingress", x.Ingress, x.TieredIngress}, {"egress", x.Egress, x.TieredEgress}} {
+		writeTier(w, d.tiered, policy.Admin, d.name, "admin tier, first: the first matching rule decides; Pass goes on to NetworkPolicies")
+		if len(d.policies) == 0 && len(d.tiered) > 0 {
+			fmt.Fprintf(w, "  %s: no NetworkPolicy isolates it, so what the admin tier passes or does not match goes to the baseline tier\n", d.name)
+			writeTier(w, d.tiered, policy.Baseline, d.name, "baseline tier, last: the first matching rule decides; no match allows")
+			continue
+		}
 		if len(d.policies) == 0 {
 			fmt.Fprintf(w, "  %s: not isolated: no policy selects it, so all %s traffic is allowed on this side\n", d.name, d.name)
 			continue
@@ -315,6 +322,57 @@ func describeRule(r policy.Rule, dir string) string {
 		ports = strings.Join(parts, ", ")
 	}
 	return fmt.Sprintf("%s %s on %s", word, peers, ports)
+}
+
+// writeTier prints the rules of the policies of tier t in ps (evaluation
+// order), under a heading; nothing when there are none.
+func writeTier(w io.Writer, ps []simulate.TieredRules, t policy.Tier, dir, heading string) {
+	first := true
+	for _, p := range ps {
+		if p.Policy.Tier != t {
+			continue
+		}
+		if first {
+			fmt.Fprintf(w, "  %s: %s\n", dir, heading)
+			first = false
+		}
+		prio := ""
+		if p.Policy.Kind != policy.KindBaselineAdminNetworkPolicy {
+			prio = fmt.Sprintf(" (priority %d)", p.Policy.Priority)
+		}
+		for i, r := range p.Rules {
+			fmt.Fprintf(w, "    %s%s %s[%d]: %s\n", p.Policy.DisplayName(), prio, dir, i, describeClusterRule(r, dir))
+		}
+	}
+}
+
+// describeClusterRule renders a tiered rule: "Deny to namespaces(...) on
+// TCP/80".
+func describeClusterRule(r policy.ClusterRule, dir string) string {
+	word := "from"
+	if dir == "egress" {
+		word = "to"
+	}
+	parts := make([]string, len(r.Peers))
+	for i, p := range r.Peers {
+		parts[i] = p.String()
+	}
+	peers := strings.Join(parts, " or ")
+	switch {
+	case r.MatchesEverything():
+		peers = "everything (a peer with no field fails closed)"
+	case r.MatchesNothing():
+		peers = "nothing (a peer with no field fails closed)"
+	}
+	ports := "all ports"
+	if r.Ports != nil {
+		parts := make([]string, len(r.Ports))
+		for i, p := range r.Ports {
+			parts[i] = p.String()
+		}
+		ports = strings.Join(parts, ", ")
+	}
+	return fmt.Sprintf("%s %s %s on %s", r.Action, word, peers, ports)
 }
 
 func plural(n int, one, many string) string {

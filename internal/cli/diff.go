@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -60,6 +61,9 @@ Flags:
                           the rest (default 50; 0 lists every row)
   --group workload        one endpoint per workload (Deployment, StatefulSet, ...):
                           a pair lists the ports allowed from every member to every member
+  --why                   (pods, text) say what decides each changed connection before
+                          and after: an admin or baseline cluster policy rule,
+                          NetworkPolicies, or nothing
 ` + commonFlags
 
 const diffExamples = `  netpolsim diff main/deploy/ pr/deploy/
@@ -123,6 +127,7 @@ func runDiff(e *env, args []string) int {
 	output := fs.String("o", "text", "output format")
 	group := fs.String("group", "", "group pods: workload")
 	limit := fs.Int("limit", defaultMarkdownLimit, "rows per list in -o md")
+	why := fs.Bool("why", false, "say what decided each connection before and after")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageError(e, c.name, err)
@@ -162,6 +167,9 @@ func runDiff(e *env, args []string) int {
 	}
 	if *group != "" && *group != "workload" {
 		return usageError(e, c.name, fmt.Errorf("--group %s: the only grouping is workload", *group))
+	}
+	if *why && (*group != "" || *output != "text") {
+		return usageError(e, c.name, fmt.Errorf("--why works with pods in text output, not with --group or -o %s", *output))
 	}
 	old, _, ok := co.load(e)
 	if !ok {
@@ -203,6 +211,14 @@ func runDiff(e *env, args []string) int {
 		writeDiffMarkdown(e.stdout, r, *limit)
 	default:
 		writeDiffText(e.stdout, r)
+		if *why {
+			xs, err := simulate.Attribute(old, cur, simulate.Diff(old, cur))
+			if err != nil {
+				fmt.Fprintln(e.stderr, "netpolsim diff:", err)
+				return exitError
+			}
+			writeAttributions(e.stdout, xs)
+		}
 	}
 	if r.empty() {
 		return exitOK
@@ -419,6 +435,28 @@ func writeDiffText(w io.Writer, r diffResult) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, r.summary())
+}
+
+// writeAttributions prints, per changed connection (sorted by from and
+// to), what decided each direction before and after on its first
+// differing port (simulate.Attribute).
+func writeAttributions(w io.Writer, xs []simulate.Attribution) {
+	if len(xs) == 0 {
+		return
+	}
+	slices.SortFunc(xs, func(a, b simulate.Attribution) int {
+		return cmp.Or(strings.Compare(a.From.String(), b.From.String()), strings.Compare(a.To.String(), b.To.String()))
+	})
+	fmt.Fprintln(w, "\nWhy (what decides each direction, before and after, on the first port that differs):")
+	for _, x := range xs {
+		tag := ""
+		if x.ClusterPolicies() {
+			tag = " [cluster policies]"
+		}
+		fmt.Fprintf(w, "%s → %s on %s%s\n", x.From, x.To, x.Port, tag)
+		fmt.Fprintf(w, "  before: egress %s; ingress %s\n", x.BeforeEgress, x.BeforeIngress)
+		fmt.Fprintf(w, "  after:  egress %s; ingress %s\n", x.AfterEgress, x.AfterIngress)
+	}
 }
 
 func writeDiffJSON(w io.Writer, r diffResult) error {

@@ -313,3 +313,32 @@ func TestDiffLive(t *testing.T) {
 		t.Error("--against-context b asked nothing of cluster b")
 	}
 }
+
+// TestDiffWhy: --why adds what decides each changed connection (text, pods
+// only), and nothing when there is no change.
+func TestDiffWhy(t *testing.T) {
+	const g = "../../examples/guardrails/"
+	out, errOut, code := run(t, "", "diff", "-f", g+"cluster", "-f", g+"policies", "--against", g+"cluster", "--against", g+"policies-v2", "--why")
+	if code != exitDifferent || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"tenant-a/api-0 → kube-system/metrics-server-0 on TCP/443 [cluster policies]\n",
+		"  before: egress denied by admin policy protect-kube-system (priority 20) egress rule 0 (Deny); ingress allowed (no policy)\n",
+		"  after:  egress allowed by admin policy metrics-scraping (priority 15) egress rule 0 (Accept); ingress allowed (no policy)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = run(t, "", "diff", "-f", g+"cluster", "-f", g+"policies", "--against", g+"cluster", "--against", g+"policies", "--why")
+	if code != exitOK || strings.Contains(out, "Why") {
+		t.Errorf("no change: exit %d, output:\n%s", code, out)
+	}
+	for _, args := range [][]string{{"-o", "json"}, {"--group", "workload"}} {
+		_, errOut, code := run(t, "", append([]string{"diff", "-f", g + "cluster", "--against", g + "cluster", "--why"}, args...)...)
+		if code != exitError || !strings.Contains(errOut, "--why works with pods in text output") {
+			t.Errorf("--why %v: exit %d, %s", args, code, errOut)
+		}
+	}
+}

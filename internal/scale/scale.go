@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"sigs.k8s.io/network-policy-api/apis/v1beta1"
 )
 
 // Objects are the objects of a generated cluster, ready to be put in a
@@ -23,6 +24,10 @@ type Objects struct {
 	Pods            []corev1.Pod
 	Services        []corev1.Service
 	NetworkPolicies []networkingv1.NetworkPolicy
+
+	// ClusterNetworkPolicies are empty unless added by
+	// [WithClusterPolicies].
+	ClusterNetworkPolicies []v1beta1.ClusterNetworkPolicy
 }
 
 // Generate returns a cluster of the given number of pods and policies: about

@@ -5,7 +5,8 @@
 //	go run ./internal/scale/gencluster -pods 150000 -policies 300000 -changed -o /tmp/limits-changed
 //
 // With -changed, 1% of the policies differ (see scale.ChangePolicies), for
-// diff runs.
+// diff runs. With -cluster-policies N, N ClusterNetworkPolicies (see
+// scale.WithClusterPolicies) go to clusternetworkpolicies.json.
 package main
 
 import (
@@ -22,20 +23,24 @@ func main() {
 	pods := flag.Int("pods", 150000, "number of pods")
 	policies := flag.Int("policies", 300000, "number of NetworkPolicies")
 	changed := flag.Bool("changed", false, "change 1% of the policies")
+	clusterPolicies := flag.Int("cluster-policies", 0, "number of ClusterNetworkPolicies")
 	out := flag.String("o", "", "directory to write (created)")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: gencluster [-pods N] [-policies N] [-changed] -o DIR")
+		fmt.Fprintln(os.Stderr, "usage: gencluster [-pods N] [-policies N] [-cluster-policies N] [-changed] -o DIR")
 		os.Exit(2)
 	}
-	if err := run(*pods, *policies, *changed, *out); err != nil {
+	if err := run(*pods, *policies, *clusterPolicies, *changed, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gencluster:", err)
 		os.Exit(1)
 	}
 }
 
-func run(pods, policies int, changed bool, dir string) error {
+func run(pods, policies, clusterPolicies int, changed bool, dir string) error {
 	o := scale.Generate(pods, policies)
+	if clusterPolicies > 0 {
+		o = scale.WithClusterPolicies(o, clusterPolicies)
+	}
 	if changed {
 		o = scale.ChangePolicies(o)
 	}
@@ -51,6 +56,12 @@ func run(pods, policies int, changed bool, dir string) error {
 		{"pods.json", o.Pods},
 		{"services.json", o.Services},
 		{"networkpolicies.json", o.NetworkPolicies},
+	}
+	if len(o.ClusterNetworkPolicies) > 0 {
+		lists = append(lists, struct {
+			file  string
+			items any
+		}{"clusternetworkpolicies.json", o.ClusterNetworkPolicies})
 	}
 	for _, l := range lists {
 		data, err := json.Marshal(map[string]any{"apiVersion": "v1", "kind": "List", "items": l.items})
