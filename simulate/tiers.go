@@ -411,7 +411,7 @@ func (m *Model) tierRow(d int, class int32, pols, tps []int32, serving map[named
 		}
 		x.AndNot(deny)
 		x.Or(acc)
-		id := in.intern(x.Clone())
+		id := in.internCopy(x)
 		if len(runs) > 0 && runs[len(runs)-1].set == id {
 			continue
 		}
