@@ -21,7 +21,8 @@ var internet = []netip.Addr{netip.MustParseAddr("203.0.113.1"), netip.MustParseA
 func (g *Graph) addOutside(addrs []netip.Addr, every bool) error {
 	taken := map[netip.Addr]simulate.PodID{}
 	for _, id := range g.m.Pods() {
-		for _, a := range podAddrs(g.m.PodObject(id)) {
+		pod, _ := g.m.PodObject(id) // id is one of m.Pods(): no error
+		for _, a := range podAddrs(pod) {
 			taken[a] = id
 		}
 	}
@@ -154,7 +155,7 @@ func outsidePorts(m *simulate.Model, pod simulate.PodID, addrs []netip.Addr, wit
 // then the same for every port of a piece.
 func portPieces(m *simulate.Model, policies []*policy.Policy, pod simulate.PodID) ([]simulate.PortRange, error) {
 	var out []simulate.PortRange
-	for _, proto := range simulate.Protocols {
+	for _, proto := range simulate.Protocols() {
 		cuts := []int32{1, 65536}
 		for _, p := range policies {
 			for _, r := range p.IngressRules {

@@ -53,7 +53,7 @@ func newLinter(m *simulate.Model, cfg config) *linter {
 	l.classOf = make([]simulate.ClassID, n)
 	for i, id := range l.pods {
 		l.podIdx[id] = i
-		l.objs[i] = m.PodObject(id)
+		l.objs[i], _ = m.PodObject(id) // id is one of m.Pods(): no error
 		if l.objs[i].Spec.HostNetwork {
 			l.host.Add(i)
 		}
@@ -111,7 +111,7 @@ func rules(p *policy.Policy, d int) []policy.Rule {
 
 // ref names rule ri of direction d of policy pi for the model.
 func (l *linter) ref(pi, d, ri int) simulate.RuleRef {
-	return simulate.RuleRef{Policy: l.policies[pi].ID(), Direction: dirNames[d], Index: ri}
+	return simulate.RuleRef{Policy: l.policies[pi].ID(), Direction: []simulate.Direction{simulate.Ingress, simulate.Egress}[d], Index: ri}
 }
 
 // rulePeers returns the classes rule ri of policy pi admits in direction d.

@@ -217,7 +217,7 @@ func (m *Model) classRange(k int32) PortRange {
 	if int(i)+1 < len(m.bounds[p]) {
 		end = m.bounds[p][i+1] - 1
 	}
-	return PortRange{Protocol: Protocols[p], Start: m.bounds[p][i], End: end}
+	return PortRange{Protocol: protocols[p], Start: m.bounds[p][i], End: end}
 }
 
 // contrib says that the peers in set are allowed on port classes lo..hi.
@@ -340,7 +340,7 @@ func (m *Model) buildRow(d int, class int32, pols []int32, serving map[namedPort
 			}
 			peers := in.sets[id]
 			if r.Ports == nil {
-				for p := range Protocols {
+				for p := range protocols {
 					contribs = append(contribs, contrib{m.base[p], m.base[p] + int32(len(m.bounds[p])) - 1, peers})
 				}
 				continue
