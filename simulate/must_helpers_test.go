@@ -1,21 +1,9 @@
 package simulate
 
-import (
-	corev1 "k8s.io/api/core/v1"
-)
-
 // mustPorts returns the ports of a Matrix.Ports call whose pods the test
 // knows exist; an error is a bug in the test, so it panics (rapid and the
 // testing package both report a panic as a failure).
 func mustPorts(p PortSet, err error) PortSet {
-	if err != nil {
-		panic(err)
-	}
-	return p
-}
-
-// mustPod is mustPorts for Model.PodObject.
-func mustPod(p *corev1.Pod, err error) *corev1.Pod {
 	if err != nil {
 		panic(err)
 	}
