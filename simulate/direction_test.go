@@ -2,6 +2,8 @@ package simulate
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -70,3 +72,23 @@ func TestUnknownPodsAreErrors(t *testing.T) {
 }
 
 func errOf[T any](_ T, err error) error { return err }
+
+// TestPoliciesSorted checks that policies come out sorted by namespace and
+// then name, whatever the input order: namespaces compare as strings
+// ("a10" before "a2"), not by when they first appear.
+func TestPoliciesSorted(t *testing.T) {
+	var c Cluster
+	for _, id := range []string{"b/x", "a2/y", "a10/z", "a2/a", "b/a", "a10/b"} {
+		ns, name, _ := strings.Cut(id, "/")
+		c.NetworkPolicies = append(c.NetworkPolicies, mkPolicy(ns, name, nil, nil))
+	}
+	m := mustCompile(t, c)
+	var got []string
+	for _, p := range m.Policies() {
+		got = append(got, p.ID())
+	}
+	want := []string{"a10/b", "a10/z", "a2/a", "a2/y", "b/a", "b/x"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Policies() = %v, want %v", got, want)
+	}
+}

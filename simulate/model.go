@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"runtime"
 	"slices"
@@ -317,9 +318,33 @@ func (m *Model) addPolicies(c Cluster) []error {
 		seen[id] = true
 		m.policies = append(m.policies, p)
 	}
-	slices.SortFunc(m.policies, func(a, b *policy.Policy) int {
-		return cmpID(PodID{a.Namespace, a.Name}, PodID{b.Namespace, b.Name})
+	// Sort by namespace and name: namespaces ranked once, so that most
+	// comparisons compare two integers rather than two strings.
+	rank := map[string]int{}
+	for _, p := range m.policies {
+		rank[p.Namespace] = 0
+	}
+	nss := slices.Sorted(maps.Keys(rank))
+	for i, ns := range nss {
+		rank[ns] = i
+	}
+	type keyed struct {
+		ns int
+		p  *policy.Policy
+	}
+	ks := make([]keyed, len(m.policies))
+	for i, p := range m.policies {
+		ks[i] = keyed{rank[p.Namespace], p}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.ns != b.ns {
+			return a.ns - b.ns
+		}
+		return strings.Compare(a.p.Name, b.p.Name)
 	})
+	for i := range ks {
+		m.policies[i] = ks[i].p
+	}
 	return errs
 }
 
