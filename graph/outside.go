@@ -23,7 +23,7 @@ func (g *Graph) addOutside(addrs []netip.Addr, every bool) error {
 	// outside the cluster as the model sees it (simulate.IP).
 	taken := map[netip.Addr]simulate.PodID{}
 	for _, id := range g.m.Pods() {
-		if p := g.m.PodObject(id); !p.Spec.HostNetwork {
+		if p, _ := g.m.PodObject(id); !p.Spec.HostNetwork { // id is one of m.Pods(): no error
 			for _, a := range podAddrs(p) {
 				taken[a] = id
 			}
@@ -167,7 +167,7 @@ func outsidePorts(m *simulate.Model, pod simulate.PodID, addrs []netip.Addr, wit
 // then the same for every port of a piece.
 func portPieces(m *simulate.Model, policies []*policy.Policy, pod simulate.PodID) ([]simulate.PortRange, error) {
 	var out []simulate.PortRange
-	for _, proto := range simulate.Protocols {
+	for _, proto := range simulate.Protocols() {
 		cuts := []int32{1, 65536}
 		for _, p := range policies {
 			for _, r := range p.IngressRules {

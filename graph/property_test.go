@@ -69,7 +69,7 @@ func TestOneHopIsTheMatrix(t *testing.T) {
 		for i, a := range ids {
 			for j, b := range ids {
 				e := g.EdgeFromTo(int64(i), int64(j))
-				want := mx.Ports(a, b)
+				want := mustPorts(mx.Ports(a, b))
 				switch {
 				case i == j:
 					if e != nil {
@@ -102,7 +102,7 @@ func bfs(m *simulate.Model, root simulate.PodID) map[simulate.PodID]int {
 		var next []simulate.PodID
 		for _, a := range frontier {
 			for _, b := range m.Pods() {
-				if _, seen := dist[b]; !seen && a != b && !mx.Ports(a, b).IsEmpty() {
+				if _, seen := dist[b]; !seen && a != b && !mustPorts(mx.Ports(a, b)).IsEmpty() {
 					dist[b] = d
 					next = append(next, b)
 				}
@@ -326,7 +326,7 @@ func drawOutsideAddr(t *rapid.T, m *simulate.Model) netip.Addr {
 		a, _ = netip.AddrFromSlice(b)
 	}
 	for _, id := range m.Pods() {
-		pod := m.PodObject(id)
+		pod := mustPod(m.PodObject(id))
 		if pod.Spec.HostNetwork {
 			continue // its address is its node's, outside the cluster
 		}
@@ -355,7 +355,7 @@ func portPoints(m *simulate.Model) []int32 {
 		}
 	}
 	for _, id := range m.Pods() {
-		for _, c := range m.PodObject(id).Spec.Containers {
+		for _, c := range mustPod(m.PodObject(id)).Spec.Containers {
 			for _, cp := range c.Ports {
 				add(cp.ContainerPort)
 			}
@@ -398,7 +398,7 @@ func TestOutsideMissesNothing(t *testing.T) {
 			if !onePorts.Intersect(ports).Equal(onePorts) {
 				t.Fatalf("outside → %s: %s allows %s, the outside node only %s", id, addr, onePorts, ports)
 			}
-			for _, proto := range simulate.Protocols {
+			for _, proto := range simulate.Protocols() {
 				for _, p := range portPoints(m) {
 					v, err := m.Check(simulate.IP(addr), simulate.Pod(id.Namespace, id.Name), simulate.PortSpec{Protocol: proto, Start: p, End: p})
 					if err != nil {
@@ -467,8 +467,8 @@ func TestWorkloadEdges(t *testing.T) {
 				every := simulate.AllPorts()
 				for _, pa := range a.Pods() {
 					for _, pb := range b.Pods() {
-						ranges = append(ranges, mx.Ports(pa, pb).Ranges()...)
-						every = every.Intersect(mx.Ports(pa, pb))
+						ranges = append(ranges, mustPorts(mx.Ports(pa, pb)).Ranges()...)
+						every = every.Intersect(mustPorts(mx.Ports(pa, pb)))
 					}
 				}
 				for _, tc := range []struct {
@@ -503,7 +503,7 @@ func TestRestrictProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := drawModel(t)
 		g := newGraph(t, m, graph.Outside())
-		proto := rapid.SampledFrom(simulate.Protocols).Draw(t, "protocol")
+		proto := rapid.SampledFrom(simulate.Protocols()).Draw(t, "protocol")
 		p := rapid.SampledFrom(portPoints(m)).Draw(t, "port")
 		r, err := graph.Restrict(g, simulate.PortSpec{Protocol: proto, Start: p, End: p})
 		if err != nil {
@@ -529,7 +529,7 @@ func TestRestrictNamed(t *testing.T) {
 		m := drawModel(t)
 		g := newGraph(t, m)
 		name := rapid.SampledFrom([]string{"http", "dns", "metrics", "serve-80-tcp"}).Draw(t, "name")
-		proto := rapid.SampledFrom(simulate.Protocols).Draw(t, "protocol")
+		proto := rapid.SampledFrom(simulate.Protocols()).Draw(t, "protocol")
 		r, err := graph.Restrict(g, simulate.PortSpec{Protocol: proto, Name: name})
 		if err != nil {
 			t.Fatal(err)
@@ -537,7 +537,7 @@ func TestRestrictNamed(t *testing.T) {
 		for _, e := range g.Edges() {
 			to := e.To().(*graph.Node).Pods()[0]
 			want := false
-			for _, c := range m.PodObject(to).Spec.Containers {
+			for _, c := range mustPod(m.PodObject(to)).Spec.Containers {
 				for _, cp := range c.Ports {
 					pp := cp.Protocol
 					if pp == "" {

@@ -19,7 +19,7 @@ import (
 // Restrict fails for a port with an unknown protocol or numbers outside
 // 1..65535 (simulate.ParsePortSpec makes only valid ones).
 func Restrict(g *Graph, port simulate.PortSpec) (*Graph, error) {
-	if !slices.Contains(simulate.Protocols, port.Protocol) {
+	if !slices.Contains(simulate.Protocols(), port.Protocol) {
 		return nil, fmt.Errorf("graph: port %s: unknown protocol %q", port, port.Protocol)
 	}
 	if port.Name == "" && (port.Start < 1 || port.End < port.Start || port.End > 65535) {

@@ -68,7 +68,7 @@ func (l *linter) egressBlocksDNS() []Finding {
 		var udp, tcp bool
 		if len(dns) > 0 {
 			for _, d := range dns {
-				ports := mx.Ports(id, l.pods[d])
+				ports, _ := mx.Ports(id, l.pods[d]) // both are m.Pods(): no error
 				udp = udp || ports.Contains(corev1.ProtocolUDP, 53)
 				tcp = tcp || ports.Contains(corev1.ProtocolTCP, 53)
 			}

@@ -19,6 +19,9 @@ const (
 
 var dirNames = [2]string{"ingress", "egress"}
 
+// directions are the model's directions, in the order of dirNames.
+var directions = [2]simulate.Direction{simulate.Ingress, simulate.Egress}
+
 // linter holds what the checks share, computed once from the model's public
 // API. Pods are numbered as in m.Pods(); classes as in m.Classes(). Every
 // set of pods a check needs is a set of classes (the pods of a class are
@@ -56,7 +59,7 @@ func newLinter(m *simulate.Model, cfg config) *linter {
 	l.classOf = make([]simulate.ClassID, n)
 	for i, id := range l.pods {
 		l.podIdx[id] = i
-		l.objs[i] = m.PodObject(id)
+		l.objs[i], _ = m.PodObject(id) // id is one of m.Pods(): no error
 	}
 	classes := m.Classes()
 	l.rep = make([]simulate.PodID, len(classes))
@@ -116,7 +119,7 @@ func rules(p *policy.Policy, d int) []policy.Rule {
 
 // ref names rule ri of direction d of policy pi for the model.
 func (l *linter) ref(pi, d, ri int) simulate.RuleRef {
-	return simulate.RuleRef{Policy: l.policies[pi].ID(), Direction: dirNames[d], Index: ri}
+	return simulate.RuleRef{Policy: l.policies[pi].ID(), Direction: directions[d], Index: ri}
 }
 
 // rulePeers returns the classes rule ri of policy pi admits in direction d.

@@ -86,7 +86,7 @@ func (l *linter) trule(r tierRule) *policy.ClusterRule {
 
 // tref names a tiered rule for the model.
 func (l *linter) tref(r tierRule) simulate.RuleRef {
-	return simulate.RuleRef{Policy: l.tiered[r.ti].ID(), Direction: dirNames[r.d], Index: r.ri}
+	return simulate.RuleRef{Policy: l.tiered[r.ti].ID(), Direction: directions[r.d], Index: r.ri}
 }
 
 // tportsAt returns the ports rule r matches toward dest (zero: outside).

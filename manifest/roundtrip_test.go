@@ -191,18 +191,20 @@ func propRoundTrip(t *rapid.T) {
 			id := p.Namespace + "/" + p.Name
 			rtSame(t, data, "SelectedBy("+id+")", func(m *simulate.Model) ([]simulate.PodID, error) { return m.SelectedBy(id) }, m1, m2)
 			for _, d := range []struct {
-				dir   string
+				dir   simulate.Direction
 				rules int
-			}{{"ingress", len(p.IngressRules)}, {"egress", len(p.EgressRules)}} {
+			}{{simulate.Ingress, len(p.IngressRules)}, {simulate.Egress, len(p.EgressRules)}} {
 				for i := range d.rules {
-					rtSame(t, data, fmt.Sprintf("RulePeers(%s, %s, %d)", id, d.dir, i), func(m *simulate.Model) ([]simulate.PodID, error) { return m.RulePeers(id, d.dir, i) }, m1, m2)
+					rtSame(t, data, fmt.Sprintf("RulePeers(%s, %s, %d)", id, d.dir, i), func(m *simulate.Model) ([]simulate.PodID, error) {
+						return m.RulePeers(simulate.RuleRef{Policy: id, Direction: d.dir, Index: i})
+					}, m1, m2)
 				}
 			}
 		}
 		mx1, mx2 := m1.Matrix(), m2.Matrix()
 		for _, a := range pods {
 			for _, b := range pods {
-				if p1, p2 := mx1.Ports(a, b), mx2.Ports(a, b); !p1.Equal(p2) {
+				if p1, p2 := mustPorts(mx1.Ports(a, b)), mustPorts(mx2.Ports(a, b)); !p1.Equal(p2) {
 					t.Fatalf("IPBlockMatchesPods(%v): %v → %v: generated cluster allows %v, loaded one %v\ninput:\n%s", ipb, a, b, p1, p2, data)
 				}
 			}

@@ -1,7 +1,6 @@
 package selector
 
 import (
-	"fmt"
 	"iter"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/netpolsim/netpolsim/internal/fielderr"
+	"github.com/netpolsim/netpolsim/internal/k8sname"
 )
 
 // kind says which of the three shapes a Selector has.
@@ -78,6 +78,9 @@ func CompileAt(ls *metav1.LabelSelector, path *field.Path) (Selector, field.Erro
 	}
 	slices.Sort(keys) // map order must not decide the order of the errors
 	for _, k := range keys {
+		if k8sname.LabelKey(k) && k8sname.LabelValue(ls.MatchLabels[k]) {
+			continue // the common case, without apimachinery's regular expressions
+		}
 		errs = append(errs, metav1validation.ValidateLabels(map[string]string{k: ls.MatchLabels[k]}, path.Child("matchLabels").Key(k))...)
 	}
 	for i, expr := range ls.MatchExpressions {
@@ -166,22 +169,46 @@ func (s Selector) String() string {
 	case everything:
 		return "<all>"
 	}
-	parts := make([]string, len(s.reqs))
-	for i, r := range s.reqs {
-		switch r.op {
-		case selection.Equals:
-			parts[i] = r.key + "=" + r.values[0]
-		case selection.Exists:
-			parts[i] = r.key
-		case selection.DoesNotExist:
-			parts[i] = "!" + r.key
-		case selection.In:
-			parts[i] = fmt.Sprintf("%s in (%s)", r.key, strings.Join(r.values, ","))
-		case selection.NotIn:
-			parts[i] = fmt.Sprintf("%s notin (%s)", r.key, strings.Join(r.values, ","))
+	n := 0
+	for _, r := range s.reqs {
+		n += len(r.key) + 10
+		for _, v := range r.values {
+			n += len(v) + 1
 		}
 	}
-	return strings.Join(parts, ",")
+	var b strings.Builder
+	b.Grow(n)
+	for i, r := range s.reqs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		switch r.op {
+		case selection.Equals:
+			b.WriteString(r.key)
+			b.WriteByte('=')
+			b.WriteString(r.values[0])
+		case selection.Exists:
+			b.WriteString(r.key)
+		case selection.DoesNotExist:
+			b.WriteByte('!')
+			b.WriteString(r.key)
+		case selection.In, selection.NotIn:
+			b.WriteString(r.key)
+			if r.op == selection.In {
+				b.WriteString(" in (")
+			} else {
+				b.WriteString(" notin (")
+			}
+			for j, v := range r.values {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(v)
+			}
+			b.WriteByte(')')
+		}
+	}
+	return b.String()
 }
 
 // Keys returns the label keys s looks at, sorted, without duplicates.

@@ -79,7 +79,7 @@ func propClassViewMatchesCheck(t *rapid.T) {
 		mx := m.Matrix()
 		for _, a := range m.Pods() {
 			for _, b := range m.Pods() {
-				ports := mx.Ports(a, b)
+				ports := mustPortsX(mx.Ports(a, b))
 				got, ok := all[[2]simulate.PodID{a, b}]
 				if a != b && (ok != !ports.IsEmpty() || ok && !got.Equal(ports)) {
 					t.Fatalf("Matrix.All has %v → %v: %v (listed %v); Matrix.Ports %v", a, b, got, ok, ports)

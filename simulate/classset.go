@@ -108,9 +108,9 @@ func (m *Model) ruleIndex(ref RuleRef) (int32, int, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	d := slices.Index(dirName[:], ref.Direction)
+	d := ref.Direction.index()
 	if d < 0 {
-		return 0, 0, fmt.Errorf("simulate: direction %q: want ingress or egress", ref.Direction)
+		return 0, 0, fmt.Errorf("simulate: rule %s: %s is not a direction: want Ingress or Egress", ref, ref.Direction)
 	}
 	if ref.Index < 0 || ref.Index >= len(m.rulePeers[pi][d]) {
 		return 0, 0, fmt.Errorf("simulate: NetworkPolicy %s has no %s rule %d", ref.Policy, ref.Direction, ref.Index)

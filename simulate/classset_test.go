@@ -31,14 +31,14 @@ func TestRuleFactsAgreeWithPods(t *testing.T) {
 		if got := expand(cs); !slices.Equal(got, want) {
 			t.Errorf("%s: SelectedClasses expands to %v, SelectedBy says %v", p.ID(), got, want)
 		}
-		for d, n := range map[string]int{"ingress": len(p.IngressRules), "egress": len(p.EgressRules)} {
+		for d, n := range map[Direction]int{Ingress: len(p.IngressRules), Egress: len(p.EgressRules)} {
 			for i := range n {
 				ref := RuleRef{Policy: p.ID(), Direction: d, Index: i}
 				set, err := m.RulePeerClasses(ref)
 				if err != nil {
 					t.Fatal(err)
 				}
-				want, _ := m.RulePeers(p.ID(), d, i)
+				want, _ := m.RulePeers(ref)
 				got := expand(slices.Collect(set.All()))
 				if !slices.Equal(got, want) || set.Len() != len(slices.Collect(set.All())) || set.IsEmpty() != (len(want) == 0) {
 					t.Errorf("%s: RulePeerClasses expands to %v (len %d), RulePeers says %v", ref, got, set.Len(), want)
@@ -46,7 +46,7 @@ func TestRuleFactsAgreeWithPods(t *testing.T) {
 			}
 		}
 	}
-	for _, ref := range []RuleRef{{Policy: "shop/nope", Direction: "ingress"}, {Policy: "shop/default-deny", Direction: "sideways"}, {Policy: "shop/db-from-api", Direction: "ingress", Index: 1}} {
+	for _, ref := range []RuleRef{{Policy: "shop/nope", Direction: Ingress}, {Policy: "shop/default-deny", Direction: 0}, {Policy: "shop/db-from-api", Direction: Ingress, Index: 1}} {
 		if _, err := m.RulePeerClasses(ref); err == nil {
 			t.Errorf("RulePeerClasses(%s): no error", ref)
 		}
@@ -79,7 +79,7 @@ func TestClassSetAlgebra(t *testing.T) {
 
 func TestRulePorts(t *testing.T) {
 	m := mustCompile(t, shop())
-	ref := RuleRef{Policy: "shop/api-from-frontend", Direction: "ingress"}
+	ref := RuleRef{Policy: "shop/api-from-frontend", Direction: Ingress}
 	if got, err := m.RulePorts(ref, PodID{"shop", "api-0"}); err != nil || got.String() != "TCP/9090" {
 		t.Errorf("RulePorts at api-0 = %s, %v; want TCP/9090", got, err)
 	}
@@ -89,7 +89,7 @@ func TestRulePorts(t *testing.T) {
 	if _, err := m.RulePorts(ref, PodID{"shop", "nope"}); err == nil {
 		t.Error("RulePorts at an unknown pod: no error")
 	}
-	if got, _ := m.RulePorts(RuleRef{Policy: "shop/frontend-egress", Direction: "egress"}, PodID{}); !got.IsAll() {
+	if got, _ := m.RulePorts(RuleRef{Policy: "shop/frontend-egress", Direction: Egress}, PodID{}); !got.IsAll() {
 		t.Errorf("RulePorts of a rule without ports = %s; want all", got)
 	}
 }

@@ -271,7 +271,7 @@ func TestChangeGainedLost(t *testing.T) {
 // consecutive probes no set's membership changes.
 func boundaries(sets ...simulate.PortSet) map[corev1.Protocol][]int32 {
 	out := map[corev1.Protocol][]int32{}
-	for _, p := range simulate.Protocols {
+	for _, p := range simulate.Protocols() {
 		out[p] = []int32{1, 65535}
 	}
 	for _, s := range sets {
@@ -314,7 +314,7 @@ func checkDelta(t *rapid.T, a, b *simulate.Model, d *simulate.Delta) {
 	for _, p := range b.Pods() {
 		for _, q := range b.Pods() {
 			if p != q && (!inA[p] || !inA[q]) {
-				if ports := mb.Ports(p, q); !ports.IsEmpty() {
+				if ports := mustPortsX(mb.Ports(p, q)); !ports.IsEmpty() {
 					wantNew = append(wantNew, fmt.Sprintf("%s → %s: %s", p, q, ports))
 				}
 			}
@@ -433,7 +433,7 @@ func checkDelta(t *rapid.T, a, b *simulate.Model, d *simulate.Delta) {
 			if from == to {
 				continue
 			}
-			before, after := ma.Ports(from, to), mb.Ports(from, to)
+			before, after := mustPortsX(ma.Ports(from, to)), mustPortsX(mb.Ports(from, to))
 			e, listed := got[[2]simulate.PodID{from, to}]
 			if !differs(before, after) {
 				if listed {

@@ -65,8 +65,8 @@ func propExplainMatchesPods(t *rapid.T) {
 		peers []simulate.Peers
 		ports func(q simulate.PodID) simulate.PortSet
 	}{
-		{"from", x.From, func(q simulate.PodID) simulate.PortSet { return mx.Ports(q, p) }},
-		{"to", x.To, func(q simulate.PodID) simulate.PortSet { return mx.Ports(p, q) }},
+		{"from", x.From, func(q simulate.PodID) simulate.PortSet { return mustPortsX(mx.Ports(q, p)) }},
+		{"to", x.To, func(q simulate.PodID) simulate.PortSet { return mustPortsX(mx.Ports(p, q)) }},
 	} {
 		got := map[simulate.PodID]string{}
 		for k, g := range dir.peers {

@@ -252,11 +252,12 @@ func TestNamespaces(t *testing.T) {
 		t.Errorf("Namespaces (-want +got):\n%s", diff)
 	}
 	want := map[string]string{"team": "shop", corev1.LabelMetadataName: "shop"}
-	if diff := cmp.Diff(want, m.NamespaceLabels("shop")); diff != "" {
-		t.Errorf("NamespaceLabels(shop) (-want +got):\n%s", diff)
+	got, err := m.NamespaceLabels("shop")
+	if diff := cmp.Diff(want, got); diff != "" || err != nil {
+		t.Errorf("NamespaceLabels(shop) (-want +got):\n%s%v", diff, err)
 	}
-	if m.NamespaceLabels("nope") != nil {
-		t.Error("NamespaceLabels(nope) is not nil")
+	if got, err := m.NamespaceLabels("nope"); got != nil || err == nil || err.Error() != "simulate: no namespace nope" {
+		t.Errorf("NamespaceLabels(nope) = %v, %v; want an error", got, err)
 	}
 }
 

@@ -12,14 +12,14 @@ import (
 	"github.com/netpolsim/netpolsim/policy"
 )
 
-// PodObject returns the pod object the model was built from, or nil for an
-// unknown pod. The object is shared: callers must not change it.
-func (m *Model) PodObject(id PodID) *corev1.Pod {
-	i, ok := m.podByID[id]
-	if !ok {
-		return nil
+// PodObject returns the pod object the model was built from; an unknown pod
+// is an error. The object is shared: callers must not change it.
+func (m *Model) PodObject(id PodID) (*corev1.Pod, error) {
+	i, err := m.podIndex(id)
+	if err != nil {
+		return nil, err
 	}
-	return m.pods[i].pod
+	return m.pods[i].pod, nil
 }
 
 // NodeAddresses returns the addresses of the node pod runs on: the
@@ -91,23 +91,16 @@ func (m *Model) SelectedBy(policyID string) ([]PodID, error) {
 	return m.podsOf(slices.Values(m.subjects[pi])), nil
 }
 
-// RulePeers returns the pods that rule index of the policy "namespace/name"
-// admits as peers in direction ("ingress" or "egress"), sorted. Addresses
-// outside the cluster are not pods and are not listed. It costs
-// O(classes/64 + result × log result).
-func (m *Model) RulePeers(policyID, direction string, index int) ([]PodID, error) {
-	pi, err := m.policyIndex(policyID)
+// RulePeers returns the pods that the rule ref admits as peers, sorted (the
+// pod form of [Model.RulePeerClasses]). Addresses outside the cluster are
+// not pods and are not listed. An unknown policy, direction or rule is an
+// error. It costs O(classes/64 + result × log result).
+func (m *Model) RulePeers(ref RuleRef) ([]PodID, error) {
+	pi, d, err := m.ruleIndex(ref)
 	if err != nil {
 		return nil, err
 	}
-	d := slices.Index(dirName[:], direction)
-	if d < 0 {
-		return nil, fmt.Errorf("simulate: direction %q: want ingress or egress", direction)
-	}
-	if index < 0 || index >= len(m.rulePeers[pi][d]) {
-		return nil, fmt.Errorf("simulate: NetworkPolicy %s has no %s rule %d", policyID, direction, index)
-	}
-	id := m.rulePeers[pi][d][index]
+	id := m.rulePeers[pi][d][ref.Index]
 	if id < 0 {
 		return nil, nil
 	}
@@ -152,12 +145,12 @@ func (m *Model) Namespaces() []string {
 }
 
 // NamespaceLabels returns the labels selectors see on a namespace,
-// kubernetes.io/metadata.name included, or nil for an unknown namespace. The
-// map is shared: callers must not change it.
-func (m *Model) NamespaceLabels(name string) map[string]string {
+// kubernetes.io/metadata.name included; an unknown namespace is an error.
+// The map is shared: callers must not change it.
+func (m *Model) NamespaceLabels(name string) (map[string]string, error) {
 	i, ok := m.nsByName[name]
 	if !ok {
-		return nil
+		return nil, fmt.Errorf("simulate: no namespace %s", name)
 	}
-	return m.namespaces[i].labels
+	return m.namespaces[i].labels, nil
 }

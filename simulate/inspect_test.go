@@ -37,19 +37,20 @@ func TestSelectedByAndRulePeers(t *testing.T) {
 		}
 	}
 	for _, c := range []struct {
-		policy, dir string
-		rule        int
-		want        []PodID
+		policy string
+		dir    Direction
+		rule   int
+		want   []PodID
 	}{
 		// podSelector app=api, or every pod of namespace ops.
-		{"shop/db-from-api", "ingress", 0, ids("ops/monitor-0", "shop/api-0")},
-		{"shop/frontend-egress", "egress", 0, ids("shop/api-0")},
+		{"shop/db-from-api", Ingress, 0, ids("ops/monitor-0", "shop/api-0")},
+		{"shop/frontend-egress", Egress, 0, ids("shop/api-0")},
 		// 0.0.0.0/0 except 10.0.0.0/8 holds no pod address.
-		{"shop/frontend-egress", "egress", 1, nil},
+		{"shop/frontend-egress", Egress, 1, nil},
 		// No from: every pod.
-		{"shop/frontend-from-anywhere", "ingress", 0, ids("ops/monitor-0", "shop/api-0", "shop/db-0", "shop/frontend-0")},
+		{"shop/frontend-from-anywhere", Ingress, 0, ids("ops/monitor-0", "shop/api-0", "shop/db-0", "shop/frontend-0")},
 	} {
-		got, err := m.RulePeers(c.policy, c.dir, c.rule)
+		got, err := m.RulePeers(RuleRef{Policy: c.policy, Direction: c.dir, Index: c.rule})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,10 +63,10 @@ func TestSelectedByAndRulePeers(t *testing.T) {
 		want string
 	}{
 		{second(m.SelectedBy("shop/nope")), "simulate: no NetworkPolicy shop/nope"},
-		{second(m.RulePeers("shop/nope", "ingress", 0)), "simulate: no NetworkPolicy shop/nope"},
-		{second(m.RulePeers("shop/db-from-api", "sideways", 0)), `simulate: direction "sideways": want ingress or egress`},
-		{second(m.RulePeers("shop/db-from-api", "ingress", 1)), "simulate: NetworkPolicy shop/db-from-api has no ingress rule 1"},
-		{second(m.RulePeers("shop/db-from-api", "egress", 0)), "simulate: NetworkPolicy shop/db-from-api has no egress rule 0"},
+		{second(m.RulePeers(RuleRef{Policy: "shop/nope", Direction: Ingress})), "simulate: no NetworkPolicy shop/nope"},
+		{second(m.RulePeers(RuleRef{Policy: "shop/db-from-api", Direction: 7})), "simulate: rule shop/db-from-api Direction(7)[0]: Direction(7) is not a direction: want Ingress or Egress"},
+		{second(m.RulePeers(RuleRef{Policy: "shop/db-from-api", Direction: Ingress, Index: 1})), "simulate: NetworkPolicy shop/db-from-api has no ingress rule 1"},
+		{second(m.RulePeers(RuleRef{Policy: "shop/db-from-api", Direction: Egress})), "simulate: NetworkPolicy shop/db-from-api has no egress rule 0"},
 	} {
 		if c.err == nil || c.err.Error() != c.want {
 			t.Errorf("error %v, want %q", c.err, c.want)

@@ -133,7 +133,7 @@ func lawPairs(m *simulate.Model, addrs []netip.Addr) [][2]endpoint {
 // single-port ranges.
 func lawPorts(t *rapid.T, m *simulate.Model, mx *simulate.Matrix, from, to endpoint, pts []int32) simulate.PortSet {
 	if from.name != "" && to.name != "" {
-		return mx.Ports(simulate.PodID{Namespace: from.namespace, Name: from.name}, simulate.PodID{Namespace: to.namespace, Name: to.name})
+		return mustPortsX(mx.Ports(simulate.PodID{Namespace: from.namespace, Name: from.name}, simulate.PodID{Namespace: to.namespace, Name: to.name}))
 	}
 	var ranges []simulate.PortRange
 	for _, proto := range protocols {
@@ -291,10 +291,10 @@ func TestAddFirstEgressRuleIsolates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := before.Matrix().Ports(web, db); !got.IsAll() {
+	if got := mustPortsX(before.Matrix().Ports(web, db)); !got.IsAll() {
 		t.Errorf("before: web → db on %v, want all", got)
 	}
-	if got, want := m.Matrix().Ports(web, db), simulate.NewPortSet(simulate.PortRange{Protocol: corev1.ProtocolTCP, Start: 443, End: 443}); !got.Equal(want) {
+	if got, want := mustPortsX(m.Matrix().Ports(web, db)), simulate.NewPortSet(simulate.PortRange{Protocol: corev1.ProtocolTCP, Start: 443, End: 443}); !got.Equal(want) {
 		t.Errorf("after a first egress rule: web → db on %v, want %v", got, want)
 	}
 }
@@ -420,7 +420,7 @@ func propUnselectedPod(t *rapid.T) {
 			continue
 		}
 		qid := simulate.PodID{Namespace: q.Namespace, Name: q.Name}
-		out, in := mx.Ports(pid, qid), mx.Ports(qid, pid)
+		out, in := mustPortsX(mx.Ports(pid, qid)), mustPortsX(mx.Ports(qid, pid))
 		for _, proto := range protocols {
 			for _, port := range pts {
 				want := oracleSideAllows(c, ipb, networkingv1.PolicyTypeIngress, q, pod, netip.Addr{}, q, proto, port) ||

@@ -178,8 +178,8 @@ func FuzzResolve(f *testing.F) {
 			return
 		}
 		for _, p := range pods {
-			if m.PodObject(p) == nil {
-				t.Fatalf("Resolve(%q) = %v: %s is no pod of the model", s, pods, p)
+			if _, err := m.PodObject(p); err != nil {
+				t.Fatalf("Resolve(%q) = %v: %s is no pod of the model: %v", s, pods, p, err)
 			}
 		}
 	})

@@ -28,16 +28,18 @@ func (m *Model) Pods() []PodID {
 // Ports returns every (protocol, port) on which from may reach to. A pod
 // reaches itself on every port (unless the SelfTraffic option says no), and
 // so does a hostNetwork pod every pod of its node (unless the NodeTraffic
-// option says no). Both
-// pods must exist; an unknown pod gets the empty set.
+// option says no). An unknown pod is an error.
 // It costs O(runs of the two pods' rows).
-func (mx *Matrix) Ports(from, to PodID) PortSet {
-	a, okA := mx.m.podByID[from]
-	b, okB := mx.m.podByID[to]
-	if !okA || !okB {
-		return PortSet{}
+func (mx *Matrix) Ports(from, to PodID) (PortSet, error) {
+	a, err := mx.m.podIndex(from)
+	if err != nil {
+		return PortSet{}, err
 	}
-	return mx.m.pairPorts(a, b)
+	b, err := mx.m.podIndex(to)
+	if err != nil {
+		return PortSet{}, err
+	}
+	return mx.m.pairPorts(a, b), nil
 }
 
 // pairPorts returns the ports pod a may reach pod b on: its classes'

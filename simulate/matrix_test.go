@@ -42,11 +42,9 @@ func TestMatrixPortsShop(t *testing.T) {
 		// A pod reaches itself.
 		{shopFrontend, shopFrontend, "all"},
 		{shopDB, shopDB, "all"},
-		// Unknown pods.
-		{PodID{"shop", "nope"}, shopDB, "none"},
-		{shopDB, PodID{"shop", "nope"}, "none"},
+		// Unknown pods: an error (TestUnknownPodsAreErrors).
 	} {
-		if diff := cmp.Diff(c.want, mx.Ports(c.from, c.to).String()); diff != "" {
+		if diff := cmp.Diff(c.want, mustPorts(mx.Ports(c.from, c.to)).String()); diff != "" {
 			t.Errorf("Ports(%s, %s) (-want +got):\n%s", c.from, c.to, diff)
 		}
 	}
@@ -106,7 +104,7 @@ func TestMatrixPortsRanges(t *testing.T) {
 		{client, other, "TCP/5-8060,UDP/1-65535,SCTP/1-65535"},
 		{server, client, "all"},
 	} {
-		if diff := cmp.Diff(c.want, mx.Ports(c.from, c.to).String()); diff != "" {
+		if diff := cmp.Diff(c.want, mustPorts(mx.Ports(c.from, c.to)).String()); diff != "" {
 			t.Errorf("Ports(%s, %s) (-want +got):\n%s", c.from, c.to, diff)
 		}
 	}
@@ -137,8 +135,8 @@ func TestMatrixAll(t *testing.T) {
 	// Every pair All yields agrees with Ports, and All stops when asked to.
 	n := 0
 	for p := range mx.All() {
-		if !p.Ports.Equal(mx.Ports(p.From, p.To)) {
-			t.Errorf("All() gives %s → %s: %s, Ports gives %s", p.From, p.To, p.Ports, mx.Ports(p.From, p.To))
+		if !p.Ports.Equal(mustPorts(mx.Ports(p.From, p.To))) {
+			t.Errorf("All() gives %s → %s: %s, Ports gives %s", p.From, p.To, p.Ports, mustPorts(mx.Ports(p.From, p.To)))
 		}
 		n++
 		if n == 3 {
@@ -235,7 +233,7 @@ func TestCheckPortRange(t *testing.T) {
 	dbIngress := func(allowed bool, by ...RuleRef) Side {
 		return Side{Pod: shopDB, Isolated: true, Policies: []string{"shop/db-from-api", "shop/default-deny"}, AllowedBy: by, Allowed: allowed}
 	}
-	dbFromAPI := RuleRef{Policy: "shop/db-from-api", Direction: "ingress", Index: 0}
+	dbFromAPI := RuleRef{Policy: "shop/db-from-api", Direction: Ingress, Index: 0}
 	type sides struct {
 		Allowed         bool
 		Egress, Ingress Side
@@ -263,19 +261,19 @@ func TestCheckPortRange(t *testing.T) {
 			"allowed: shop/api-0 → ops/monitor-0 on TCP/1-65535: shop/api-0 is not isolated for egress; ops/monitor-0 is not isolated for ingress"}},
 		{Pod("shop", "frontend-0"), Pod("shop", "api-0"), rng(9000, 9100), sides{
 			false,
-			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, AllowedBy: []RuleRef{{"shop/frontend-egress", "egress", 0}}, Allowed: true},
-			Side{Pod: shopAPI, Isolated: true, Policies: []string{"shop/api-from-frontend", "shop/default-deny"}, AllowedBy: []RuleRef{{"shop/api-from-frontend", "ingress", 0}}, Allowed: false},
+			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, AllowedBy: []RuleRef{{"shop/frontend-egress", Egress, 0}}, Allowed: true},
+			Side{Pod: shopAPI, Isolated: true, Policies: []string{"shop/api-from-frontend", "shop/default-deny"}, AllowedBy: []RuleRef{{"shop/api-from-frontend", Ingress, 0}}, Allowed: false},
 			"denied: shop/api-0 is isolated for ingress by shop/api-from-frontend, shop/default-deny; its ingress rules allow shop/frontend-0 on only part of TCP/9000-9100"}},
 		// frontend's egress allows 443 only to addresses outside 10/8, and
 		// api only within the cluster.
 		{Pod("shop", "frontend-0"), addrOf("192.0.2.1"), rng(440, 445), sides{
 			false,
-			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, AllowedBy: []RuleRef{{"shop/frontend-egress", "egress", 1}}, Allowed: false},
+			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, AllowedBy: []RuleRef{{"shop/frontend-egress", Egress, 1}}, Allowed: false},
 			Side{Allowed: true},
 			"denied: shop/frontend-0 is isolated for egress by shop/frontend-egress; its egress rules allow 192.0.2.1 on only part of TCP/440-445"}},
 		{Pod("shop", "frontend-0"), addrOf("192.0.2.1"), rng(443, 443), sides{
 			true,
-			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, AllowedBy: []RuleRef{{"shop/frontend-egress", "egress", 1}}, Allowed: true},
+			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, AllowedBy: []RuleRef{{"shop/frontend-egress", Egress, 1}}, Allowed: true},
 			Side{Allowed: true},
 			"allowed: shop/frontend-0 → 192.0.2.1 on TCP/443: egress allowed by shop/frontend-egress egress[1]; 192.0.2.1 is outside the cluster"}},
 		{Pod("shop", "frontend-0"), Pod("shop", "db-0"), rng(5432, 5432), sides{
@@ -312,7 +310,7 @@ func TestCheckRangeAgreesWithPorts(t *testing.T) {
 	for _, r := range [][2]int32{{1, 1}, {1, 65535}, {442, 444}, {443, 443}, {5432, 5432}, {5431, 5432}, {8080, 8080}, {8080, 8081}, {9090, 9090}, {65535, 65535}} {
 		for _, from := range pods {
 			for _, to := range pods {
-				ports := mx.Ports(from, to)
+				ports := mustPorts(mx.Ports(from, to))
 				// The ranges are merged: a range is held whole or not at all.
 				want := false
 				for _, pr := range ports.Ranges() {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"runtime"
 	"slices"
@@ -320,9 +321,33 @@ func (m *Model) addPolicies(c Cluster) []error {
 		seen[id] = true
 		m.policies = append(m.policies, p)
 	}
-	slices.SortFunc(m.policies, func(a, b *policy.Policy) int {
-		return cmpID(PodID{a.Namespace, a.Name}, PodID{b.Namespace, b.Name})
+	// Sort by namespace and name: namespaces ranked once, so that most
+	// comparisons compare two integers rather than two strings.
+	rank := map[string]int{}
+	for _, p := range m.policies {
+		rank[p.Namespace] = 0
+	}
+	nss := slices.Sorted(maps.Keys(rank))
+	for i, ns := range nss {
+		rank[ns] = i
+	}
+	type keyed struct {
+		ns int
+		p  *policy.Policy
+	}
+	ks := make([]keyed, len(m.policies))
+	for i, p := range m.policies {
+		ks[i] = keyed{rank[p.Namespace], p}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.ns != b.ns {
+			return a.ns - b.ns
+		}
+		return strings.Compare(a.p.Name, b.p.Name)
 	})
+	for i := range ks {
+		m.policies[i] = ks[i].p
+	}
 	return errs
 }
 
@@ -445,15 +470,14 @@ func (m *Model) buildClasses() {
 
 	byKey := map[string]int32{}
 	m.podClass = make([]int32, len(m.pods))
-	var b strings.Builder
+	var b []byte // the pod's class key; looked up without a copy
 	var labelKeys []string
 	for i := range m.pods {
 		pi := &m.pods[i]
-		b.Reset()
-		b.WriteString(strconv.Itoa(int(pi.ns)))
+		b = strconv.AppendInt(b[:0], int64(pi.ns), 10)
 		if pi.host {
-			b.WriteString("|host")
-			b.WriteString(m.hostNodeKey(pi, nodeKeys))
+			b = append(b, "|host"...)
+			b = append(b, m.hostNodeKey(pi, nodeKeys)...)
 		}
 		labelKeys = labelKeys[:0]
 		for k := range pi.labels {
@@ -464,34 +488,41 @@ func (m *Model) buildClasses() {
 		slices.Sort(labelKeys)
 		for _, k := range labelKeys {
 			v := pi.labels[k]
-			b.WriteString("|l")
-			b.WriteString(strconv.Quote(k))
+			b = append(b, "|l"...)
+			b = strconv.AppendQuote(b, k)
 			if keys[k][v] {
-				b.WriteString(strconv.Quote(v))
+				b = strconv.AppendQuote(b, v)
 			}
 		}
 		named := pi.namedPorts(names)
 		for _, np := range sortedNamed(named) {
-			fmt.Fprintf(&b, "|n%q/%s=%v", np.name, np.proto, named[np])
+			b = append(b, "|n"...)
+			b = strconv.AppendQuote(b, np.name)
+			b = append(b, '/')
+			b = append(b, np.proto...)
+			b = append(b, '=')
+			for _, v := range named[np] {
+				b = strconv.AppendInt(b, int64(v), 10)
+				b = append(b, ',')
+			}
 		}
 		if len(prefixID) > 0 {
 			for _, a := range pi.ips {
-				b.WriteString("|i")
+				b = append(b, "|i"...)
 				for _, l := range lengths {
 					if p, err := a.Prefix(l); err == nil {
 						if id, ok := prefixID[p]; ok {
-							b.WriteString(strconv.Itoa(id))
-							b.WriteByte(',')
+							b = strconv.AppendInt(b, int64(id), 10)
+							b = append(b, ',')
 						}
 					}
 				}
 			}
 		}
-		key := b.String()
-		c, ok := byKey[key]
+		c, ok := byKey[string(b)]
 		if !ok {
 			c = int32(len(m.classes))
-			byKey[key] = c
+			byKey[string(b)] = c
 			m.classes = append(m.classes, classInfo{rep: int32(i), ns: pi.ns, host: pi.host, named: named})
 		}
 		m.podClass[i] = c

@@ -109,7 +109,7 @@ func TestNamedPortIsTheEngines(t *testing.T) {
 			ranges = append(ranges, simulate.PortRange{Protocol: proto, Start: n, End: n})
 		}
 		want := simulate.NewPortSet(ranges...)
-		got := m.Matrix().Ports(simulate.PodID{Namespace: "ns", Name: "client"}, server)
+		got := mustPortsX(m.Matrix().Ports(simulate.PodID{Namespace: "ns", Name: "client"}, server))
 		if !got.Equal(want) {
 			t.Fatalf("matrix allows %s, NamedPorts(%s/%s) = %v", got, name, proto, nums)
 		}

@@ -92,7 +92,7 @@ func TestIPBlockMatchesPods(t *testing.T) {
 			{addrOf("10.0.1.99"), Pod("shop", "db-0"), TCP(5432), false,
 				"denied: shop/db-0 is isolated for ingress by shop/db-from-block; no ingress rule allows 10.0.1.99 on TCP/5432"},
 		})
-		if diff := cmp.Diff("TCP/5432", m.Matrix().Ports(PodID{"shop", "api-0"}, PodID{"shop", "db-0"}).String()); diff != "" {
+		if diff := cmp.Diff("TCP/5432", mustPorts(m.Matrix().Ports(PodID{"shop", "api-0"}, PodID{"shop", "db-0"})).String()); diff != "" {
 			t.Errorf("Ports(api-0, db-0) (-want +got):\n%s", diff)
 		}
 	})
@@ -109,7 +109,7 @@ func TestIPBlockMatchesPods(t *testing.T) {
 			{Pod("shop", "api-0"), addrOf("10.0.0.99"), TCP(80), true,
 				"allowed: shop/api-0 → 10.0.0.99 on TCP/80: egress allowed by shop/api-to-block egress[0]; 10.0.0.99 is outside the cluster"},
 		})
-		if diff := cmp.Diff("none", m.Matrix().Ports(PodID{"shop", "api-0"}, PodID{"shop", "db-0"}).String()); diff != "" {
+		if diff := cmp.Diff("none", mustPorts(m.Matrix().Ports(PodID{"shop", "api-0"}, PodID{"shop", "db-0"})).String()); diff != "" {
 			t.Errorf("Ports(api-0, db-0) (-want +got):\n%s", diff)
 		}
 	})
@@ -147,7 +147,7 @@ func TestSelfTraffic(t *testing.T) {
 				"allowed: 10.0.0.30 → itself on UDP/53: a pod may always reach itself"},
 		})
 		for _, id := range []PodID{db, api, web} {
-			if got := m.Matrix().Ports(id, id); !got.IsAll() {
+			if got := mustPorts(m.Matrix().Ports(id, id)); !got.IsAll() {
 				t.Errorf("Ports(%s, %s) = %s, want all", id, id, got)
 			}
 		}
@@ -168,7 +168,7 @@ func TestSelfTraffic(t *testing.T) {
 			id   PodID
 			want string
 		}{{db, "none"}, {api, "TCP/9090"}, {web, "all"}} {
-			if diff := cmp.Diff(c.want, m.Matrix().Ports(c.id, c.id).String()); diff != "" {
+			if diff := cmp.Diff(c.want, mustPorts(m.Matrix().Ports(c.id, c.id)).String()); diff != "" {
 				t.Errorf("Ports(%s, %s) (-want +got):\n%s", c.id, c.id, diff)
 			}
 		}
@@ -287,7 +287,7 @@ func TestHostNetworkPods(t *testing.T) {
 		{PodID{"shop", "db-0"}, PodID{"shop", "agent"}, "all"},
 		{PodID{"shop", "agent"}, PodID{"shop", "agent-b"}, "all"},
 	} {
-		if diff := cmp.Diff(c.want, m.Matrix().Ports(c.from, c.to).String()); diff != "" {
+		if diff := cmp.Diff(c.want, mustPorts(m.Matrix().Ports(c.from, c.to)).String()); diff != "" {
 			t.Errorf("Ports(%s, %s) (-want +got):\n%s", c.from, c.to, diff)
 		}
 	}
@@ -321,7 +321,7 @@ func TestHostNetworkNodeTrafficMatrix(t *testing.T) {
 			to   PodID
 			want string
 		}{{PodID{"shop", "db-0"}, tc.db0}, {PodID{"shop", "db-1"}, tc.db1}} {
-			if got := m.Matrix().Ports(PodID{"shop", "agent"}, cell.to).String(); got != cell.want {
+			if got := mustPorts(m.Matrix().Ports(PodID{"shop", "agent"}, cell.to)).String(); got != cell.want {
 				t.Errorf("%d options: Ports(shop/agent, %s) = %s, want %s", len(tc.opts), cell.to, got, cell.want)
 			}
 		}

@@ -10,11 +10,15 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
-// Protocols lists the protocols NetworkPolicy knows, in the order the
-// project always prints them.
-var Protocols = []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}
+// Protocols returns the protocols NetworkPolicy knows (TCP, UDP, SCTP), in
+// the order the project always prints them, as a new slice the caller may
+// change.
+func Protocols() []corev1.Protocol { return slices.Clone(protocols[:]) }
 
-// protoIndex returns the position of p in Protocols, or -1.
+// protocols is what Protocols returns.
+var protocols = [3]corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}
+
+// protoIndex returns the position of p in protocols, or -1.
 func protoIndex(p corev1.Protocol) int {
 	switch p {
 	case corev1.ProtocolTCP:
@@ -161,7 +165,7 @@ type PortSet struct {
 // AllPorts returns the set of every port of every protocol.
 func AllPorts() PortSet {
 	s := PortSet{}
-	for _, p := range Protocols {
+	for _, p := range protocols {
 		s.ranges = append(s.ranges, PortRange{p, 1, 65535})
 	}
 	return s

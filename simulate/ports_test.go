@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -252,7 +253,7 @@ func TestPortSetContains(t *testing.T) {
 			t.Errorf("%s.Contains(%s, %d) = %v, want %v", s, c.proto, c.port, got, c.want)
 		}
 	}
-	for _, p := range Protocols {
+	for _, p := range Protocols() {
 		if (PortSet{}).Contains(p, 1) {
 			t.Errorf("the zero PortSet contains %s/1", p)
 		}
@@ -360,4 +361,19 @@ func FuzzParsePortSpec(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestProtocolsIsACopy(t *testing.T) {
+	p := Protocols()
+	want := []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}
+	if !slices.Equal(p, want) {
+		t.Fatalf("Protocols() = %v, want %v", p, want)
+	}
+	p[0] = "ICMP"
+	if got := Protocols(); !slices.Equal(got, want) {
+		t.Errorf("after changing a result, Protocols() = %v, want %v", got, want)
+	}
+	if !AllPorts().Contains(corev1.ProtocolTCP, 80) {
+		t.Error("after changing a result, AllPorts lost TCP")
+	}
 }

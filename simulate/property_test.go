@@ -322,7 +322,7 @@ func propMatrixMatchesCheck(t *rapid.T) {
 		mx := m.Matrix()
 		for _, a := range m.Pods() {
 			for _, b := range m.Pods() {
-				ports := mx.Ports(a, b)
+				ports := mustPortsX(mx.Ports(a, b))
 				for _, proto := range protocols {
 					for _, p := range pts {
 						v := check(t, m, simulate.Pod(a.Namespace, a.Name), simulate.Pod(b.Namespace, b.Name), simulate.PortSpec{Protocol: proto, Start: p, End: p})
@@ -360,7 +360,7 @@ func propOrderIrrelevant(t *rapid.T) {
 		mx1, mx2 := m1.Matrix(), m2.Matrix()
 		for _, a := range pods {
 			for _, b := range pods {
-				if p1, p2 := mx1.Ports(a, b), mx2.Ports(a, b); !p1.Equal(p2) {
+				if p1, p2 := mustPortsX(mx1.Ports(a, b)), mustPortsX(mx2.Ports(a, b)); !p1.Equal(p2) {
 					t.Fatalf("IPBlockMatchesPods(%v): %v → %v: ports %v, after shuffling %v\n%s\nshuffled %s", ipb, a, b, p1, p2, describe(c), describe(s))
 				}
 			}
@@ -512,7 +512,7 @@ func propCheckOptionsMatchOracle(t *rapid.T) {
 		fromPod, toPod := oracleResolve(c, from), oracleResolve(c, to)
 		var ports simulate.PortSet
 		if from.name != "" && to.name != "" {
-			ports = mx.Ports(simulate.PodID{Namespace: from.namespace, Name: from.name}, simulate.PodID{Namespace: to.namespace, Name: to.name})
+			ports = mustPortsX(mx.Ports(simulate.PodID{Namespace: from.namespace, Name: from.name}, simulate.PodID{Namespace: to.namespace, Name: to.name}))
 		}
 		for _, proto := range protocols {
 			for _, p := range pts {

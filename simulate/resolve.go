@@ -396,8 +396,10 @@ func (m *Model) podsOfNamespace(ns string) []int32 {
 
 // PodsWithLabels returns the pods of namespace whose labels include every
 // key and value of labels (as a Service's selector selects), sorted; every
-// pod of the namespace when labels is empty. It costs O(pods of namespace ×
-// len(labels)).
+// pod of the namespace when labels is empty. A namespace the model does not
+// know holds no pods, so the result is empty rather than an error: callers
+// (Services, lint settings) may name a namespace that has no objects. It
+// costs O(pods of namespace × len(labels)).
 func (m *Model) PodsWithLabels(namespace string, labels map[string]string) []PodID {
 	var out []PodID
 	for _, i := range m.podsOfNamespace(namespace) {

@@ -54,7 +54,7 @@ func TestNamedPortEveryContainer(t *testing.T) {
 		}
 	}
 	want := NewPortSet(PortRange{corev1.ProtocolTCP, 8080, 8080}, PortRange{corev1.ProtocolTCP, 9090, 9090})
-	if got := m.Matrix().Ports(PodID{"ns", "client-0"}, PodID{"ns", "web-0"}); !got.Equal(want) {
+	if got := mustPorts(m.Matrix().Ports(PodID{"ns", "client-0"}, PodID{"ns", "web-0"})); !got.Equal(want) {
 		t.Errorf("Matrix client-0 → web-0 = %s, want %s", got, want)
 	}
 	var direct Route

@@ -21,6 +21,7 @@ type classSets struct {
 	ipBlocks  map[string]bitset.Set // ipBlock (as IPBlock.String) → classes it holds
 	podSel    map[string]bitset.Set // pod selector (as String) → classes
 	nsSel     map[string]bitset.Set // namespace selector (as String) → classes
+	key       []byte                // rulePeerID's buffer
 }
 
 // cached evaluates s on ix once per distinct selector. The result is shared:
@@ -71,21 +72,25 @@ func (m *Model) inNamespace(cs *classSets, ns string, sel selector.Selector) []i
 // peers. Rules with the same peers (in the same namespace, where that
 // matters) share one computation.
 func (m *Model) rulePeerID(cs *classSets, in *interner, p *policy.Policy, r *policy.Rule) int32 {
-	var key strings.Builder
-	for _, peer := range r.Peers {
+	key := cs.key[:0]
+	for i := range r.Peers {
+		peer := &r.Peers[i]
 		if peer.Pods != nil && peer.Pods.SameNamespace {
-			key.WriteString(p.Namespace)
+			key = append(key, p.Namespace...)
 		}
-		key.WriteString("|" + peer.String() + "|")
+		key = append(key, '|')
+		key = append(key, peer.String()...)
+		key = append(key, '|')
 	}
 	if r.Peers == nil {
-		key.WriteString("*")
+		key = append(key, '*')
 	}
-	if id, ok := cs.rulePeers[key.String()]; ok {
+	cs.key = key
+	if id, ok := cs.rulePeers[string(key)]; ok {
 		return id
 	}
 	id := in.intern(m.peerSet(cs, p, r))
-	cs.rulePeers[key.String()] = id
+	cs.rulePeers[string(key)] = id
 	return id
 }
 
@@ -212,7 +217,7 @@ func (m *Model) classRange(k int32) PortRange {
 	if int(i)+1 < len(m.bounds[p]) {
 		end = m.bounds[p][i+1] - 1
 	}
-	return PortRange{Protocol: Protocols[p], Start: m.bounds[p][i], End: end}
+	return PortRange{Protocol: protocols[p], Start: m.bounds[p][i], End: end}
 }
 
 // contrib says that the peers in set are allowed on port classes lo..hi.
@@ -335,7 +340,7 @@ func (m *Model) buildRow(d int, class int32, pols []int32, serving map[namedPort
 			}
 			peers := in.sets[id]
 			if r.Ports == nil {
-				for p := range Protocols {
+				for p := range protocols {
 					contribs = append(contribs, contrib{m.base[p], m.base[p] + int32(len(m.bounds[p])) - 1, peers})
 				}
 				continue
@@ -378,9 +383,10 @@ func sweep(contribs []contrib, total int32, n int, in *interner) []run {
 	points = slices.Compact(points)
 	slices.SortFunc(contribs, func(a, b contrib) int { return int(a.lo) - int(b.lo) })
 	var (
-		runs   []run
-		active []contrib
-		next   int
+		runs    []run
+		active  []contrib
+		next    int
+		scratch bitset.Set
 	)
 	for _, x := range points {
 		if x >= total {
@@ -394,12 +400,21 @@ func sweep(contribs []contrib, total int32, n int, in *interner) []run {
 			next++
 		}
 		id := int32(-1)
-		if len(active) > 0 {
-			s := bitset.New(n)
-			for _, c := range active {
-				s.Or(c.set)
+		switch len(active) {
+		case 0:
+		case 1:
+			// Contributed sets are never changed after they are made,
+			// so a lone one can be interned as it is.
+			id = in.intern(active[0].set)
+		default:
+			if scratch == nil {
+				scratch = bitset.New(n)
 			}
-			id = in.intern(s)
+			clear(scratch)
+			for _, c := range active {
+				scratch.Or(c.set)
+			}
+			id = in.internCopy(scratch)
 		}
 		if len(runs) > 0 && runs[len(runs)-1].set == id {
 			continue
@@ -417,19 +432,49 @@ type interner struct {
 
 func newInterner() *interner { return &interner{index: map[uint64][]int32{}} }
 
+// intern returns the id of s, storing s itself (not a copy) when it is new:
+// the caller must not change s afterwards. The empty set is -1.
 func (in *interner) intern(s bitset.Set) int32 {
-	if s.IsEmpty() {
-		return -1
+	id, h := in.find(s)
+	if id == -2 {
+		id = in.add(s, h)
 	}
+	return id
+}
+
+// internCopy is intern for a set the caller reuses: a new set is stored as
+// a copy.
+func (in *interner) internCopy(s bitset.Set) int32 {
+	id, h := in.find(s)
+	if id == -2 {
+		id = in.add(s.Clone(), h)
+	}
+	return id
+}
+
+// find returns the id of s and its hash; the id is -1 for the empty set and
+// -2 when s is not interned yet.
+func (in *interner) find(s bitset.Set) (int32, uint64) {
 	h := uint64(14695981039346656037)
+	empty := true
 	for _, w := range s {
 		h = (h ^ w) * 1099511628211
+		if w != 0 {
+			empty = false
+		}
+	}
+	if empty {
+		return -1, h
 	}
 	for _, id := range in.index[h] {
 		if in.sets[id].Equal(s) {
-			return id
+			return id, h
 		}
 	}
+	return -2, h
+}
+
+func (in *interner) add(s bitset.Set, h uint64) int32 {
 	id := int32(len(in.sets))
 	in.sets = append(in.sets, s)
 	in.index[h] = append(in.index[h], id)

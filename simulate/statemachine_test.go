@@ -354,7 +354,7 @@ func (s *smMachine) check(t *rapid.T) {
 		for j := range c.Pods {
 			b := &c.Pods[j]
 			bid := simulate.PodID{Namespace: b.Namespace, Name: b.Name}
-			ports := mx.Ports(aid, bid)
+			ports := mustPortsX(mx.Ports(aid, bid))
 			for _, proto := range protocols {
 				for _, port := range pts {
 					w := oracleAllowedResolved(c, s.ipb, a, b, netip.Addr{}, netip.Addr{}, proto, port)

@@ -128,7 +128,7 @@ func propTierEngineMatchesOracle(t *rapid.T) {
 		}
 		var ports simulate.PortSet
 		if from.name != "" && to.name != "" {
-			ports = mx.Ports(simulate.PodID{Namespace: from.namespace, Name: from.name}, simulate.PodID{Namespace: to.namespace, Name: to.name})
+			ports = mustPortsX(mx.Ports(simulate.PodID{Namespace: from.namespace, Name: from.name}, simulate.PodID{Namespace: to.namespace, Name: to.name}))
 		}
 		for _, proto := range protocols {
 			for _, p := range pts {
@@ -193,7 +193,7 @@ func TestTierAdminDenyAllEmptiesMatrix(t *testing.T) {
 		c.ClusterNetworkPolicies = append(slices.Clone(c.ClusterNetworkPolicies), deny)
 		m := compile(t, c, true)
 		for p := range m.Matrix().All() {
-			if !m.PodObject(p.From).Spec.HostNetwork && !m.PodObject(p.To).Spec.HostNetwork {
+			if !mustPodX(m.PodObject(p.From)).Spec.HostNetwork && !mustPodX(m.PodObject(p.To)).Spec.HostNetwork {
 				t.Fatalf("%s → %s on %s survives an Admin deny-all\n%s", p.From, p.To, p.Ports, describeTiers(c))
 			}
 		}
@@ -237,7 +237,7 @@ func TestTierBaselineNeverOverridesNetworkPolicy(t *testing.T) {
 				if !isolated(a, 1) || !isolated(b, 0) {
 					continue
 				}
-				if got, want := m.Matrix().Ports(a, b), m0.Matrix().Ports(a, b); !got.Equal(want) {
+				if got, want := mustPortsX(m.Matrix().Ports(a, b)), mustPortsX(m0.Matrix().Ports(a, b)); !got.Equal(want) {
 					t.Fatalf("%s → %s: %s with Baseline policies, %s without\n%s", a, b, got, want, describeTiers(c))
 				}
 			}
@@ -282,7 +282,7 @@ func TestTierRaisingAcceptNeverRemoves(t *testing.T) {
 		raised.ClusterNetworkPolicies[pick.p] = *p
 		m, m2 := compile(t, c, true), compile(t, raised, true)
 		for pair := range m.Matrix().All() {
-			after := m2.Matrix().Ports(pair.From, pair.To)
+			after := mustPortsX(m2.Matrix().Ports(pair.From, pair.To))
 			if !after.Intersect(pair.Ports).Equal(pair.Ports) {
 				t.Fatalf("%s → %s: %s before raising, %s after\n%s", pair.From, pair.To, pair.Ports, after, describeTiers(c))
 			}

@@ -149,7 +149,7 @@ func (m *Model) noteTiered(note func(selector.Selector), names map[namedPort]boo
 				}
 				for _, port := range r.Ports {
 					if port.Name != "" {
-						for _, proto := range Protocols {
+						for _, proto := range protocols {
 							names[namedPort{port.Name, proto}] = true
 						}
 					}
@@ -304,7 +304,7 @@ func (m *Model) tierContribs(d int, class, ti int32, ri int, serving map[namedPo
 			out = append(out, contrib{m.portClass(p, port.Start), m.portClass(p, port.End), peers})
 			continue
 		}
-		for p, proto := range Protocols {
+		for p, proto := range protocols {
 			np := namedPort{port.Name, proto}
 			if d == ingress {
 				for _, v := range m.classes[class].named[np] {
@@ -414,7 +414,7 @@ func (m *Model) tierRow(d int, class int32, pols, tps []int32, serving map[named
 		}
 		x.AndNot(deny)
 		x.Or(acc)
-		id := in.intern(x.Clone())
+		id := in.internCopy(x)
 		if len(runs) > 0 && runs[len(runs)-1].set == id {
 			continue
 		}
@@ -586,9 +586,9 @@ type TierRuleRef struct {
 	Policy string
 	// Priority is the policy's (none for a BaselineAdminNetworkPolicy).
 	Priority int32
-	// Direction is "ingress" or "egress"; Index the rule's position in
-	// spec.ingress or spec.egress.
-	Direction string
+	// Direction is the rule's list (spec.ingress or spec.egress); Index
+	// its position there.
+	Direction Direction
 	Index     int
 	// Action is "Accept", "Deny" or "Pass".
 	Action string
@@ -608,7 +608,7 @@ func (m *Model) tierRef(ti int32, d, ri int) TierRuleRef {
 	if p.Tier == policy.Baseline {
 		tier = "baseline"
 	}
-	return TierRuleRef{Tier: tier, Policy: p.DisplayName(), Priority: p.Priority, Direction: dirName[d], Index: ri,
+	return TierRuleRef{Tier: tier, Policy: p.DisplayName(), Priority: p.Priority, Direction: directionOf(d), Index: ri,
 		Action: m.tieredRules(ti, d)[ri].Action.String()}
 }
 
@@ -640,7 +640,7 @@ func (m *Model) tierSide(v Verdict, d int, g, subject, peer int32, addr netip.Ad
 			for _, pi := range np {
 				for ri := range m.rules(pi, d) {
 					if m.ruleAllows(pi, d, ri, subject, peer, addr, k) {
-						ref := RuleRef{Policy: m.policies[pi].ID(), Direction: dirName[d], Index: ri}
+						ref := RuleRef{Policy: m.policies[pi].ID(), Direction: directionOf(d), Index: ri}
 						if !slices.Contains(s.AllowedBy, ref) {
 							s.AllowedBy = append(s.AllowedBy, ref)
 						}

@@ -26,9 +26,9 @@ func (m *Model) tieredRuleIndex(ref RuleRef) (int32, int, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	d := slices.Index(dirName[:], ref.Direction)
+	d := ref.Direction.index()
 	if d < 0 {
-		return 0, 0, fmt.Errorf("simulate: direction %q: want ingress or egress", ref.Direction)
+		return 0, 0, fmt.Errorf("simulate: rule %s: %s is not a direction: want Ingress or Egress", ref, ref.Direction)
 	}
 	if ref.Index < 0 || ref.Index >= len(m.tieredRules(ti, d)) {
 		return 0, 0, fmt.Errorf("simulate: %s has no %s rule %d", ref.Policy, ref.Direction, ref.Index)
@@ -115,7 +115,7 @@ func (m *Model) TieredRulePorts(ref RuleRef, dest PodID) (PortSet, error) {
 		if pod < 0 {
 			continue
 		}
-		for _, proto := range Protocols {
+		for _, proto := range protocols {
 			for _, n := range policyNamedPorts(m.pods[pod].pod, p.Name, proto) {
 				ranges = append(ranges, PortRange{proto, n, n})
 			}

@@ -222,8 +222,8 @@ func (m *Model) isNodeOf(addr netip.Addr, pod int32) bool {
 // RuleRef names one rule of one policy, e.g. "shop/db-allow-api ingress[0]".
 type RuleRef struct {
 	Policy    string // namespace/name
-	Direction string // "ingress" or "egress"
-	Index     int    // position in spec.ingress or spec.egress
+	Direction Direction
+	Index     int // position in spec.ingress or spec.egress
 }
 
 func (r RuleRef) String() string { return fmt.Sprintf("%s %s[%d]", r.Policy, r.Direction, r.Index) }
@@ -295,7 +295,7 @@ func (v Verdict) side(d int) Side {
 			for ri := range m.rules(pi, d) {
 				if m.ruleAllows(pi, d, ri, subject, peer, addr, k) {
 					ok = true
-					ref := RuleRef{Policy: m.policies[pi].ID(), Direction: dirName[d], Index: ri}
+					ref := RuleRef{Policy: m.policies[pi].ID(), Direction: directionOf(d), Index: ri}
 					if !slices.Contains(s.AllowedBy, ref) {
 						s.AllowedBy = append(s.AllowedBy, ref)
 					}

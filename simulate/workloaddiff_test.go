@@ -29,11 +29,11 @@ func bruteWorkloadMatrix(m *simulate.Model, agg simulate.Aggregate) map[[2]strin
 				for j, q := range b.Pods {
 					switch {
 					case agg == simulate.AnyMember:
-						ports = ports.Union(mx.Ports(p, q))
+						ports = ports.Union(mustPortsX(mx.Ports(p, q)))
 					case i == 0 && j == 0:
-						ports = mx.Ports(p, q)
+						ports = mustPortsX(mx.Ports(p, q))
 					default:
-						ports = ports.Intersect(mx.Ports(p, q))
+						ports = ports.Intersect(mustPortsX(mx.Ports(p, q)))
 					}
 				}
 			}

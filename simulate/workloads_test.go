@@ -71,7 +71,7 @@ func propWorkloadViewMatchesPods(t *rapid.T) {
 						if p == q {
 							continue
 						}
-						ports := mx.Ports(p, q)
+						ports := mustPortsX(mx.Ports(p, q))
 						switch {
 						case agg == simulate.AnyMember:
 							want = want.Union(ports)

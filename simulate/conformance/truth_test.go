@@ -236,7 +236,7 @@ func crossCheck(m *simulate.Model, port simulate.PortSpec, got *truth) string {
 	viaPorts := newTruth(false)
 	for i, from := range podIDs {
 		for j, to := range podIDs {
-			ps := mx.Ports(pid(from), pid(to))
+			ps := mustPorts(mx.Ports(pid(from), pid(to)))
 			ok := true
 			for n := port.Start; n <= port.End; n++ {
 				ok = ok && ps.Contains(port.Protocol, n)

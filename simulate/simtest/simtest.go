@@ -245,23 +245,13 @@ func OnlyReachableFrom(t testing.TB, m *simulate.Model, from []string, to, port 
 	t.Errorf("%s on %s: want reachable %s, got:\n  %s", dst, spec, want, strings.Join(lines, "\n  "))
 }
 
-// Direction is a direction of traffic as seen from a pod.
-type Direction uint8
+// Direction is [simulate.Direction]: simtest names the same type.
+type Direction = simulate.Direction
 
 const (
-	Ingress Direction = iota + 1 // traffic the pod receives
-	Egress                       // traffic the pod sends
+	Ingress = simulate.Ingress // traffic the pod receives
+	Egress  = simulate.Egress  // traffic the pod sends
 )
-
-func (d Direction) String() string {
-	switch d {
-	case Ingress:
-		return "ingress"
-	case Egress:
-		return "egress"
-	}
-	return fmt.Sprintf("Direction(%d)", uint8(d))
-}
 
 // Isolated asserts that pod ("NAMESPACE/NAME") is isolated for each of the
 // given directions, and for both ingress and egress when none is given. A

@@ -1,0 +1,25 @@
+package graph_test
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/netpolsim/netpolsim/simulate"
+)
+
+// mustPorts returns the ports of a Matrix.Ports call whose pods the test
+// knows exist; an error is a bug in the test, so it panics (rapid and the
+// testing package both report a panic as a failure).
+func mustPorts(p simulate.PortSet, err error) simulate.PortSet {
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// mustPod is mustPorts for Model.PodObject.
+func mustPod(p *corev1.Pod, err error) *corev1.Pod {
+	if err != nil {
+		panic(err)
+	}
+	return p
+}

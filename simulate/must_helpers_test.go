@@ -1,0 +1,11 @@
+package simulate
+
+// mustPorts returns the ports of a Matrix.Ports call whose pods the test
+// knows exist; an error is a bug in the test, so it panics (rapid and the
+// testing package both report a panic as a failure).
+func mustPorts(p PortSet, err error) PortSet {
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
