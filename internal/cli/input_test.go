@@ -14,6 +14,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/netpolsim/netpolsim/live"
 )
@@ -224,14 +229,34 @@ func TestLiveAPIServer(t *testing.T) {
 	if kubeconfig == "" {
 		t.Skip("NETPOLSIM_TEST_KUBECONFIG is not set, so there is no kube-apiserver to test against; .ci/run starts one with scripts/kube-apiserver.sh")
 	}
+	// A pod of this test's own, so that the cluster has one whatever the
+	// order in which packages' tests run against the server.
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "cli-live"}}
+	if _, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "cli-live", Name: "web", Labels: map[string]string{"app": "web"}},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "registry.example/web:1"}}}}
+	if _, err := cs.CoreV1().Pods("cli-live").Create(ctx, pod, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
 	out, errOut, code := run(t, "", "matrix", "--kubeconfig", kubeconfig, "-A", "-o", "json")
-	if code != 0 || !strings.Contains(out, `"endpoints": [`) {
+	if code != 0 || !strings.Contains(out, `"id": "cli-live/web"`) {
 		t.Errorf("matrix -A: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	// The namespaced user has no right outside the namespaces the live
 	// test grants it.
 	out, errOut, code = run(t, "", "matrix", "--kubeconfig", kubeconfig, "--context", "namespaced", "-A")
-	if want := "live: cannot list namespaces: forbidden (needs list on namespaces)\n"; code != 2 || out != "" || errOut != want {
+	if want := "netpolsim: cannot list namespaces: forbidden (needs list on namespaces)\n"; code != 2 || out != "" || errOut != want {
 		t.Errorf("matrix --context namespaced -A: exit %d, stdout %q, stderr %q; want stderr %q", code, out, errOut, want)
 	}
 }
