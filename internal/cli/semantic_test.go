@@ -1,0 +1,507 @@
+package cli
+
+// Semantic tests of the golden-tested commands: the goldens pin the
+// formatting, these tests pin the meaning. Each one compiles the same
+// manifests with the library (manifest.LoadPaths, simulate.Compile,
+// graph.New), the one place where semantics live, and checks that what the
+// command prints says what the library computes.
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/netpolsim/netpolsim/graph"
+	"github.com/netpolsim/netpolsim/manifest"
+	"github.com/netpolsim/netpolsim/simulate"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// compile loads and compiles paths as the commands do with their default
+// flags, plus opts.
+func compile(t *testing.T, opts []simulate.Option, paths ...string) *simulate.Model {
+	t.Helper()
+	res, err := manifest.LoadPaths(paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := simulate.Compile(res.Cluster, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// mustRun runs the command line and fails unless its exit status is code.
+func mustRun(t *testing.T, code int, args ...string) string {
+	t.Helper()
+	out, errOut, got := run(t, "", args...)
+	if got != code {
+		t.Fatalf("%v: exit status %d, want %d; stderr:\n%s", args, got, code, errOut)
+	}
+	return out
+}
+
+// jsonPorts is the port list every -o json prints.
+type jsonPorts []struct {
+	Protocol string `json:"protocol"`
+	Start    int32  `json:"start"`
+	End      int32  `json:"end"`
+}
+
+// set reads the list back as a port set; it fails on ranges that are not
+// disjoint and sorted as PortSet.Ranges gives them, since a port set
+// printed twice, or out of order, is a defect of the writer.
+func (p jsonPorts) set(t *testing.T) simulate.PortSet {
+	t.Helper()
+	rs := make([]simulate.PortRange, len(p))
+	for i, r := range p {
+		rs[i] = simulate.PortRange{Protocol: corev1.Protocol(r.Protocol), Start: r.Start, End: r.End}
+	}
+	s := simulate.NewPortSet(rs...)
+	if len(s.Ranges()) != len(rs) {
+		t.Errorf("ports %v are not in canonical form (%s)", p, s)
+	}
+	return s
+}
+
+// TestMatrixJSONSemantics checks matrix -o json against
+// simulate.Model.Matrix (pods) and simulate.Model.WorkloadPorts
+// (workloads): the endpoints are the model's, every pair listed has the
+// library's ports, and every ordered pair of distinct endpoints with some
+// port is listed, once.
+func TestMatrixJSONSemantics(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		path      string
+		workloads bool
+		opts      []simulate.Option
+		flags     []string
+	}{
+		{"shop pods", shop, false, nil, nil},
+		{"shop workloads", shop, true, nil, []string{"--group", "workload"}},
+		{"multitenant pods", multitenant, false, []simulate.Option{simulate.IPBlockMatchesPods(false)}, []string{"--ipblock-pods=false"}},
+		{"rollout workloads", rollout, true, nil, []string{"--group", "workload"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := compile(t, c.opts, c.path)
+			out := mustRun(t, 0, append([]string{"matrix", "-f", c.path, "-o", "json"}, c.flags...)...)
+			var doc struct {
+				Endpoints []struct {
+					ID string `json:"id"`
+				} `json:"endpoints"`
+				Connections []struct {
+					From  string    `json:"from"`
+					To    string    `json:"to"`
+					Ports jsonPorts `json:"ports"`
+				} `json:"connections"`
+			}
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			if c.workloads {
+				for _, w := range m.Workloads() {
+					ids = append(ids, w.ID)
+				}
+			} else {
+				for _, p := range m.Pods() {
+					ids = append(ids, p.String())
+				}
+			}
+			var got []string
+			for _, ep := range doc.Endpoints {
+				got = append(got, ep.ID)
+			}
+			if strings.Join(got, " ") != strings.Join(ids, " ") {
+				t.Errorf("endpoints %v, want %v", got, ids)
+			}
+			ports := func(from, to string) simulate.PortSet {
+				if c.workloads {
+					s, err := m.WorkloadPorts(from, to, simulate.EveryMember)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return s
+				}
+				ns, name, _ := strings.Cut(from, "/")
+				ns2, name2, _ := strings.Cut(to, "/")
+				return m.Matrix().Ports(simulate.PodID{Namespace: ns, Name: name}, simulate.PodID{Namespace: ns2, Name: name2})
+			}
+			listed := map[[2]string]simulate.PortSet{}
+			for _, cn := range doc.Connections {
+				k := [2]string{cn.From, cn.To}
+				if _, dup := listed[k]; dup {
+					t.Errorf("%s -> %s listed twice", cn.From, cn.To)
+				}
+				listed[k] = cn.Ports.set(t)
+			}
+			pairs := 0
+			for _, from := range ids {
+				for _, to := range ids {
+					if from == to {
+						continue
+					}
+					want := ports(from, to)
+					got, ok := listed[[2]string{from, to}]
+					delete(listed, [2]string{from, to})
+					switch {
+					case want.IsEmpty() && ok:
+						t.Errorf("%s -> %s listed with %s; the library allows nothing", from, to, got)
+					case !want.IsEmpty() && !ok:
+						t.Errorf("%s -> %s missing; the library allows %s", from, to, want)
+					case ok && !got.Equal(want):
+						t.Errorf("%s -> %s: %s, the library says %s", from, to, got, want)
+					}
+					if !want.IsEmpty() {
+						pairs++
+					}
+				}
+			}
+			for k := range listed {
+				t.Errorf("%s -> %s listed, but is no pair of distinct endpoints", k[0], k[1])
+			}
+			if pairs == 0 {
+				t.Error("no pair with ports: the test asserts nothing")
+			}
+		})
+	}
+}
+
+// TestCheckSemantics checks check's exit status against
+// simulate.Model.Check (or Query, for questions Check does not answer)
+// over every pair of the shop's pods and workloads on a few ports, and
+// that the verdict line is the library's.
+func TestCheckSemantics(t *testing.T) {
+	m := compile(t, nil, shop)
+	var eps []string
+	for _, p := range m.Pods() {
+		eps = append(eps, p.String())
+	}
+	for _, w := range m.Workloads() {
+		eps = append(eps, w.ID)
+	}
+	eps = append(eps, "svc/shop/db")
+	allowed, denied, refused := 0, 0, 0
+	for _, port := range []string{"5432", "53/UDP", "9090", "http"} {
+		ps, err := simulate.ParsePortSpec(port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, from := range eps {
+			if strings.HasPrefix(from, "svc/") {
+				continue
+			}
+			for _, to := range eps {
+				src, err1 := simulate.ParseEndpoint(from)
+				dst, err2 := simulate.ParseEndpoint(to)
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				var want int
+				var line string
+				if v, err := m.Check(src, dst, ps); err == nil {
+					want, line = exitDenied, v.String()
+					if v.Allowed {
+						want = exitOK
+					}
+				} else if a, err := m.Query(src, dst, ps); err == nil {
+					want, line = exitDenied, a.String()
+					if a.All() {
+						want = exitOK
+					}
+				} else {
+					continue // a question the library refuses: TestErrors' business
+				}
+				out, errOut, code := run(t, "", "check", "-f", shop, "--from", from, "--to", to, "--port", port)
+				if code == exitError && strings.Contains(errOut, "serves no") {
+					// The CLI refuses a port name that no destination
+					// serves, as a likely typo; the library must deny it.
+					if want == exitOK {
+						t.Errorf("check %s -> %s on %s refused (%q), but the library allows it", from, to, port, errOut)
+					}
+					refused++
+					continue
+				}
+				if code != want {
+					t.Errorf("check %s -> %s on %s: exit %d, the library says %d (%s); stderr %q", from, to, port, code, want, line, errOut)
+				}
+				if strings.TrimSuffix(out, "\n") != line {
+					t.Errorf("check %s -> %s on %s: printed %q, the library says %q", from, to, port, out, line)
+				}
+				if code == exitOK {
+					allowed++
+				} else if code == exitDenied {
+					denied++
+				}
+			}
+		}
+	}
+	if allowed == 0 || denied == 0 || refused == 0 {
+		t.Errorf("%d allowed, %d denied and %d refused questions: want some of each", allowed, denied, refused)
+	}
+}
+
+// TestExposureJSONSemantics checks exposure -o json against
+// simulate.Model.Exposure: the same pods, and for each the same routes
+// (kind, via, host, path, TLS, entry and pod ports, sources, note) and the
+// same outbound access.
+func TestExposureJSONSemantics(t *testing.T) {
+	type sources struct {
+		Any    bool `json:"any"`
+		Blocks []struct {
+			CIDR   string   `json:"cidr"`
+			Except []string `json:"except"`
+		} `json:"blocks"`
+	}
+	render := func(s sources) string {
+		if s.Any {
+			return "any"
+		}
+		var parts []string
+		for _, b := range s.Blocks {
+			parts = append(parts, b.CIDR+" except "+strings.Join(b.Except, ","))
+		}
+		return strings.Join(parts, "; ")
+	}
+	want := func(s simulate.Sources) string {
+		if s.Any {
+			return "any"
+		}
+		var parts []string
+		for _, b := range s.Blocks {
+			var ex []string
+			for _, x := range b.Except {
+				ex = append(ex, x.String())
+			}
+			parts = append(parts, b.CIDR.String()+" except "+strings.Join(ex, ","))
+		}
+		return strings.Join(parts, "; ")
+	}
+	routes, exposed := 0, 0
+	for _, c := range []struct {
+		name, path, ns string
+	}{{"shop", shop, ""}, {"exposed-after", exposedAfter, "store"}} {
+		t.Run(c.name, func(t *testing.T) {
+			m := compile(t, nil, c.path)
+			args := []string{"exposure", "-f", c.path, "-o", "json"}
+			if c.ns != "" {
+				args = append(args, "-n", c.ns)
+			}
+			var doc struct {
+				Pods []struct {
+					Pod     string `json:"pod"`
+					Exposed bool   `json:"exposed"`
+					Inbound []struct {
+						Kind       string    `json:"kind"`
+						Via        string    `json:"via"`
+						Host       string    `json:"host"`
+						Path       string    `json:"path"`
+						TLS        bool      `json:"tls"`
+						EntryPorts jsonPorts `json:"entryPorts"`
+						PodPorts   jsonPorts `json:"podPorts"`
+						Sources    sources   `json:"sources"`
+						Note       string    `json:"note"`
+					} `json:"inbound"`
+					Outbound []struct {
+						Ports jsonPorts `json:"ports"`
+						To    sources   `json:"to"`
+					} `json:"outbound"`
+				} `json:"pods"`
+			}
+			if err := json.Unmarshal([]byte(mustRun(t, 0, args...)), &doc); err != nil {
+				t.Fatal(err)
+			}
+			var lib []simulate.PodExposure
+			for _, pe := range m.Exposure() {
+				if c.ns == "" || pe.Pod.Namespace == c.ns {
+					lib = append(lib, pe)
+				}
+			}
+			if len(doc.Pods) != len(lib) {
+				t.Fatalf("%d pods, the library has %d", len(doc.Pods), len(lib))
+			}
+			for i, pe := range lib {
+				p := doc.Pods[i]
+				if p.Pod != pe.Pod.String() {
+					t.Errorf("pod %d is %s, the library's is %s", i, p.Pod, pe.Pod)
+					continue
+				}
+				if p.Exposed != pe.Exposed(false) {
+					t.Errorf("%s: exposed %v, the library says %v", p.Pod, p.Exposed, pe.Exposed(false))
+				}
+				if p.Exposed {
+					exposed++
+				}
+				if len(p.Inbound) != len(pe.Inbound) {
+					t.Errorf("%s: %d routes, the library has %d", p.Pod, len(p.Inbound), len(pe.Inbound))
+					continue
+				}
+				for j, r := range pe.Inbound {
+					g := p.Inbound[j]
+					routes++
+					if g.Kind != string(r.Kind) || g.Via != r.Via || g.Host != r.Host || g.Path != r.Path || g.TLS != r.TLS || g.Note != r.Note {
+						t.Errorf("%s route %d: %+v, the library's is %s", p.Pod, j, g, r)
+					}
+					if !g.EntryPorts.set(t).Equal(r.EntryPorts) || !g.PodPorts.set(t).Equal(r.PodPorts) {
+						t.Errorf("%s route %d: entry %v pod %v, the library's are %s and %s", p.Pod, j, g.EntryPorts, g.PodPorts, r.EntryPorts, r.PodPorts)
+					}
+					if render(g.Sources) != want(r.Sources) {
+						t.Errorf("%s route %d: sources %s, the library's are %s", p.Pod, j, render(g.Sources), want(r.Sources))
+					}
+				}
+				if len(p.Outbound) != len(pe.Outbound) {
+					t.Errorf("%s: %d outbound, the library has %d", p.Pod, len(p.Outbound), len(pe.Outbound))
+					continue
+				}
+				for j, a := range pe.Outbound {
+					g := p.Outbound[j]
+					if !g.Ports.set(t).Equal(a.Ports) || render(g.To) != want(a.Sources) {
+						t.Errorf("%s outbound %d: %v to %s, the library's is %s to %s", p.Pod, j, g.Ports, render(g.To), a.Ports, want(a.Sources))
+					}
+				}
+			}
+		})
+	}
+	if routes == 0 || exposed == 0 {
+		t.Errorf("%d routes, %d exposed pods: the test asserts too little", routes, exposed)
+	}
+}
+
+// TestExplainSemantics checks that explain lists under "may receive
+// from" and "may send to" exactly the pods and ports of
+// simulate.Model.Explain's From and To, for every pod of the shop and the
+// rollout.
+func TestExplainSemantics(t *testing.T) {
+	peerLine := regexp.MustCompile(`^    (\S+/\S+)  (\S+)$`)
+	peers := 0
+	for _, path := range []string{shop, rollout} {
+		m := compile(t, nil, path)
+		for _, pod := range m.Pods() {
+			x, err := m.Explain(pod)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := mustRun(t, 0, "explain", "-f", path, pod.String())
+			got := map[string]map[string]string{}
+			section := ""
+			for _, l := range strings.Split(out, "\n") {
+				switch l {
+				case "  may receive from:", "  may send to:":
+					section = l
+					got[section] = map[string]string{}
+					continue
+				}
+				if !strings.HasPrefix(l, "    ") {
+					section = ""
+				}
+				if section == "" {
+					continue
+				}
+				if sm := peerLine.FindStringSubmatch(l); sm != nil {
+					got[section][sm[1]] = sm[2]
+				}
+			}
+			for _, d := range []struct {
+				section string
+				peers   []simulate.Peers
+			}{{"  may receive from:", x.From}, {"  may send to:", x.To}} {
+				want := map[string]string{}
+				for _, g := range d.peers {
+					for _, p := range g.Pods {
+						want[p.String()] = g.Ports.String()
+					}
+				}
+				peers += len(want)
+				if len(got[d.section]) != len(want) {
+					t.Errorf("explain %s%s %v, the library says %v", pod, strings.TrimSuffix(d.section, ":"), got[d.section], want)
+					continue
+				}
+				for p, ports := range want {
+					if got[d.section][p] != ports {
+						t.Errorf("explain %s%s %s: %q, the library says %q", pod, strings.TrimSuffix(d.section, ":"), p, got[d.section][p], ports)
+					}
+				}
+			}
+		}
+	}
+	if peers == 0 {
+		t.Error("no peers: the test asserts nothing")
+	}
+}
+
+// TestGraphDOTSemantics checks that the edges of graph -o dot are exactly
+// those of graph.New (and graph.Restrict) with the same options, each
+// labelled with its ports.
+func TestGraphDOTSemantics(t *testing.T) {
+	edge := regexp.MustCompile(`(?m)^  ("[^"]+"|\S+) -> ("[^"]+"|\S+) \[(?:\n\s*)?label="([^"]*)"`)
+	for _, c := range []struct {
+		name  string
+		path  string
+		flags []string
+		opts  []graph.Option
+		port  string
+	}{
+		{"shop", shop, nil, []graph.Option{graph.ByWorkload(), graph.Outside(), graph.OutsideEgress()}, ""},
+		{"shop pods 5432", shop, []string{"--group", "pod", "--port", "5432", "--outside=false"}, nil, "5432"},
+		{"multitenant", multitenant, nil, []graph.Option{graph.ByWorkload(), graph.Outside(), graph.OutsideEgress()}, ""},
+		{"rollout", rollout, []string{"--outside=false"}, []graph.Option{graph.ByWorkload()}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			g, err := graph.New(compile(t, nil, c.path), c.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.port != "" {
+				ps, err := simulate.ParsePortSpec(c.port)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g, err = graph.Restrict(g, ps); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := map[string]string{}
+			for _, e := range g.Edges() {
+				label := e.Ports().String()
+				if e.Ports().IsAll() {
+					label = "all ports"
+				}
+				want[e.From().(*graph.Node).Name()+" -> "+e.To().(*graph.Node).Name()] = label
+			}
+			out := mustRun(t, 0, append([]string{"graph", "-f", c.path}, c.flags...)...)
+			got := map[string]string{}
+			for _, sm := range edge.FindAllStringSubmatch(out, -1) {
+				unq := func(s string) string {
+					if u, err := strconv.Unquote(s); err == nil {
+						return u
+					}
+					return s
+				}
+				k := unq(sm[1]) + " -> " + unq(sm[2])
+				if _, dup := got[k]; dup {
+					t.Errorf("edge %s drawn twice", k)
+				}
+				got[k] = sm[3]
+			}
+			if n := strings.Count(out, " -> "); n != len(got) {
+				t.Errorf("%d arrows, %d of them parsed", n, len(got))
+			}
+			if len(want) == 0 {
+				t.Fatal("the graph has no edge: the test asserts nothing")
+			}
+			for k, l := range want {
+				if got[k] != l {
+					t.Errorf("edge %s: label %q, the graph package says %q", k, got[k], l)
+				}
+			}
+			for k := range got {
+				if _, ok := want[k]; !ok {
+					t.Errorf("edge %s drawn, but not in the graph package's graph", k)
+				}
+			}
+		})
+	}
+}
