@@ -9,6 +9,7 @@ package cli
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -503,5 +504,253 @@ func TestGraphDOTSemantics(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// graphNode finds the node that name stands for in g as the graph
+// commands document it: the outside node, a node's own name, or the node
+// of the pods an endpoint resolves to (simulate.Model.Resolve).
+func graphNode(t *testing.T, g *graph.Graph, name string) *graph.Node {
+	t.Helper()
+	if name == graph.OutsideName {
+		return g.Outside().(*graph.Node)
+	}
+	if n := g.NodeNamed(name); n != nil {
+		return n
+	}
+	e, err := simulate.ParseEndpoint(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods, err := g.Model().Resolve(e)
+	if err != nil || len(pods) == 0 {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return g.NodeOf(pods[0])
+}
+
+// graphCase is a graph command's graph options as the library takes them.
+type graphCase struct {
+	path string
+	pods bool   // --group pod
+	port string // --port
+}
+
+func (c graphCase) build(t *testing.T) *graph.Graph {
+	t.Helper()
+	opts := []graph.Option{graph.Outside()}
+	if !c.pods {
+		opts = append(opts, graph.ByWorkload())
+	}
+	g, err := graph.New(compile(t, nil, c.path), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.port != "" {
+		ps, err := simulate.ParsePortSpec(c.port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, err = graph.Restrict(g, ps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return g
+}
+
+func (c graphCase) flags() []string {
+	out := []string{"-f", c.path}
+	if c.pods {
+		out = append(out, "--group", "pod")
+	}
+	if c.port != "" {
+		out = append(out, "--port", c.port)
+	}
+	return out
+}
+
+// hops renders a path as its nodes and the ports of each hop, one string
+// per hop: the structure paths prints, read back from its text or taken
+// from a graph.Path.
+func hops(p graph.Path) []string {
+	var out []string
+	for i := range p.Len() {
+		out = append(out, p.Nodes[i].(*graph.Node).Name()+" -("+p.Ports[i].String()+")-> "+p.Nodes[i+1].(*graph.Node).Name())
+	}
+	return out
+}
+
+var hopText = regexp.MustCompile(`(\S+) -\(([^)]*)\)-> `)
+
+func parseHops(line string) []string {
+	line = strings.TrimSpace(line)
+	var out []string
+	ms := hopText.FindAllStringSubmatchIndex(line, -1)
+	for i, l := range ms {
+		next := strings.TrimSpace(line[l[1]:]) // the last node
+		if i+1 < len(ms) {
+			next = line[ms[i+1][2]:ms[i+1][3]]
+		}
+		out = append(out, line[l[2]:l[3]]+" -("+line[l[4]:l[5]]+")-> "+next)
+	}
+	return out
+}
+
+// TestPathsSemantics checks that paths lists exactly the paths of
+// graph.AllPaths, hop by hop with their ports, and when there are none,
+// the shortest path of graph.ShortestPath, if any, and the exit status that
+// goes with it.
+func TestPathsSemantics(t *testing.T) {
+	listed := 0
+	for _, c := range []struct {
+		graphCase
+		from, to string
+		maxHops  int
+	}{
+		{graphCase{path: shop}, "outside", "shop/db", 3},
+		{graphCase{path: shop, pods: true}, "shop/frontend-0", "shop/db-0", 4},
+		{graphCase{path: shop}, "shop/db-0", "shop/api", 2},
+		{graphCase{path: shop}, "shop/db-0", "shop/api", 4},
+		{graphCase{path: shop, port: "9090"}, "shop/db", "shop/api", 3},
+		{graphCase{path: shop}, "outside", "svc/shop/db", 3},
+		{graphCase{path: multitenant, pods: true}, "outside", "tenant-b/web-0", 3},
+	} {
+		g := c.build(t)
+		src, dst := graphNode(t, g, c.from), graphNode(t, g, c.to)
+		want := graph.AllPaths(g, src, dst, c.maxHops)
+		code := exitOK
+		if len(want) == 0 {
+			code = exitDenied
+		}
+		out := mustRun(t, code, append(append([]string{"paths"}, c.flags()...), "--from", c.from, "--to", c.to, "--max-hops", strconv.Itoa(c.maxHops))...)
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")[1:]
+		if len(want) == 0 {
+			if p, ok := graph.ShortestPath(g, src, dst); ok {
+				want = []graph.Path{p}
+			}
+		}
+		if len(lines) != len(want) {
+			t.Errorf("paths %s -> %s: %d paths printed, the graph package has %d:\n%s", c.from, c.to, len(lines), len(want), out)
+			continue
+		}
+		for i, p := range want {
+			got, w := parseHops(lines[i]), hops(p)
+			if strings.Join(got, "; ") != strings.Join(w, "; ") {
+				t.Errorf("paths %s -> %s, path %d: %v, the graph package says %v", c.from, c.to, i, got, w)
+			}
+			listed++
+		}
+	}
+	if listed == 0 {
+		t.Error("no path listed: the test asserts nothing")
+	}
+}
+
+// TestBlastRadiusSemantics checks that blast-radius lists exactly the
+// nodes of graph.Reach with their hop counts, each reached over an edge of
+// the graph from a node one hop nearer (or the root) with that edge's
+// ports; and that the row "outside", when there is one, names a node of
+// the radius whose pods simulate.Model.Exposure lets reach some address
+// outside on exactly the ports shown.
+func TestBlastRadiusSemantics(t *testing.T) {
+	rows := 0
+	for _, c := range []struct {
+		graphCase
+		root string
+		hops int
+	}{
+		{graphCase{path: shop}, "shop/frontend-0", -1},
+		{graphCase{path: shop, pods: true}, "shop/frontend-0", 1},
+		{graphCase{path: shop, pods: true}, "shop/frontend-0", -1},
+		{graphCase{path: shop}, "outside", -1},
+		{graphCase{path: shop}, "kube-system/coredns", -1},
+		{graphCase{path: shop}, "shop/app=api", -1},
+		{graphCase{path: shop, port: "443"}, "kube-system/coredns", -1},
+		{graphCase{path: shop, port: "5432"}, "shop/db", -1},
+		{graphCase{path: multitenant, pods: true}, "outside", 2},
+	} {
+		g := c.build(t)
+		root := graphNode(t, g, c.root)
+		r := graph.Reach(g, root, c.hops)
+		args := append(append([]string{"blast-radius"}, c.flags()...), c.root)
+		if c.hops >= 0 {
+			args = append(args, "--hops", strconv.Itoa(c.hops))
+		}
+		out := mustRun(t, 0, args...)
+		got := map[string]bool{}
+		for _, l := range strings.Split(out, "\n") {
+			f := strings.Fields(l)
+			if len(f) != 4 || f[0] == "HOPS" {
+				continue
+			}
+			d, err := strconv.Atoi(f[0])
+			if err != nil {
+				continue
+			}
+			node, via, ports := f[1], f[2], f[3]
+			rows++
+			if node == graph.OutsideName {
+				var want simulate.PortSet
+				for _, x := range g.Model().Exposure() {
+					if !slices.Contains(graphNode(t, g, via).Pods(), x.Pod) {
+						continue
+					}
+					for _, a := range x.Outbound {
+						if !a.Sources.IsEmpty() {
+							want = want.Union(a.Ports)
+						}
+					}
+				}
+				if c.port != "" {
+					ps, _ := simulate.ParsePortSpec(c.port)
+					want = want.Intersect(simulate.NewPortSet(simulate.PortRange{Protocol: ps.Protocol, Start: ps.Start, End: ps.End}))
+				}
+				label := want.String()
+				if want.IsAll() {
+					label = "all"
+				}
+				if want.IsEmpty() || ports != label {
+					t.Errorf("blast-radius %s: outside via %s on %s, the library says %q", c.root, via, ports, label)
+				}
+				if via != root.Name() {
+					if h, ok := r.Hops(graphNode(t, g, via).ID()); !ok || h+1 != d {
+						t.Errorf("blast-radius %s: outside in %d hops via %s, which is %d hops away (reached %v)", c.root, d, via, h, ok)
+					}
+				}
+				continue
+			}
+			n := graphNode(t, g, node)
+			got[node] = true
+			if h, ok := r.Hops(n.ID()); !ok || h != d {
+				t.Errorf("blast-radius %s: %s at %d hops, graph.Reach says %d (reached %v)", c.root, node, d, h, ok)
+			}
+			v := graphNode(t, g, via)
+			if hv, _ := r.Hops(v.ID()); v.ID() != root.ID() && hv != d-1 {
+				t.Errorf("blast-radius %s: %s via %s, which is %d hops away, not %d", c.root, node, via, hv, d-1)
+			}
+			e := g.EdgeFromTo(v.ID(), n.ID())
+			if e == nil {
+				t.Errorf("blast-radius %s: %s via %s, but the graph has no such edge", c.root, node, via)
+				continue
+			}
+			label := e.Ports().String()
+			if e.Ports().IsAll() {
+				label = "all"
+			}
+			if ports != label {
+				t.Errorf("blast-radius %s: %s via %s on %s, the edge has %s", c.root, node, via, ports, label)
+			}
+		}
+		for _, n := range r.Nodes() {
+			if name := n.(*graph.Node).Name(); !got[name] {
+				t.Errorf("blast-radius %s: %s missing; graph.Reach reaches it", c.root, name)
+			}
+		}
+		if len(got) != r.Len() {
+			t.Errorf("blast-radius %s: %d nodes listed, graph.Reach reaches %d", c.root, len(got), r.Len())
+		}
+	}
+	if rows == 0 {
+		t.Error("no row: the test asserts nothing")
 	}
 }
