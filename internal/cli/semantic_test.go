@@ -754,3 +754,134 @@ func TestBlastRadiusSemantics(t *testing.T) {
 		t.Error("no row: the test asserts nothing")
 	}
 }
+
+// TestDiffJSONSemantics checks diff -o json (pods) against the two
+// models' matrices (simulate.Matrix.Ports), compared naively pair by pair:
+// the endpoints only on one side, the pairs of shared pods added, removed
+// and changed (with the ports gained and lost), and the connections of the
+// new pods; and the exit status (1 when something differs).
+func TestDiffJSONSemantics(t *testing.T) {
+	changes := 0
+	for _, c := range [][2]string{{prBefore, prAfter}, {prAfter, prBefore}, {shop, prBefore}, {shop, multitenant}} {
+		ma, mb := compile(t, nil, c[0]), compile(t, nil, c[1])
+		type pair struct{ from, to string }
+		type conn struct {
+			From  string    `json:"from"`
+			To    string    `json:"to"`
+			Ports jsonPorts `json:"ports"`
+		}
+		var doc struct {
+			Removed []struct {
+				ID string `json:"id"`
+			} `json:"endpointsRemoved"`
+			Added []struct {
+				ID string `json:"id"`
+			} `json:"endpointsAdded"`
+			ConnAdded   []conn `json:"connectionsAdded"`
+			ConnRemoved []conn `json:"connectionsRemoved"`
+			ConnNew     []conn `json:"connectionsNew"`
+			Changed     []struct {
+				From   string    `json:"from"`
+				To     string    `json:"to"`
+				Before jsonPorts `json:"before"`
+				After  jsonPorts `json:"after"`
+				Gained jsonPorts `json:"gained"`
+				Lost   jsonPorts `json:"lost"`
+			} `json:"connectionsChanged"`
+		}
+		out, errOut, code := run(t, "", "diff", c[0], c[1], "-o", "json")
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("diff %s %s: %v; stderr %s", c[0], c[1], err, errOut)
+		}
+		inA, inB := map[simulate.PodID]bool{}, map[simulate.PodID]bool{}
+		for _, p := range ma.Pods() {
+			inA[p] = true
+		}
+		for _, p := range mb.Pods() {
+			inB[p] = true
+		}
+		var wantRemoved, wantAdded []string
+		for _, p := range ma.Pods() {
+			if !inB[p] {
+				wantRemoved = append(wantRemoved, p.String())
+			}
+		}
+		for _, p := range mb.Pods() {
+			if !inA[p] {
+				wantAdded = append(wantAdded, p.String())
+			}
+		}
+		var gotRemoved, gotAdded []string
+		for _, e := range doc.Removed {
+			gotRemoved = append(gotRemoved, e.ID)
+		}
+		for _, e := range doc.Added {
+			gotAdded = append(gotAdded, e.ID)
+		}
+		if !slices.Equal(gotRemoved, wantRemoved) || !slices.Equal(gotAdded, wantAdded) {
+			t.Errorf("diff %s %s: endpoints removed %v added %v, want %v and %v", c[0], c[1], gotRemoved, gotAdded, wantRemoved, wantAdded)
+		}
+		// What the JSON says of each pair, by list.
+		got := map[string]map[pair]simulate.PortSet{"added": {}, "removed": {}, "new": {}, "before": {}, "after": {}}
+		for name, list := range map[string][]conn{"added": doc.ConnAdded, "removed": doc.ConnRemoved, "new": doc.ConnNew} {
+			for _, cn := range list {
+				got[name][pair{cn.From, cn.To}] = cn.Ports.set(t)
+			}
+		}
+		for _, ch := range doc.Changed {
+			k := pair{ch.From, ch.To}
+			before, after := ch.Before.set(t), ch.After.set(t)
+			got["before"][k], got["after"][k] = before, after
+			if !ch.Gained.set(t).Equal(after.Difference(before)) || !ch.Lost.set(t).Equal(before.Difference(after)) {
+				t.Errorf("diff %s %s: %s -> %s gained %v lost %v, not after minus before and back", c[0], c[1], ch.From, ch.To, ch.Gained, ch.Lost)
+			}
+		}
+		want := map[string]map[pair]simulate.PortSet{"added": {}, "removed": {}, "new": {}, "before": {}, "after": {}}
+		for _, a := range mb.Pods() {
+			for _, b := range mb.Pods() {
+				if a == b {
+					continue
+				}
+				k := pair{a.String(), b.String()}
+				after := mb.Matrix().Ports(a, b)
+				if !inA[a] || !inA[b] {
+					if !after.IsEmpty() {
+						want["new"][k] = after
+					}
+					continue
+				}
+				before := ma.Matrix().Ports(a, b)
+				switch {
+				case before.Equal(after):
+				case before.IsEmpty():
+					want["added"][k] = after
+				case after.IsEmpty():
+					want["removed"][k] = before
+				default:
+					want["before"][k], want["after"][k] = before, after
+				}
+			}
+		}
+		differs := len(wantRemoved)+len(wantAdded) > 0
+		for name, w := range want {
+			differs = differs || len(w) > 0
+			changes += len(w)
+			for k, ports := range w {
+				if g, ok := got[name][k]; !ok || !g.Equal(ports) {
+					t.Errorf("diff %s %s: %s %s -> %s: %v (listed %v), want %s", c[0], c[1], name, k.from, k.to, g, ok, ports)
+				}
+			}
+			for k, ports := range got[name] {
+				if _, ok := w[k]; !ok {
+					t.Errorf("diff %s %s: %s %s -> %s listed with %s; the matrices do not say so", c[0], c[1], name, k.from, k.to, ports)
+				}
+			}
+		}
+		if wantCode := map[bool]int{false: exitOK, true: exitDenied}[differs]; code != wantCode {
+			t.Errorf("diff %s %s: exit %d, want %d", c[0], c[1], code, wantCode)
+		}
+	}
+	if changes == 0 {
+		t.Error("no change: the test asserts nothing")
+	}
+}
