@@ -14,7 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/netpolsim/netpolsim/graph"
+	"github.com/netpolsim/netpolsim/lint"
 	"github.com/netpolsim/netpolsim/manifest"
 	"github.com/netpolsim/netpolsim/simulate"
 	corev1 "k8s.io/api/core/v1"
@@ -883,5 +885,87 @@ func TestDiffJSONSemantics(t *testing.T) {
 	}
 	if changes == 0 {
 		t.Error("no change: the test asserts nothing")
+	}
+}
+
+// TestLintJSONSemantics checks lint -o json against lint.Run: the same
+// findings in the same order (compared as JSON values, so that formatting
+// does not matter), with -n keeping exactly the findings of that namespace;
+// counts by severity; failed and the exit status as --fail-on says.
+func TestLintJSONSemantics(t *testing.T) {
+	findings := 0
+	for _, c := range []struct {
+		path, ns, failOn string
+	}{
+		{exposedBefore, "", "warning"}, {exposedBefore, "store", "error"}, {exposedAfter, "", "info"},
+		{exposedAfter, "", "warning"}, {shop, "", "warning"}, {multitenant, "", "error"},
+	} {
+		m := compile(t, nil, c.path)
+		failOn, err := lint.ParseSeverity(c.failOn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []lint.Finding
+		counts := map[lint.Severity]int{}
+		failed := false
+		for _, f := range lint.Run(m) {
+			scope := f.Object.Namespace
+			if f.Object.Kind == "Namespace" {
+				scope = f.Object.Name
+			}
+			if c.ns != "" && scope != c.ns {
+				continue
+			}
+			want = append(want, f)
+			counts[f.Severity]++
+			failed = failed || f.Severity >= failOn
+		}
+		args := []string{"lint", "-f", c.path, "-o", "json", "--fail-on", c.failOn}
+		if c.ns != "" {
+			args = append(args, "-n", c.ns)
+		}
+		out, errOut, code := run(t, "", args...)
+		if wantCode := map[bool]int{false: exitOK, true: exitDenied}[failed]; code != wantCode {
+			t.Errorf("%v: exit %d, want %d; stderr %s", args, code, wantCode, errOut)
+		}
+		var doc struct {
+			Findings json.RawMessage `json:"findings"`
+			Counts   struct {
+				Error   int `json:"error"`
+				Warning int `json:"warning"`
+				Info    int `json:"info"`
+			} `json:"counts"`
+			Failed bool `json:"failed"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		wantJSON, err := json.Marshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gotV, wantV any
+		if err := json.Unmarshal(doc.Findings, &gotV); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(wantJSON, &wantV); err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 {
+			wantV = []any{}
+		}
+		if diff := cmp.Diff(wantV, gotV); diff != "" {
+			t.Errorf("%v: findings differ from lint.Run's (-lint.Run +printed):\n%s", args, diff)
+		}
+		if doc.Counts.Error != counts[lint.Error] || doc.Counts.Warning != counts[lint.Warning] || doc.Counts.Info != counts[lint.Info] {
+			t.Errorf("%v: counts %+v, lint.Run gives %v", args, doc.Counts, counts)
+		}
+		if doc.Failed != failed {
+			t.Errorf("%v: failed %v, want %v", args, doc.Failed, failed)
+		}
+		findings += len(want)
+	}
+	if findings == 0 {
+		t.Error("no finding: the test asserts nothing")
 	}
 }
