@@ -7,6 +7,7 @@ package cli
 // command prints says what the library computes.
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"regexp"
 	"slices"
@@ -967,5 +968,110 @@ func TestLintJSONSemantics(t *testing.T) {
 	}
 	if findings == 0 {
 		t.Error("no finding: the test asserts nothing")
+	}
+}
+
+// TestMatrixCSVAndTruthTableSemantics checks the other structured forms of
+// matrix: the CSV rows of each pair add up to simulate.Matrix.Ports for
+// that pair, and every pair with ports has rows; each truth-table cell is
+// "." exactly when simulate.Model.Check allows the port for every pair of
+// member pods (a pod with itself included).
+func TestMatrixCSVAndTruthTableSemantics(t *testing.T) {
+	m := compile(t, nil, shop)
+	rows, err := csv.NewReader(strings.NewReader(mustRun(t, 0, "matrix", "-f", shop, "-o", "csv"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]string]simulate.PortSet{}
+	for _, r := range rows[1:] {
+		start, err1 := strconv.Atoi(r[3])
+		end, err2 := strconv.Atoi(r[4])
+		if err1 != nil || err2 != nil {
+			t.Fatalf("row %v: %v %v", r, err1, err2)
+		}
+		k := [2]string{r[0], r[1]}
+		got[k] = got[k].Union(simulate.NewPortSet(simulate.PortRange{Protocol: corev1.Protocol(r[2]), Start: int32(start), End: int32(end)}))
+	}
+	for _, a := range m.Pods() {
+		for _, b := range m.Pods() {
+			if a == b {
+				continue
+			}
+			k := [2]string{a.String(), b.String()}
+			if want := m.Matrix().Ports(a, b); !got[k].Equal(want) {
+				t.Errorf("csv %s -> %s: %s, the library says %s", a, b, got[k], want)
+			}
+			delete(got, k)
+		}
+	}
+	for k := range got {
+		t.Errorf("csv lists %s -> %s, no pair of distinct pods", k[0], k[1])
+	}
+
+	for _, c := range []struct {
+		port      string
+		workloads bool
+	}{{"5432", false}, {"53/UDP", false}, {"http", true}, {"9090", true}} {
+		ps, err := simulate.ParsePortSpec(c.port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members := map[string][]simulate.PodID{}
+		var ids []string
+		for _, w := range m.Workloads() {
+			if c.workloads {
+				ids = append(ids, w.ID)
+				members[w.ID] = w.Pods
+				continue
+			}
+			for _, p := range w.Pods {
+				ids = append(ids, p.String())
+				members[p.String()] = []simulate.PodID{p}
+			}
+		}
+		slices.Sort(ids)
+		args := []string{"matrix", "-f", shop, "-o", "truthtable", "--port", c.port}
+		if c.workloads {
+			args = append(args, "--group", "workload")
+		}
+		lines := strings.Split(strings.TrimSuffix(mustRun(t, 0, args...), "\n"), "\n")
+		if head := strings.Fields(lines[0]); !slices.Equal(head[1:], ids) {
+			t.Fatalf("truth table on %s: columns %v, want %v", c.port, head[1:], ids)
+		}
+		if len(lines) != len(ids)+1 {
+			t.Fatalf("truth table on %s: %d rows, want %d", c.port, len(lines)-1, len(ids))
+		}
+		allowed, denied := 0, 0
+		for i, from := range ids {
+			cells := strings.Fields(lines[i+1])
+			if cells[0] != from {
+				t.Errorf("truth table on %s: row %d is %s, want %s", c.port, i, cells[0], from)
+			}
+			for j, to := range ids {
+				want := "."
+				for _, a := range members[from] {
+					for _, b := range members[to] {
+						v, err := m.Check(simulate.Pod(a.Namespace, a.Name), simulate.Pod(b.Namespace, b.Name), ps)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !v.Allowed {
+							want = "X"
+						}
+					}
+				}
+				if cells[j+1] != want {
+					t.Errorf("truth table on %s: %s -> %s is %q, the library says %q", c.port, from, to, cells[j+1], want)
+				}
+				if want == "." && from != to {
+					allowed++
+				} else if want == "X" {
+					denied++
+				}
+			}
+		}
+		if allowed == 0 || denied == 0 {
+			t.Errorf("truth table on %s: %d allowed and %d denied cells, want some of each", c.port, allowed, denied)
+		}
 	}
 }
