@@ -132,7 +132,7 @@ func TestMatrixJSONSemantics(t *testing.T) {
 				}
 				ns, name, _ := strings.Cut(from, "/")
 				ns2, name2, _ := strings.Cut(to, "/")
-				return m.Matrix().Ports(simulate.PodID{Namespace: ns, Name: name}, simulate.PodID{Namespace: ns2, Name: name2})
+				return mustPorts(t)(m.Matrix().Ports(simulate.PodID{Namespace: ns, Name: name}, simulate.PodID{Namespace: ns2, Name: name2}))
 			}
 			listed := map[[2]string]simulate.PortSet{}
 			for _, cn := range doc.Connections {
@@ -846,14 +846,14 @@ func TestDiffJSONSemantics(t *testing.T) {
 					continue
 				}
 				k := pair{a.String(), b.String()}
-				after := mb.Matrix().Ports(a, b)
+				after := mustPorts(t)(mb.Matrix().Ports(a, b))
 				if !inA[a] || !inA[b] {
 					if !after.IsEmpty() {
 						want["new"][k] = after
 					}
 					continue
 				}
-				before := ma.Matrix().Ports(a, b)
+				before := mustPorts(t)(ma.Matrix().Ports(a, b))
 				switch {
 				case before.Equal(after):
 				case before.IsEmpty():
@@ -998,7 +998,7 @@ func TestMatrixCSVAndTruthTableSemantics(t *testing.T) {
 				continue
 			}
 			k := [2]string{a.String(), b.String()}
-			if want := m.Matrix().Ports(a, b); !got[k].Equal(want) {
+			if want := mustPorts(t)(m.Matrix().Ports(a, b)); !got[k].Equal(want) {
 				t.Errorf("csv %s -> %s: %s, the library says %s", a, b, got[k], want)
 			}
 			delete(got, k)
@@ -1073,5 +1073,17 @@ func TestMatrixCSVAndTruthTableSemantics(t *testing.T) {
 		if allowed == 0 || denied == 0 {
 			t.Errorf("truth table on %s: %d allowed and %d denied cells, want some of each", c.port, allowed, denied)
 		}
+	}
+}
+
+// mustPorts returns a function that takes what Matrix.Ports returns and
+// gives the port set, failing t on an error.
+func mustPorts(t testing.TB) func(simulate.PortSet, error) simulate.PortSet {
+	return func(ports simulate.PortSet, err error) simulate.PortSet {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ports
 	}
 }
