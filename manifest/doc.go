@@ -93,7 +93,7 @@
 // named <workload>-<kind>-0, … (say web-statefulset-0) so that they do not
 // collide. The pods live in the workload's namespace, and carry the
 // template's labels, annotations and spec, and an ownerReference to the
-// workload with controller set, which [WorkloadOf] reads back. Labels that
+// workload with controller set, which [simulate.WorkloadOf] reads back. Labels that
 // the controllers set deterministically are added:
 // statefulset.kubernetes.io/pod-name and apps.kubernetes.io/pod-index for a
 // StatefulSet, batch.kubernetes.io/job-name and job-name for a Job. The

@@ -10,6 +10,7 @@ import (
 
 	"github.com/netpolsim/netpolsim/manifest"
 	"github.com/netpolsim/netpolsim/policy"
+	"github.com/netpolsim/netpolsim/simulate"
 )
 
 // lines splits the message of a load error into its lines.
@@ -331,7 +332,7 @@ func TestWorkloadsOfTwoKindsShareAName(t *testing.T) {
 	}
 	var got []string
 	for _, p := range res.Cluster.Pods {
-		kind, name, _ := manifest.WorkloadOf(&p)
+		kind, name, _ := simulate.WorkloadOf(&p)
 		got = append(got, p.Name+" of "+kind+" "+name)
 	}
 	want := []string{"w-0 of Deployment w", "w-statefulset-0 of StatefulSet w", "w-statefulset-1 of StatefulSet w"}

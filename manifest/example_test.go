@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/netpolsim/netpolsim/manifest"
+	"github.com/netpolsim/netpolsim/simulate"
 )
 
 func Example() {
@@ -50,7 +51,7 @@ metadata:
 		return
 	}
 	for _, pod := range res.Cluster.Pods {
-		kind, name, _ := manifest.WorkloadOf(&pod)
+		kind, name, _ := simulate.WorkloadOf(&pod)
 		fmt.Printf("pod %s/%s app=%s from %s %s\n", pod.Namespace, pod.Name, pod.Labels["app"], kind, name)
 	}
 	for _, np := range res.Cluster.NetworkPolicies {

@@ -6,9 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
@@ -150,18 +147,6 @@ func LoadPaths(paths ...string) (*Result, error) {
 // all of them.
 func LoadReader(name string, r io.Reader) (*Result, error) {
 	return Options{}.LoadReader(name, r)
-}
-
-// WorkloadOf returns the kind and name of the controller that owns pod (its
-// ownerReference with controller set to true), such as "Deployment" and
-// "web" for the pods [LoadPaths] generates from Deployment web. The owner is
-// in the pod's namespace. ok is false for a pod without a controller.
-func WorkloadOf(pod *corev1.Pod) (kind, name string, ok bool) {
-	ref := metav1.GetControllerOfNoCopy(pod)
-	if ref == nil {
-		return "", "", false
-	}
-	return ref.Kind, ref.Name, true
 }
 
 // manifestExt reports whether a file found by walking a directory is loaded.

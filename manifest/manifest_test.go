@@ -113,7 +113,7 @@ func summary(c simulate.Cluster) []string {
 			}
 			s += " {" + strings.Join(kv, ",") + "}"
 		}
-		if kind, name, ok := manifest.WorkloadOf(&x); ok {
+		if kind, name, ok := simulate.WorkloadOf(&x); ok {
 			s += " <- " + kind + " " + name
 		}
 		out = append(out, s)
@@ -335,32 +335,6 @@ func TestLoadReader(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.notices, res.Notices); diff != "" {
 				t.Errorf("notices mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestWorkloadOf(t *testing.T) {
-	yes, no := true, false
-	tests := []struct {
-		name        string
-		refs        []metav1.OwnerReference
-		kind, wname string
-		ok          bool
-	}{
-		{"no owner", nil, "", "", false},
-		{"owner that is not the controller", []metav1.OwnerReference{{Kind: "ConfigMap", Name: "c", Controller: &no}}, "", "", false},
-		{"controller among owners", []metav1.OwnerReference{
-			{Kind: "ConfigMap", Name: "c"},
-			{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "web-5d8f", Controller: &yes},
-		}, "ReplicaSet", "web-5d8f", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{OwnerReferences: tt.refs}}
-			kind, name, ok := manifest.WorkloadOf(pod)
-			if got, want := fmt.Sprint(kind, name, ok), fmt.Sprint(tt.kind, tt.wname, tt.ok); got != want {
-				t.Errorf("WorkloadOf = %s, want %s", got, want)
 			}
 		})
 	}

@@ -129,6 +129,10 @@ func TestWorkloadOf(t *testing.T) {
 		ok         bool
 	}{
 		{pod("", "", nil), "", "", false},
+		{&corev1.Pod{ObjectMeta: metav1.ObjectMeta{OwnerReferences: []metav1.OwnerReference{{Kind: "ConfigMap", Name: "c"}}}}, "", "", false},
+		{&corev1.Pod{ObjectMeta: metav1.ObjectMeta{OwnerReferences: []metav1.OwnerReference{
+			{Kind: "ConfigMap", Name: "c"}, {Kind: "StatefulSet", Name: "db", Controller: &yes},
+		}}}, "StatefulSet", "db", true},
 		{pod("StatefulSet", "db", nil), "StatefulSet", "db", true},
 		{pod("ReplicaSet", "web-5d9f8", map[string]string{"pod-template-hash": "5d9f8"}), "Deployment", "web", true},
 		{pod("ReplicaSet", "web", nil), "ReplicaSet", "web", true},
