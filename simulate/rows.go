@@ -351,26 +351,35 @@ func (m *Model) buildRow(d int, class int32, pols []int32, serving map[namedPort
 					contribs = append(contribs, contrib{m.portClass(p, port.Start), m.portClass(p, port.End), peers})
 					continue
 				}
-				np := namedPort{port.Name, port.Protocol}
-				if d == ingress {
-					for _, v := range m.classes[class].named[np] {
-						k := m.portClass(p, v)
-						contribs = append(contribs, contrib{k, k, peers})
-					}
-					continue
-				}
-				for v, servers := range serving[np] {
-					s := peers.Clone()
-					s.And(servers)
-					if !s.IsEmpty() {
-						k := m.portClass(p, v)
-						contribs = append(contribs, contrib{k, k, s})
-					}
-				}
+				contribs = m.namedContribs(contribs, d, class, namedPort{port.Name, port.Protocol}, peers, serving)
 			}
 		}
 	}
 	return sweep(contribs, m.portClasses(), len(m.classes), in)
+}
+
+// namedContribs appends what a rule's named port np allows peers: for
+// ingress, the numbers the subject class serves under the name (named ports
+// resolve at the destination, the subject itself); for egress, per number,
+// the peers that serve the name on that number.
+func (m *Model) namedContribs(out []contrib, d int, class int32, np namedPort, peers bitset.Set, serving map[namedPort]map[int32]bitset.Set) []contrib {
+	p := protoIndex(np.proto)
+	if d == ingress {
+		for _, v := range m.classes[class].named[np] {
+			k := m.portClass(p, v)
+			out = append(out, contrib{k, k, peers})
+		}
+		return out
+	}
+	for v, servers := range serving[np] {
+		s := peers.Clone()
+		s.And(servers)
+		if !s.IsEmpty() {
+			k := m.portClass(p, v)
+			out = append(out, contrib{k, k, s})
+		}
+	}
+	return out
 }
 
 // sweep turns overlapping contributions into runs over port classes 0..total-1.

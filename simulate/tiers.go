@@ -304,23 +304,10 @@ func (m *Model) tierContribs(d int, class, ti int32, ri int, serving map[namedPo
 			out = append(out, contrib{m.portClass(p, port.Start), m.portClass(p, port.End), peers})
 			continue
 		}
-		for p, proto := range protocols {
-			np := namedPort{port.Name, proto}
-			if d == ingress {
-				for _, v := range m.classes[class].named[np] {
-					k := m.portClass(p, v)
-					out = append(out, contrib{k, k, peers})
-				}
-				continue
-			}
-			for v, servers := range serving[np] {
-				s := peers.Clone()
-				s.And(servers)
-				if !s.IsEmpty() {
-					k := m.portClass(p, v)
-					out = append(out, contrib{k, k, s})
-				}
-			}
+		// A tiered named port has no protocol: every protocol's port of
+		// that name.
+		for _, proto := range protocols {
+			out = m.namedContribs(out, d, class, namedPort{port.Name, proto}, peers, serving)
 		}
 	}
 	return out
