@@ -47,7 +47,7 @@ func (l *linter) egressBlocksDNS() []Finding {
 	}
 	var targets map[int][]serviceTarget // by backend; computed when first needed
 	var backends map[simulate.ClassID][]int
-	hypothetical := map[simulate.ClassID][2]bool{} // per class: UDP/53, TCP/53 to a DNS pod the model lacks
+	reach := map[simulate.ClassID][2]bool{} // per class: UDP/53, TCP/53 to the DNS pods (or one the model lacks)
 	mx := l.m.Matrix()
 	type key struct {
 		ns  string
@@ -65,21 +65,23 @@ func (l *linter) egressBlocksDNS() []Finding {
 		if len(pol) == 0 || l.host.Has(i) || slices.Contains(dns, i) || dp == corev1.DNSDefault || dp == corev1.DNSNone {
 			continue
 		}
-		var udp, tcp bool
-		if len(dns) > 0 {
-			for _, d := range dns {
-				ports, _ := mx.Ports(id, l.pods[d]) // both are m.Pods(): no error
-				udp = udp || ports.Contains(corev1.ProtocolUDP, 53)
-				tcp = tcp || ports.Contains(corev1.ProtocolTCP, 53)
-			}
-		} else {
-			h, ok := hypothetical[l.classOf[i]]
-			if !ok {
+		// Per class: the pods of a class reach the DNS pods alike (this
+		// pod is neither a DNS pod nor on the host network, so no
+		// exemption of its own applies).
+		h, ok := reach[l.classOf[i]]
+		if !ok {
+			if len(dns) > 0 {
+				for _, d := range dns {
+					ports, _ := mx.Ports(id, l.pods[d]) // both are m.Pods(): no error
+					h[0] = h[0] || ports.Contains(corev1.ProtocolUDP, 53)
+					h[1] = h[1] || ports.Contains(corev1.ProtocolTCP, 53)
+				}
+			} else {
 				h = l.hypotheticalDNS(id)
-				hypothetical[l.classOf[i]] = h
 			}
-			udp, tcp = h[0], h[1]
+			reach[l.classOf[i]] = h
 		}
+		udp, tcp := h[0], h[1]
 		if udp && tcp {
 			continue
 		}
