@@ -620,3 +620,44 @@ func BenchmarkDiff(b *testing.B) {
 		})
 	}
 }
+
+// TestDiffNewPairsNodeTraffic: a hostNetwork pod added on a node reaches
+// the pods of that node on every port (node traffic), whatever policies
+// say, and NewPairs lists it so; the pods of the node do not reach it back
+// beyond what the policies allow.
+func TestDiffNewPairsNodeTraffic(t *testing.T) {
+	pod := func(name, node, ip string, host bool) corev1.Pod {
+		p := corev1.Pod{}
+		p.Namespace, p.Name = "shop", name
+		p.Labels = map[string]string{"app": name}
+		p.Spec.NodeName, p.Spec.HostNetwork = node, host
+		p.Spec.Containers = []corev1.Container{{Name: "c", Image: "i"}}
+		p.Status.PodIP = ip
+		return p
+	}
+	deny := networkingv1.NetworkPolicy{}
+	deny.Namespace, deny.Name = "shop", "deny"
+	deny.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
+	before := simulate.Cluster{Pods: []corev1.Pod{pod("web", "n1", "10.0.0.1", false)}, NetworkPolicies: []networkingv1.NetworkPolicy{deny}}
+	after := before
+	after.Pods = append(slices.Clone(before.Pods), pod("agent", "n1", "192.168.0.1", true))
+	a, err := simulate.Compile(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := simulate.Compile(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := simulate.Diff(a, b)
+	var got []string
+	for _, p := range d.NewPairs {
+		got = append(got, fmt.Sprintf("%s → %s: %s", p.From, p.To, p.Ports))
+	}
+	// agent is not isolated (hostNetwork pods are no policy subjects), so
+	// web's egress deny is what stops web → agent.
+	want := []string{"shop/agent → shop/web: all"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("NewPairs (-want +got):\n%s", diff)
+	}
+}

@@ -78,26 +78,54 @@ func (d *Delta) addExposure(a, b *Model) {
 
 // addNewPairs fills d.NewPairs for Diff: the ports of b between each pod
 // only in b and every other pod of b, both ways, as [Matrix.Ports] gives
-// them (node traffic included), so O(added pods × pods).
+// them (node traffic included). It walks b's class pairs once and expands
+// only those that touch the class of an added pod, then puts node traffic
+// on top pod by pod: O(class pairs of b + output), not O(added pods × pods).
 func (d *Delta) addNewPairs(b *Model) {
-	added := map[int32]bool{}
-	for _, p := range d.AddedPods {
-		added[b.podByID[p]] = true
+	if len(d.AddedPods) == 0 {
+		return
 	}
+	added := map[int32]bool{}
+	byClass := map[int32][]int32{} // class → its added pods
 	for _, p := range d.AddedPods {
 		i := b.podByID[p]
-		for j := range int32(len(b.pods)) {
+		added[i] = true
+		byClass[b.podClass[i]] = append(byClass[b.podClass[i]], i)
+	}
+	type pair struct{ from, to int32 }
+	cells := map[pair]PortSet{}
+	for cp := range b.ClassPairs() {
+		from, to := int32(cp.From), int32(cp.To)
+		for _, i := range byClass[from] { // from an added pod, to any other
+			for _, j := range b.classes[to].members {
+				if j != i {
+					cells[pair{i, j}] = cp.Ports
+				}
+			}
+		}
+		for _, i := range byClass[to] { // to an added pod, from one not added
+			for _, j := range b.classes[from].members {
+				if j != i && !added[j] {
+					cells[pair{j, i}] = cp.Ports
+				}
+			}
+		}
+	}
+	for i := range added {
+		for _, j := range b.podsByNode[b.pods[i].pod.Spec.NodeName] {
 			if j == i {
 				continue
 			}
-			if ports := b.pairPorts(i, j); !ports.IsEmpty() {
-				d.NewPairs = append(d.NewPairs, Pair{From: p, To: b.pods[j].id, Ports: ports})
+			if b.exempt(i, j) {
+				cells[pair{i, j}] = AllPorts()
 			}
-			// A pair of two added pods is listed once, from each From.
-			if ports := b.pairPorts(j, i); !added[j] && !ports.IsEmpty() {
-				d.NewPairs = append(d.NewPairs, Pair{From: b.pods[j].id, To: p, Ports: ports})
+			if !added[j] && b.exempt(j, i) {
+				cells[pair{j, i}] = AllPorts()
 			}
 		}
+	}
+	for k, ports := range cells {
+		d.NewPairs = append(d.NewPairs, Pair{From: b.pods[k.from].id, To: b.pods[k.to].id, Ports: ports})
 	}
 	slices.SortFunc(d.NewPairs, func(x, y Pair) int {
 		return cmp.Or(cmpID(x.From, y.From), cmpID(x.To, y.To))
