@@ -264,4 +264,7 @@ type lazyIndexes struct {
 
 	workloadOnce sync.Once
 	workloadIx   *workloadIndex
+
+	exposerOnce  sync.Once
+	exposerState *exposer
 }

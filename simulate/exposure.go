@@ -192,7 +192,7 @@ func (e PodExposure) Exposed(direct bool) bool {
 // Ingress paths that lead to the pod × ingress controller pods)), plus
 // O(b log b) for a rule with b ipBlocks.
 func (m *Model) Exposure() []PodExposure {
-	x := m.newExposer()
+	x := m.exposer()
 	out := make([]PodExposure, len(m.pods))
 	for i := range m.pods {
 		out[i] = m.podExposure(int32(i), x)
@@ -206,9 +206,14 @@ type exposer struct {
 	controllerSources []Sources // per controller pod: who reaches it from outside through a Service port 80 or 443
 }
 
-// newExposer computes what reaches each ingress controller pod from
-// outside on its HTTP and HTTPS Service ports (httpServicePort), once for
-// all the pods whose exposure is asked.
+// exposer returns what reaches each ingress controller pod from outside on
+// its HTTP and HTTPS Service ports (httpServicePort), computed once per
+// model on first use and shared by Exposure and Explain.
+func (m *Model) exposer() *exposer {
+	m.exposerOnce.Do(func() { m.exposerState = m.newExposer() })
+	return m.exposerState
+}
+
 func (m *Model) newExposer() *exposer {
 	x := &exposer{controllers: m.ingressControllers()}
 	for _, c := range x.controllers {
