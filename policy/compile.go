@@ -64,24 +64,35 @@ func Compile(np *networkingv1.NetworkPolicy) (*Policy, error) {
 	if np == nil {
 		return nil, errors.New("policy: nil NetworkPolicy")
 	}
-	var c compiler
+	if p, err := compile(np, true); err == nil {
+		return p, nil
+	}
+	return compile(np, false)
+}
+
+// compile compiles np. With fast set it builds no field paths: the errors it
+// returns say that np is invalid, not where; most policies are valid, and the
+// paths are most of what compiling allocates, so Compile asks again without
+// fast only for a policy that fails.
+func compile(np *networkingv1.NetworkPolicy, fast bool) (*Policy, error) {
+	c := compiler{fast: fast}
 	c.meta(&np.ObjectMeta)
 
 	spec := &np.Spec
-	specPath := field.NewPath("spec")
+	specPath := c.root("spec")
 	p := &Policy{Namespace: np.Namespace, Name: np.Name}
-	p.Subject = c.selector(&spec.PodSelector, specPath.Child("podSelector"))
+	p.Subject = c.selector(&spec.PodSelector, c.child(specPath, "podSelector"))
 
 	var ingress, egress []Rule
 	for i := range spec.Ingress {
-		path := specPath.Child("ingress").Index(i)
-		ingress = append(ingress, c.rule(spec.Ingress[i].Ports, spec.Ingress[i].From, path, path.Child("from")))
+		path := c.index(c.child(specPath, "ingress"), i)
+		ingress = append(ingress, c.rule(spec.Ingress[i].Ports, spec.Ingress[i].From, path, c.child(path, "from")))
 	}
 	for i := range spec.Egress {
-		path := specPath.Child("egress").Index(i)
-		egress = append(egress, c.rule(spec.Egress[i].Ports, spec.Egress[i].To, path, path.Child("to")))
+		path := c.index(c.child(specPath, "egress"), i)
+		egress = append(egress, c.rule(spec.Egress[i].Ports, spec.Egress[i].To, path, c.child(path, "to")))
 	}
-	p.Ingress, p.Egress = c.policyTypes(spec, specPath.Child("policyTypes"))
+	p.Ingress, p.Egress = c.policyTypes(spec, c.child(specPath, "policyTypes"))
 
 	if len(c.errs) > 0 {
 		return nil, &Error{Namespace: np.Namespace, Name: np.Name, Errs: c.errs}
@@ -104,6 +115,29 @@ func Compile(np *networkingv1.NetworkPolicy) (*Policy, error) {
 // result away if any error was recorded.
 type compiler struct {
 	errs field.ErrorList
+	fast bool // build no field paths: they are all nil (see compile)
+}
+
+// root, child and index build field paths, or nil in a fast pass.
+func (c *compiler) root(name string) *field.Path {
+	if c.fast {
+		return nil
+	}
+	return field.NewPath(name)
+}
+
+func (c *compiler) child(p *field.Path, name string) *field.Path {
+	if c.fast {
+		return nil
+	}
+	return p.Child(name)
+}
+
+func (c *compiler) index(p *field.Path, i int) *field.Path {
+	if c.fast {
+		return nil
+	}
+	return p.Index(i)
 }
 
 func (c *compiler) add(errs ...*field.Error) { c.errs = append(c.errs, errs...) }
@@ -144,10 +178,10 @@ func (c *compiler) selector(ls *metav1.LabelSelector, path *field.Path) selector
 func (c *compiler) rule(ports []networkingv1.NetworkPolicyPort, peers []networkingv1.NetworkPolicyPeer, path, peersPath *field.Path) Rule {
 	var r Rule
 	for k := range ports {
-		r.Ports = append(r.Ports, c.port(&ports[k], path.Child("ports").Index(k)))
+		r.Ports = append(r.Ports, c.port(&ports[k], c.index(c.child(path, "ports"), k)))
 	}
 	for j := range peers {
-		r.Peers = append(r.Peers, c.peer(&peers[j], peersPath.Index(j)))
+		r.Peers = append(r.Peers, c.peer(&peers[j], c.index(peersPath, j)))
 	}
 	return r
 }
@@ -161,10 +195,10 @@ func (c *compiler) port(np *networkingv1.NetworkPolicyPort, path *field.Path) Po
 		case corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP:
 			p.Protocol = proto
 		default:
-			c.add(field.NotSupported(path.Child("protocol"), string(proto), supportedProtocols))
+			c.add(field.NotSupported(c.child(path, "protocol"), string(proto), supportedProtocols))
 		}
 	}
-	endPath := path.Child("endPort")
+	endPath := c.child(path, "endPort")
 	switch {
 	case np.Port == nil:
 		if np.EndPort != nil {
@@ -173,7 +207,7 @@ func (c *compiler) port(np *networkingv1.NetworkPolicyPort, path *field.Path) Po
 	case np.Port.Type == intstr.Int:
 		port := np.Port.IntVal
 		for _, msg := range validation.IsValidPortNum(int(port)) {
-			c.add(field.Invalid(path.Child("port"), port, msg))
+			c.add(field.Invalid(c.child(path, "port"), port, msg))
 		}
 		p.Start, p.End = port, port
 		if np.EndPort != nil {
@@ -193,7 +227,7 @@ func (c *compiler) port(np *networkingv1.NetworkPolicyPort, path *field.Path) Po
 			c.add(field.Invalid(endPath, *np.EndPort, "may not be specified when `port` is non-numeric"))
 		}
 		for _, msg := range validation.IsValidPortName(np.Port.StrVal) {
-			c.add(field.Invalid(path.Child("port"), np.Port.StrVal, msg))
+			c.add(field.Invalid(c.child(path, "port"), np.Port.StrVal, msg))
 		}
 		p.Name, p.Start, p.End = np.Port.StrVal, 0, 0
 	}
@@ -207,16 +241,16 @@ func (c *compiler) peer(np *networkingv1.NetworkPolicyPeer, path *field.Path) Pe
 	pods := &PodPeer{SameNamespace: np.NamespaceSelector == nil, Pods: selector.Everything()}
 	if np.PodSelector != nil {
 		set++
-		pods.Pods = c.selector(np.PodSelector, path.Child("podSelector"))
+		pods.Pods = c.selector(np.PodSelector, c.child(path, "podSelector"))
 	}
 	if np.NamespaceSelector != nil {
 		set++
-		pods.Namespaces = c.selector(np.NamespaceSelector, path.Child("namespaceSelector"))
+		pods.Namespaces = c.selector(np.NamespaceSelector, c.child(path, "namespaceSelector"))
 	}
 	var block *IPBlock
 	if np.IPBlock != nil {
 		set++
-		block = c.ipBlock(np.IPBlock, path.Child("ipBlock"))
+		block = c.ipBlock(np.IPBlock, c.child(path, "ipBlock"))
 	}
 	switch {
 	case set == 0:
@@ -252,7 +286,7 @@ func (c *compiler) policyTypes(spec *networkingv1.NetworkPolicySpec, path *field
 		case networkingv1.PolicyTypeEgress:
 			egress = true
 		default:
-			c.add(field.NotSupported(path.Index(i), string(t), supportedPolicyTypes))
+			c.add(field.NotSupported(c.index(path, i), string(t), supportedPolicyTypes))
 		}
 	}
 	return ingress, egress

@@ -16,7 +16,7 @@ import (
 // of it. Unlike the API server, which stops at a bad cidr, the except entries
 // are still checked for syntax then, so that all problems are reported.
 func (c *compiler) ipBlock(b *networkingv1.IPBlock, path *field.Path) *IPBlock {
-	cidrPath := path.Child("cidr")
+	cidrPath := c.child(path, "cidr")
 	var (
 		outerNet *net.IPNet
 		out      IPBlock
@@ -29,7 +29,7 @@ func (c *compiler) ipBlock(b *networkingv1.IPBlock, path *field.Path) *IPBlock {
 		c.add(errs...)
 	}
 	for k, s := range b.Except {
-		exceptPath := path.Child("except").Index(k)
+		exceptPath := c.index(c.child(path, "except"), k)
 		innerNet, inner, errs := parseCIDR(s, exceptPath)
 		c.add(errs...)
 		if errs != nil || outerNet == nil {

@@ -84,6 +84,9 @@ func CompileAt(ls *metav1.LabelSelector, path *field.Path) (Selector, field.Erro
 		errs = append(errs, metav1validation.ValidateLabels(map[string]string{k: ls.MatchLabels[k]}, path.Child("matchLabels").Key(k))...)
 	}
 	for i, expr := range ls.MatchExpressions {
+		if requirementValid(expr) {
+			continue // the common case, without building a path
+		}
 		errs = append(errs, metav1validation.ValidateLabelSelectorRequirement(expr, metav1validation.LabelSelectorValidationOptions{}, path.Child("matchExpressions").Index(i))...)
 	}
 	if len(errs) > 0 {
@@ -117,6 +120,32 @@ func CompileAt(ls *metav1.LabelSelector, path *field.Path) (Selector, field.Erro
 		return strings.Compare(string(a.op), string(b.op))
 	})
 	return Selector{kind: someLabels, reqs: reqs}, nil
+}
+
+// requirementValid reports whether metav1validation.ValidateLabelSelectorRequirement
+// (with default options) finds nothing wrong with r.
+func requirementValid(r metav1.LabelSelectorRequirement) bool {
+	switch r.Operator {
+	case metav1.LabelSelectorOpIn, metav1.LabelSelectorOpNotIn:
+		if len(r.Values) == 0 {
+			return false
+		}
+	case metav1.LabelSelectorOpExists, metav1.LabelSelectorOpDoesNotExist:
+		if len(r.Values) > 0 {
+			return false
+		}
+	default:
+		return false
+	}
+	if !k8sname.LabelKey(r.Key) {
+		return false
+	}
+	for _, v := range r.Values {
+		if !k8sname.LabelValue(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // MatchesNothing reports whether s is the nil selector. A selector that can
@@ -238,7 +267,9 @@ func (s Selector) Values(key string) (values []string, mentioned bool) {
 // KeyValues yields every key s looks at, in sorted order, with the values
 // s compares it with (as [Selector.Values] returns them). Walking a whole
 // selector this way costs O(requirements + values), where calling Values
-// for each of Keys would cost a search per key.
+// for each of Keys would cost a search per key. A yielded slice may be s's
+// own: it is valid after the yield returns, but the caller must not change
+// it.
 func (s Selector) KeyValues() iter.Seq2[string, []string] {
 	return func(yield func(string, []string) bool) {
 		for i := 0; i < len(s.reqs); {
@@ -246,7 +277,11 @@ func (s Selector) KeyValues() iter.Seq2[string, []string] {
 			for j < len(s.reqs) && s.reqs[j].key == s.reqs[i].key {
 				j++
 			}
-			if !yield(s.reqs[i].key, mergeValues(s.reqs[i:j])) {
+			values := s.reqs[i].values
+			if j > i+1 {
+				values = mergeValues(s.reqs[i:j])
+			}
+			if !yield(s.reqs[i].key, values[:len(values):len(values)]) {
 				return
 			}
 			i = j

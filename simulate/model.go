@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -17,7 +16,6 @@ import (
 
 	"github.com/netpolsim/netpolsim/internal/bitset"
 	"github.com/netpolsim/netpolsim/policy"
-	"github.com/netpolsim/netpolsim/selector"
 )
 
 // nsNameLabel is the label the API server puts on every namespace.
@@ -65,6 +63,10 @@ type Model struct {
 	// Per policy and direction, the class set each rule's peers select, as
 	// an index into sets (-1: none).
 	rulePeers [][2][]int32
+
+	// Per policy and direction, each rule's peer key (see rulePeerKey);
+	// only while Compile runs.
+	ruleKeys [][2][]string
 
 	lazyIndexes
 	resolveIndexes
@@ -406,128 +408,6 @@ func (m *Model) addIngresses(c Cluster) []error {
 		return cmpID(PodID{a.Namespace, a.Name}, PodID{b.Namespace, b.Name})
 	})
 	return errs
-}
-
-// buildClasses groups pods that no selector, named port or ipBlock of any
-// policy can tell apart. The key of a pod is its namespace, its labels cut
-// down to what selectors look at, the numbers of the named ports rules use,
-// which ipBlock ranges hold each of its addresses, hostNetwork, and (when
-// a hostNetwork pod's node traffic is exempt from policy) its node.
-func (m *Model) buildClasses() {
-	// What selectors look at: key → values compared with.
-	keys := map[string]map[string]bool{}
-	note := func(s selector.Selector) {
-		for k, vs := range s.KeyValues() {
-			set := keys[k]
-			if set == nil {
-				set = map[string]bool{}
-				keys[k] = set
-			}
-			for _, v := range vs {
-				set[v] = true
-			}
-		}
-	}
-	names := map[namedPort]bool{}
-	var prefixes []netip.Prefix
-	for _, p := range m.policies {
-		note(p.Subject)
-		for _, rules := range [2][]policy.Rule{p.IngressRules, p.EgressRules} {
-			for _, r := range rules {
-				for _, peer := range r.Peers {
-					if peer.Pods != nil {
-						note(peer.Pods.Pods)
-					}
-					if peer.IPBlock != nil && m.opts.ipBlockPods {
-						prefixes = append(prefixes, peer.IPBlock.CIDR)
-						prefixes = append(prefixes, peer.IPBlock.Except...)
-					}
-				}
-				for _, port := range r.Ports {
-					if port.Name != "" {
-						names[namedPort{port.Name, port.Protocol}] = true
-					}
-				}
-			}
-		}
-	}
-	nodeKeys := m.noteTiered(note, names, &prefixes)
-	prefixID := map[netip.Prefix]int{}
-	var lengths []int
-	for _, p := range prefixes {
-		if _, ok := prefixID[p]; !ok {
-			prefixID[p] = len(prefixID)
-			lengths = append(lengths, p.Bits())
-		}
-	}
-	slices.Sort(lengths)
-	lengths = slices.Compact(lengths)
-
-	// Node traffic (a hostNetwork pod to the pods of its node) is a fact of
-	// the two pods, not of their classes: the views add it pod by pod (see
-	// Model.exempt), so that a DaemonSet on the host network does not split
-	// every class by node.
-
-	byKey := map[string]int32{}
-	m.podClass = make([]int32, len(m.pods))
-	var b []byte // the pod's class key; looked up without a copy
-	var labelKeys []string
-	for i := range m.pods {
-		pi := &m.pods[i]
-		b = strconv.AppendInt(b[:0], int64(pi.ns), 10)
-		if pi.host {
-			b = append(b, "|host"...)
-			b = append(b, m.hostNodeKey(pi, nodeKeys)...)
-		}
-		labelKeys = labelKeys[:0]
-		for k := range pi.labels {
-			if _, ok := keys[k]; ok {
-				labelKeys = append(labelKeys, k)
-			}
-		}
-		slices.Sort(labelKeys)
-		for _, k := range labelKeys {
-			v := pi.labels[k]
-			b = append(b, "|l"...)
-			b = strconv.AppendQuote(b, k)
-			if keys[k][v] {
-				b = strconv.AppendQuote(b, v)
-			}
-		}
-		named := pi.namedPorts(names)
-		for _, np := range sortedNamed(named) {
-			b = append(b, "|n"...)
-			b = strconv.AppendQuote(b, np.name)
-			b = append(b, '/')
-			b = append(b, np.proto...)
-			b = append(b, '=')
-			for _, v := range named[np] {
-				b = strconv.AppendInt(b, int64(v), 10)
-				b = append(b, ',')
-			}
-		}
-		if len(prefixID) > 0 {
-			for _, a := range pi.ips {
-				b = append(b, "|i"...)
-				for _, l := range lengths {
-					if p, err := a.Prefix(l); err == nil {
-						if id, ok := prefixID[p]; ok {
-							b = strconv.AppendInt(b, int64(id), 10)
-							b = append(b, ',')
-						}
-					}
-				}
-			}
-		}
-		c, ok := byKey[string(b)]
-		if !ok {
-			c = int32(len(m.classes))
-			byKey[string(b)] = c
-			m.classes = append(m.classes, classInfo{rep: int32(i), ns: pi.ns, host: pi.host, named: named})
-		}
-		m.podClass[i] = c
-		m.classes[c].members = append(m.classes[c].members, int32(i))
-	}
 }
 
 // namedPorts returns, for each name in use that p serves, the numbers a

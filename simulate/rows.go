@@ -21,7 +21,6 @@ type classSets struct {
 	ipBlocks  map[string]bitset.Set // ipBlock (as IPBlock.String) → classes it holds
 	podSel    map[string]bitset.Set // pod selector (as String) → classes
 	nsSel     map[string]bitset.Set // namespace selector (as String) → classes
-	key       []byte                // rulePeerID's buffer
 }
 
 // cached evaluates s on ix once per distinct selector. The result is shared:
@@ -68,29 +67,21 @@ func (m *Model) inNamespace(cs *classSets, ns string, sel selector.Selector) []i
 	return out
 }
 
-// rulePeerID returns the interned set of classes a rule of p admits as
-// peers. Rules with the same peers (in the same namespace, where that
-// matters) share one computation.
-func (m *Model) rulePeerID(cs *classSets, in *interner, p *policy.Policy, r *policy.Rule) int32 {
-	key := cs.key[:0]
-	for i := range r.Peers {
-		peer := &r.Peers[i]
-		if peer.Pods != nil && peer.Pods.SameNamespace {
-			key = append(key, p.Namespace...)
-		}
-		key = append(key, '|')
-		key = append(key, peer.String()...)
-		key = append(key, '|')
-	}
-	if r.Peers == nil {
-		key = append(key, '*')
-	}
-	cs.key = key
-	if id, ok := cs.rulePeers[string(key)]; ok {
+// rulePeerID returns the interned set of classes that rule ri of policy pi
+// in direction d admits as peers. Rules with the same peer key (see
+// rulePeerKey) share one computation.
+func (m *Model) rulePeerID(cs *classSets, in *interner, pi, d, ri int) int32 {
+	key := m.ruleKeys[pi][d][ri]
+	if id, ok := cs.rulePeers[key]; ok {
 		return id
 	}
-	id := in.intern(m.peerSet(cs, p, r))
-	cs.rulePeers[string(key)] = id
+	p := m.policies[pi]
+	rules := p.IngressRules
+	if d == egress {
+		rules = p.EgressRules
+	}
+	id := in.intern(m.peerSet(cs, p, &rules[ri]))
+	cs.rulePeers[key] = id
 	return id
 }
 
@@ -241,7 +232,7 @@ func (m *Model) buildRows() {
 		for d, rules := range [2][]policy.Rule{p.IngressRules, p.EgressRules} {
 			m.rulePeers[pi][d] = make([]int32, len(rules))
 			for ri := range rules {
-				m.rulePeers[pi][d][ri] = m.rulePeerID(cs, in, p, &rules[ri])
+				m.rulePeers[pi][d][ri] = m.rulePeerID(cs, in, pi, d, ri)
 			}
 		}
 		m.subjects[pi] = m.inNamespace(cs, p.Namespace, p.Subject)
@@ -322,6 +313,7 @@ func (m *Model) buildRows() {
 		}
 	}
 	m.sets = in.sets
+	m.ruleKeys = nil
 }
 
 // buildRow computes the verdict row of a class selected for direction d by pols.
