@@ -13,13 +13,21 @@ import (
 	"github.com/netpolsim/netpolsim/selector"
 )
 
-// This file groups pods into classes. Both of its walks (over every policy
-// rule, then over every pod) run on every core: each item is computed on
-// its own, and the results are merged in order, so the classes are the same
-// whatever the number of cores.
+// This file groups pods into classes. Its walks over every policy (done
+// while addPolicies compiles them) and over every pod run on every core:
+// each item is computed on its own, and the results are merged in order, so
+// the classes are the same whatever the number of cores.
 
-// parallelMin is the number of items below which a walk runs on one core.
-const parallelMin = 4096
+// The walks' split: parallelMin is the number of items below which a walk
+// runs on one core, parallelWorkers the number of workers (0: one per
+// core), parallelBatch the number of items inParallel hands out at once.
+// They are variables so that tests can make every walk of a small cluster
+// parallel, in many pieces.
+var (
+	parallelMin     = 4096
+	parallelWorkers = 0
+	parallelBatch   = 16384
+)
 
 // parallel calls fn on consecutive chunks [lo, hi) that cover 0..n-1, on
 // every core when n is large; worker numbers the chunk's goroutine from 0
@@ -27,7 +35,11 @@ const parallelMin = 4096
 func parallel(n int, fn func(worker, lo, hi int)) int {
 	workers := 1
 	if n >= parallelMin {
-		workers = min(runtime.GOMAXPROCS(0), n/(parallelMin/2))
+		workers = parallelWorkers
+		if workers == 0 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		workers = min(workers, n/max(1, parallelMin/2))
 	}
 	if workers <= 1 {
 		fn(0, 0, n)
@@ -85,51 +97,36 @@ func (u *selectorUse) merge(o *selectorUse) {
 	u.prefixes = append(u.prefixes, o.prefixes...)
 }
 
-// notePolicies notes what the NetworkPolicies look at and computes each
-// rule's peer key (see rulePeerKey) into m.ruleKeys, on every core.
-func (m *Model) notePolicies() *selectorUse {
-	m.ruleKeys = make([][2][]string, len(m.policies))
-	var uses []*selectorUse
-	var mu sync.Mutex
-	parallel(len(m.policies), func(_, lo, hi int) {
-		u := newSelectorUse()
-		var key []byte
-		for pi := lo; pi < hi; pi++ {
-			p := m.policies[pi]
-			u.note(p.Subject)
-			for d, rules := range [2][]policy.Rule{p.IngressRules, p.EgressRules} {
-				keys := make([]string, len(rules))
-				for ri := range rules {
-					r := &rules[ri]
-					for _, peer := range r.Peers {
-						if peer.Pods != nil {
-							u.note(peer.Pods.Pods)
-						}
-						if peer.IPBlock != nil && m.opts.ipBlockPods {
-							u.prefixes = append(u.prefixes, peer.IPBlock.CIDR)
-							u.prefixes = append(u.prefixes, peer.IPBlock.Except...)
-						}
-					}
-					for _, port := range r.Ports {
-						if port.Name != "" {
-							u.names[namedPort{port.Name, port.Protocol}] = true
-						}
-					}
-					key = rulePeerKey(key[:0], p, r)
-					keys[ri] = string(key)
+// notePolicy notes what p looks at and returns its rules' peer keys (see
+// rulePeerKey) per direction; buf is a reused buffer, returned for the next
+// call.
+func (u *selectorUse) notePolicy(p *policy.Policy, ipBlockPods bool, buf []byte) ([2][]string, []byte) {
+	var out [2][]string
+	u.note(p.Subject)
+	for d, rules := range [2][]policy.Rule{p.IngressRules, p.EgressRules} {
+		keys := make([]string, len(rules))
+		for ri := range rules {
+			r := &rules[ri]
+			for _, peer := range r.Peers {
+				if peer.Pods != nil {
+					u.note(peer.Pods.Pods)
 				}
-				m.ruleKeys[pi][d] = keys
+				if peer.IPBlock != nil && ipBlockPods {
+					u.prefixes = append(u.prefixes, peer.IPBlock.CIDR)
+					u.prefixes = append(u.prefixes, peer.IPBlock.Except...)
+				}
 			}
+			for _, port := range r.Ports {
+				if port.Name != "" {
+					u.names[namedPort{port.Name, port.Protocol}] = true
+				}
+			}
+			buf = rulePeerKey(buf[:0], p, r)
+			keys[ri] = string(buf)
 		}
-		mu.Lock()
-		uses = append(uses, u)
-		mu.Unlock()
-	})
-	all := newSelectorUse()
-	for _, u := range uses {
-		all.merge(u) // the merged sets do not depend on the order
+		out[d] = keys
 	}
-	return all
+	return out, buf
 }
 
 // rulePeerKey appends to b a key that two rules share exactly when their
@@ -253,7 +250,7 @@ func (k *classKeyer) key(b []byte, pi *podInfo, sc *keyScratch) []byte {
 // It costs O(policy rules + labels of all pods) on every core, then one map
 // look-up per pod.
 func (m *Model) buildClasses() {
-	use := m.notePolicies()
+	use := m.use
 	var tierPrefixes []netip.Prefix
 	nodeKeys := m.noteTiered(use.note, use.names, &tierPrefixes)
 	use.prefixes = append(use.prefixes, tierPrefixes...)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -64,9 +63,10 @@ type Model struct {
 	// an index into sets (-1: none).
 	rulePeers [][2][]int32
 
-	// Per policy and direction, each rule's peer key (see rulePeerKey);
-	// only while Compile runs.
+	// While Compile runs: per policy and direction, each rule's peer key
+	// (see rulePeerKey), and what the policies' selectors look at.
 	ruleKeys [][2][]string
+	use      *selectorUse
 
 	lazyIndexes
 	resolveIndexes
@@ -295,60 +295,77 @@ func (m *Model) addServices(c Cluster) []error {
 
 func (m *Model) addPolicies(c Cluster) []error {
 	// Validation dominates and each policy stands alone: compile them on
-	// every core, then check them in input order.
-	compiled := make([]*policy.Policy, len(c.NetworkPolicies))
-	failed := make([]error, len(c.NetworkPolicies))
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(c.NetworkPolicies)/256))
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(c.NetworkPolicies); i += workers {
-				compiled[i], failed[i] = policy.Compile(&c.NetworkPolicies[i])
+	// every core (noting, while each is at hand, what its selectors look at
+	// and its rules' peer keys), then check them in input order.
+	type result struct {
+		p    *policy.Policy
+		err  error
+		keys [2][]string
+	}
+	results := make([]result, len(c.NetworkPolicies))
+	var uses []*selectorUse
+	var mu sync.Mutex
+	parallel(len(c.NetworkPolicies), func(_, lo, hi int) {
+		u := newSelectorUse()
+		var buf []byte
+		for i := lo; i < hi; i++ {
+			r := &results[i]
+			if r.p, r.err = policy.Compile(&c.NetworkPolicies[i]); r.err == nil {
+				r.keys, buf = u.notePolicy(r.p, m.opts.ipBlockPods, buf)
 			}
-		})
-	}
-	wg.Wait()
-	var errs []error
-	seen := map[PodID]bool{}
-	for i, p := range compiled {
-		if failed[i] != nil {
-			errs = append(errs, failed[i])
-			continue
 		}
-		id := PodID{p.Namespace, p.Name}
-		if seen[id] {
-			errs = append(errs, fmt.Errorf("simulate: duplicate NetworkPolicy %s", id))
-			continue
-		}
-		seen[id] = true
-		m.policies = append(m.policies, p)
+		mu.Lock()
+		uses = append(uses, u)
+		mu.Unlock()
+	})
+	m.use = newSelectorUse()
+	for _, u := range uses {
+		m.use.merge(u) // the merged sets do not depend on the order
 	}
-	// Sort by namespace and name: namespaces ranked once, so that most
-	// comparisons compare two integers rather than two strings.
+
+	// Sort by namespace and name (namespaces ranked once, so that most
+	// comparisons compare two integers), then input order: of two policies
+	// with one name, the later one is the duplicate.
 	rank := map[string]int{}
-	for _, p := range m.policies {
-		rank[p.Namespace] = 0
+	for _, r := range results {
+		if r.err == nil {
+			rank[r.p.Namespace] = 0
+		}
 	}
-	nss := slices.Sorted(maps.Keys(rank))
-	for i, ns := range nss {
+	for i, ns := range slices.Sorted(maps.Keys(rank)) {
 		rank[ns] = i
 	}
 	type keyed struct {
-		ns int
-		p  *policy.Policy
+		ns, i int
 	}
-	ks := make([]keyed, len(m.policies))
-	for i, p := range m.policies {
-		ks[i] = keyed{rank[p.Namespace], p}
+	ks := make([]keyed, 0, len(results))
+	for i, r := range results {
+		if r.err == nil {
+			ks = append(ks, keyed{rank[r.p.Namespace], i})
+		}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
 		if a.ns != b.ns {
 			return a.ns - b.ns
 		}
-		return strings.Compare(a.p.Name, b.p.Name)
+		return cmp.Or(strings.Compare(results[a.i].p.Name, results[b.i].p.Name), a.i-b.i)
 	})
-	for i := range ks {
-		m.policies[i] = ks[i].p
+	m.policies = make([]*policy.Policy, 0, len(ks))
+	m.ruleKeys = make([][2][]string, 0, len(ks))
+	for j, k := range ks {
+		r := &results[k.i]
+		if j > 0 && ks[j-1].ns == k.ns && results[ks[j-1].i].p.Name == r.p.Name {
+			r.err = fmt.Errorf("simulate: duplicate NetworkPolicy %s/%s", r.p.Namespace, r.p.Name)
+			continue
+		}
+		m.policies = append(m.policies, r.p)
+		m.ruleKeys = append(m.ruleKeys, r.keys)
+	}
+	var errs []error
+	for _, r := range results {
+		if r.err != nil {
+			errs = append(errs, r.err)
+		}
 	}
 	return errs
 }

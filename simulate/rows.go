@@ -3,7 +3,7 @@ package simulate
 import (
 	"slices"
 	"strconv"
-	"strings"
+	"sync"
 
 	"github.com/netpolsim/netpolsim/internal/bitset"
 	"github.com/netpolsim/netpolsim/policy"
@@ -17,21 +17,31 @@ type classSets struct {
 	byNs      *selector.Index       // classes by their namespace's labels
 	notHost   bitset.Set            // classes of pods that selectors can match
 	nsList    [][]int32             // per namespace: its classes, as a list
-	rulePeers map[string]int32      // rule peers (see rulePeerID) → interned set
+	rulePeers map[string]int32      // tiered rule peers (see tierPeerID) → interned set
 	ipBlocks  map[string]bitset.Set // ipBlock (as IPBlock.String) → classes it holds
 	podSel    map[string]bitset.Set // pod selector (as String) → classes
 	nsSel     map[string]bitset.Set // namespace selector (as String) → classes
+	mu        sync.Mutex            // guards ipBlocks, podSel and nsSel
 }
 
 // cached evaluates s on ix once per distinct selector. The result is shared:
-// callers must not change it.
-func cached(cache map[string]bitset.Set, ix *selector.Index, s selector.Selector) bitset.Set {
+// callers must not change it. It is safe for concurrent use.
+func (cs *classSets) cached(cache map[string]bitset.Set, ix *selector.Index, s selector.Selector) bitset.Set {
 	key := s.String()
-	if r, ok := cache[key]; ok {
+	cs.mu.Lock()
+	r, ok := cache[key]
+	cs.mu.Unlock()
+	if ok {
 		return r
 	}
-	r := ix.Select(s)
-	cache[key] = r
+	r = ix.Select(s)
+	cs.mu.Lock()
+	if old, ok := cache[key]; ok {
+		r = old // another goroutine was first: keep one
+	} else {
+		cache[key] = r
+	}
+	cs.mu.Unlock()
 	return r
 }
 
@@ -67,24 +77,6 @@ func (m *Model) inNamespace(cs *classSets, ns string, sel selector.Selector) []i
 	return out
 }
 
-// rulePeerID returns the interned set of classes that rule ri of policy pi
-// in direction d admits as peers. Rules with the same peer key (see
-// rulePeerKey) share one computation.
-func (m *Model) rulePeerID(cs *classSets, in *interner, pi, d, ri int) int32 {
-	key := m.ruleKeys[pi][d][ri]
-	if id, ok := cs.rulePeers[key]; ok {
-		return id
-	}
-	p := m.policies[pi]
-	rules := p.IngressRules
-	if d == egress {
-		rules = p.EgressRules
-	}
-	id := in.intern(m.peerSet(cs, p, &rules[ri]))
-	cs.rulePeers[key] = id
-	return id
-}
-
 // peerSet returns the classes a rule of p admits as peers; nil when there
 // are none.
 func (m *Model) peerSet(cs *classSets, p *policy.Policy, r *policy.Rule) bitset.Set {
@@ -114,8 +106,8 @@ func (m *Model) peerSet(cs *classSets, p *policy.Policy, r *policy.Rule) bitset.
 		case peer.Pods != nil && peer.Pods.SameNamespace:
 			// Added above.
 		case peer.Pods != nil:
-			s := cached(cs.podSel, cs.byPod, peer.Pods.Pods).Clone()
-			s.And(cached(cs.nsSel, cs.byNs, peer.Pods.Namespaces))
+			s := cs.cached(cs.podSel, cs.byPod, peer.Pods.Pods).Clone()
+			s.And(cs.cached(cs.nsSel, cs.byNs, peer.Pods.Namespaces))
 			s.And(cs.notHost)
 			out.Or(s)
 		case peer.IPBlock != nil && m.opts.ipBlockPods:
@@ -129,16 +121,25 @@ func (m *Model) peerSet(cs *classSets, p *policy.Policy, r *policy.Rule) bitset.
 // policies repeat the same block, so each distinct block is computed once.
 func (m *Model) ipBlockClasses(cs *classSets, b *policy.IPBlock) bitset.Set {
 	key := b.String()
-	if s, ok := cs.ipBlocks[key]; ok {
+	cs.mu.Lock()
+	s, ok := cs.ipBlocks[key]
+	cs.mu.Unlock()
+	if ok {
 		return s
 	}
-	s := bitset.New(cs.n)
+	s = bitset.New(cs.n)
 	for c, ci := range m.classes {
 		if slices.ContainsFunc(m.pods[ci.rep].ips, b.Contains) {
 			s.Add(c)
 		}
 	}
-	cs.ipBlocks[key] = s
+	cs.mu.Lock()
+	if old, ok := cs.ipBlocks[key]; ok {
+		s = old
+	} else {
+		cs.ipBlocks[key] = s
+	}
+	cs.mu.Unlock()
 	return s
 }
 
@@ -218,24 +219,25 @@ type contrib struct {
 }
 
 // buildRows computes, for every group of classes selected by the same
-// policies, which peers are allowed on which port class.
+// policies, which peers are allowed on which port class. The peer sets of
+// the rules, the subjects of the policies and the rows are each computed on
+// every core and interned in a fixed order, so the model is the same on any
+// number of cores.
 func (m *Model) buildRows() {
 	cs := m.newClassSets()
 	n := len(m.classes)
-
-	// Peers of every rule, once, interned.
 	in := newInterner()
-	m.rulePeers = make([][2][]int32, len(m.policies))
+	m.buildRulePeers(cs, in)
+
 	m.subjects = make([][]int32, len(m.policies))
+	parallel(len(m.policies), func(_, lo, hi int) {
+		for pi := lo; pi < hi; pi++ {
+			p := m.policies[pi]
+			m.subjects[pi] = m.inNamespace(cs, p.Namespace, p.Subject)
+		}
+	})
 	selecting := [2][][]int32{make([][]int32, n), make([][]int32, n)}
 	for pi, p := range m.policies {
-		for d, rules := range [2][]policy.Rule{p.IngressRules, p.EgressRules} {
-			m.rulePeers[pi][d] = make([]int32, len(rules))
-			for ri := range rules {
-				m.rulePeers[pi][d][ri] = m.rulePeerID(cs, in, pi, d, ri)
-			}
-		}
-		m.subjects[pi] = m.inNamespace(cs, p.Namespace, p.Subject)
 		for _, c := range m.subjects[pi] {
 			if p.Ingress {
 				selecting[ingress][c] = append(selecting[ingress][c], int32(pi))
@@ -266,11 +268,17 @@ func (m *Model) buildRows() {
 		}
 	}
 
+	// Group the classes; each new group is a row to compute. Groups that
+	// tiered policies select share the tiers' outcome with every group of
+	// the same tiered policies (and, for ingress, named ports).
+	var tasks []rowTask
+	var outcomes []rowTask // one per distinct tiered key
 	for d := range m.dir {
 		dir := &m.dir[d]
 		dir.group = make([]int32, n)
 		groups := map[string]int32{}
-		var key strings.Builder
+		tiered := map[string]int32{}
+		var key, named []byte
 		for c := range m.classes {
 			pols := selecting[d][c]
 			tps := m.tier.selecting[d][c]
@@ -278,42 +286,169 @@ func (m *Model) buildRows() {
 				dir.group[c] = -1
 				continue
 			}
-			key.Reset()
-			for _, p := range pols {
-				key.WriteString(strconv.Itoa(int(p)))
-				key.WriteByte(',')
-			}
-			key.WriteByte('|')
-			for _, p := range tps {
-				key.WriteString(strconv.Itoa(int(p)))
-				key.WriteByte(',')
-			}
+			named = named[:0]
 			if d == ingress {
 				// Named ports of ingress rules resolve at the subject itself.
 				for _, np := range sortedNamed(m.classes[c].named) {
-					key.WriteString(np.name + "/" + string(np.proto) + "=")
+					named = strconv.AppendQuote(named, np.name)
+					named = append(named, '/')
+					named = append(named, np.proto...)
+					named = append(named, '=')
 					for _, v := range m.classes[c].named[np] {
-						key.WriteString(strconv.Itoa(int(v)) + ",")
+						named = strconv.AppendInt(named, int64(v), 10)
+						named = append(named, ',')
 					}
 				}
 			}
-			g, ok := groups[key.String()]
+			key = appendInts(key[:0], tps)
+			key = append(key, '|')
+			key = append(key, named...)
+			tier := int32(-1)
+			if len(tps) > 0 {
+				var ok bool
+				if tier, ok = tiered[string(key)]; !ok {
+					tier = int32(len(outcomes))
+					tiered[string(key)] = tier
+					outcomes = append(outcomes, rowTask{d: d, class: int32(c), tps: tps})
+				}
+			}
+			key = append(key, '|')
+			key = appendInts(key, pols)
+			g, ok := groups[string(key)]
 			if !ok {
 				g = int32(len(dir.rows))
-				groups[key.String()] = g
+				groups[string(key)] = g
 				dir.policies = append(dir.policies, pols)
 				m.tier.groups[d] = append(m.tier.groups[d], tps)
-				if len(tps) == 0 {
-					dir.rows = append(dir.rows, m.buildRow(d, int32(c), pols, serving, in))
-				} else {
-					dir.rows = append(dir.rows, m.tierRow(d, int32(c), pols, tps, serving, in))
-				}
+				dir.rows = append(dir.rows, nil)
+				tasks = append(tasks, rowTask{d: d, class: int32(c), pols: pols, tps: tps, tier: tier, g: g})
 			}
 			dir.group[c] = g
 		}
 	}
+
+	// The tiers' outcomes, then the rows.
+	tierRuns := make([][]tierRun, len(outcomes))
+	inParallel(in, len(outcomes), func(f *interner, i int) {
+		t := &outcomes[i]
+		tierRuns[i] = m.tierOutcome(t.d, t.class, t.tps, serving, f)
+	}, func(i int, adopt func(int32) int32) {
+		for j := range tierRuns[i] {
+			r := &tierRuns[i][j]
+			r.acc, r.deny, r.base = adopt(r.acc), adopt(r.deny), adopt(r.base)
+		}
+	})
+	inParallel(in, len(tasks), func(f *interner, i int) {
+		t := &tasks[i]
+		row := m.buildRow(t.d, t.class, t.pols, serving, f)
+		if t.tier >= 0 {
+			row = tierRow(row, len(t.pols) > 0, tierRuns[t.tier], n, f)
+		}
+		m.dir[t.d].rows[t.g] = row
+	}, func(i int, adopt func(int32) int32) {
+		t := &tasks[i]
+		row := m.dir[t.d].rows[t.g]
+		for j := range row {
+			row[j].set = adopt(row[j].set)
+		}
+	})
 	m.sets = in.sets
-	m.ruleKeys = nil
+	m.ruleKeys, m.use = nil, nil
+}
+
+// rowTask is a row to compute: for class (the first of its group g) in
+// direction d, selected by the NetworkPolicies pols and the tiered policies
+// tps; tier indexes the tiers' outcome, -1 without tiered policies.
+type rowTask struct {
+	d         int
+	class     int32
+	pols, tps []int32
+	tier, g   int32
+}
+
+func appendInts(b []byte, xs []int32) []byte {
+	for _, x := range xs {
+		b = strconv.AppendInt(b, int64(x), 10)
+		b = append(b, ',')
+	}
+	return b
+}
+
+// inParallel calls do(f, i) for i in 0..n-1 on every core, each worker with
+// its own fork f of in, then adopt(i, adopter) for i in order on one
+// goroutine, where adopter maps an id of the fork that computed i to an id
+// of in. Work is split into batches, so that forks stay small.
+func inParallel(in *interner, n int, do func(f *interner, i int), adopt func(i int, adopter func(int32) int32)) {
+	for lo := 0; lo < n; lo += parallelBatch {
+		hi := min(lo+parallelBatch, n)
+		var forks [][3]int // worker chunk bounds and fork index
+		var fs []*interner
+		var mu sync.Mutex
+		parallel(hi-lo, func(_, a, b int) {
+			f := in.fork()
+			for i := lo + a; i < lo+b; i++ {
+				do(f, i)
+			}
+			mu.Lock()
+			forks = append(forks, [3]int{lo + a, lo + b, len(fs)})
+			fs = append(fs, f)
+			mu.Unlock()
+		})
+		slices.SortFunc(forks, func(x, y [3]int) int { return x[0] - y[0] })
+		for _, fk := range forks {
+			adopter := in.adopter(fs[fk[2]])
+			for i := fk[0]; i < fk[1]; i++ {
+				adopt(i, adopter)
+			}
+		}
+	}
+}
+
+// buildRulePeers interns the set of classes each NetworkPolicy rule admits
+// as peers into m.rulePeers. Rules with the same peer key (see rulePeerKey)
+// share one computation; the distinct ones are computed on every core.
+func (m *Model) buildRulePeers(cs *classSets, in *interner) {
+	type ref struct {
+		pi, d, ri int32
+	}
+	m.rulePeers = make([][2][]int32, len(m.policies))
+	distinct := map[string]int32{}
+	var firsts []ref
+	for pi := range m.policies {
+		for d := range 2 {
+			keys := m.ruleKeys[pi][d]
+			ids := make([]int32, len(keys))
+			for ri, k := range keys {
+				id, ok := distinct[k]
+				if !ok {
+					id = int32(len(firsts))
+					distinct[k] = id
+					firsts = append(firsts, ref{int32(pi), int32(d), int32(ri)})
+				}
+				ids[ri] = id
+			}
+			m.rulePeers[pi][d] = ids
+		}
+	}
+	ids := make([]int32, len(firsts))
+	inParallel(in, len(firsts), func(f *interner, i int) {
+		r := firsts[i]
+		p := m.policies[r.pi]
+		rules := p.IngressRules
+		if r.d == egress {
+			rules = p.EgressRules
+		}
+		ids[i] = f.intern(m.peerSet(cs, p, &rules[r.ri]))
+	}, func(i int, adopt func(int32) int32) {
+		ids[i] = adopt(ids[i])
+	})
+	for pi := range m.rulePeers {
+		for d := range 2 {
+			for ri, id := range m.rulePeers[pi][d] {
+				m.rulePeers[pi][d][ri] = ids[id]
+			}
+		}
+	}
 }
 
 // buildRow computes the verdict row of a class selected for direction d by pols.
@@ -330,7 +465,7 @@ func (m *Model) buildRow(d int, class int32, pols []int32, serving map[namedPort
 			if id < 0 {
 				continue // the rule's peers match no pod
 			}
-			peers := in.sets[id]
+			peers := in.set(id)
 			if r.Ports == nil {
 				for p := range protocols {
 					contribs = append(contribs, contrib{m.base[p], m.base[p] + int32(len(m.bounds[p])) - 1, peers})
@@ -423,63 +558,6 @@ func sweep(contribs []contrib, total int32, n int, in *interner) []run {
 		runs = append(runs, run{start: x, set: id})
 	}
 	return runs
-}
-
-// interner stores each distinct non-empty class set once.
-type interner struct {
-	sets  []bitset.Set
-	index map[uint64][]int32
-}
-
-func newInterner() *interner { return &interner{index: map[uint64][]int32{}} }
-
-// intern returns the id of s, storing s itself (not a copy) when it is new:
-// the caller must not change s afterwards. The empty set is -1.
-func (in *interner) intern(s bitset.Set) int32 {
-	id, h := in.find(s)
-	if id == -2 {
-		id = in.add(s, h)
-	}
-	return id
-}
-
-// internCopy is intern for a set the caller reuses: a new set is stored as
-// a copy.
-func (in *interner) internCopy(s bitset.Set) int32 {
-	id, h := in.find(s)
-	if id == -2 {
-		id = in.add(s.Clone(), h)
-	}
-	return id
-}
-
-// find returns the id of s and its hash; the id is -1 for the empty set and
-// -2 when s is not interned yet.
-func (in *interner) find(s bitset.Set) (int32, uint64) {
-	h := uint64(14695981039346656037)
-	empty := true
-	for _, w := range s {
-		h = (h ^ w) * 1099511628211
-		if w != 0 {
-			empty = false
-		}
-	}
-	if empty {
-		return -1, h
-	}
-	for _, id := range in.index[h] {
-		if in.sets[id].Equal(s) {
-			return id, h
-		}
-	}
-	return -2, h
-}
-
-func (in *interner) add(s bitset.Set, h uint64) int32 {
-	id := int32(len(in.sets))
-	in.sets = append(in.sets, s)
-	in.index[h] = append(in.index[h], id)
-	return id
 }
 
 // allows reports whether class subject, in direction d, lets class peer

@@ -214,8 +214,8 @@ func (m *Model) buildTierSets(cs *classSets, in *interner) {
 	t.subjects = make([][]int32, len(t.policies))
 	t.selecting = [2][][]int32{make([][]int32, n), make([][]int32, n)}
 	for ti, p := range t.policies {
-		subj := cached(cs.nsSel, cs.byNs, p.Subject.Namespaces).Clone()
-		subj.And(cached(cs.podSel, cs.byPod, p.Subject.Pods))
+		subj := cs.cached(cs.nsSel, cs.byNs, p.Subject.Namespaces).Clone()
+		subj.And(cs.cached(cs.podSel, cs.byPod, p.Subject.Pods))
 		subj.And(cs.notHost)
 		for c := range subj.Members() {
 			t.subjects[ti] = append(t.subjects[ti], int32(c))
@@ -250,8 +250,8 @@ func (m *Model) tierPeerID(cs *classSets, in *interner, r *policy.ClusterRule) i
 	for _, peer := range r.Peers {
 		switch peer.Kind {
 		case policy.PeerNamespaces, policy.PeerPods:
-			p := cached(cs.nsSel, cs.byNs, peer.Namespaces).Clone()
-			p.And(cached(cs.podSel, cs.byPod, peer.Pods))
+			p := cs.cached(cs.nsSel, cs.byNs, peer.Namespaces).Clone()
+			p.And(cs.cached(cs.podSel, cs.byPod, peer.Pods))
 			p.And(cs.notHost)
 			s.Or(p)
 		case policy.PeerNetworks:
@@ -293,7 +293,7 @@ func (m *Model) tierContribs(d int, class, ti int32, ri int, serving map[namedPo
 	if id < 0 {
 		return nil
 	}
-	peers := in.sets[id]
+	peers := in.set(id)
 	if r.Ports == nil {
 		return []contrib{{0, total - 1, peers}}
 	}
@@ -313,15 +313,22 @@ func (m *Model) tierContribs(d int, class, ti int32, ri int, serving map[namedPo
 	return out
 }
 
-// tierRow computes the effective row of a class selected in direction d by
-// the NetworkPolicies pols and the tiered policies tps.
-func (m *Model) tierRow(d int, class int32, pols, tps []int32, serving map[namedPort]map[int32]bitset.Set, in *interner) []run {
+// tierRun is the tiers' outcome on the port classes from start to the next
+// run's start: acc and deny are the peers the Admin tier accepts and denies
+// (in priority order, a Pass leaving the rest undecided), and base the peers
+// the Baseline tier leaves allowed to a class no NetworkPolicy isolates. Each
+// is an interned set, -1 when empty.
+type tierRun struct {
+	start           int32
+	acc, deny, base int32
+}
+
+// tierOutcome computes the tiers' outcome for a class selected in direction
+// d by the tiered policies tps. It depends on the class only through its
+// named ports, for ingress.
+func (m *Model) tierOutcome(d int, class int32, tps []int32, serving map[namedPort]map[int32]bitset.Set, in *interner) []tierRun {
 	n := len(m.classes)
 	total := m.portClasses()
-	var npRuns []run
-	if len(pols) > 0 {
-		npRuns = m.buildRow(d, class, pols, serving, in)
-	}
 	type trule struct {
 		admin    bool
 		action   policy.Action
@@ -331,9 +338,6 @@ func (m *Model) tierRow(d int, class int32, pols, tps []int32, serving map[named
 	points := []int32{0}
 	for _, ti := range tps {
 		p := m.tier.policies[ti]
-		if p.Tier == policy.Baseline && len(pols) > 0 {
-			continue // NetworkPolicies decide for isolated pods
-		}
 		for ri, r := range m.tieredRules(ti, d) {
 			cs := m.tierContribs(d, class, ti, ri, serving, in)
 			if len(cs) == 0 {
@@ -345,37 +349,26 @@ func (m *Model) tierRow(d int, class int32, pols, tps []int32, serving map[named
 			rules = append(rules, trule{admin: p.Tier == policy.Admin, action: r.Action, contribs: cs})
 		}
 	}
-	for _, r := range npRuns {
-		points = append(points, r.start)
-	}
 	slices.Sort(points)
 	points = slices.Compact(points)
 
-	var runs []run
+	var runs []tierRun
 	full := bitset.Full(n)
 	undecided, active := bitset.New(n), bitset.New(n)
-	acc, deny, x := bitset.New(n), bitset.New(n), bitset.New(n)
+	acc, deny, base := bitset.New(n), bitset.New(n), bitset.New(n)
 	for _, at := range points {
 		if at >= total {
 			break
 		}
 		clear(acc)
 		clear(deny)
+		copy(base, full)
 		copy(undecided, full)
-		// x: what NetworkPolicies allow, or for classes they do not
-		// isolate, what the Baseline tier does not deny.
-		if len(pols) > 0 {
-			clear(x)
-			if id := m.lookupIn(npRuns, at); id >= 0 {
-				copy(x, in.sets[id])
-			}
-		} else {
-			copy(x, full)
-		}
 		baseline := false
 		for _, r := range rules {
 			if !r.admin && !baseline {
-				// The Baseline tier judges what the Admin tier left.
+				// The Baseline tier judges what the Admin tier left;
+				// its outcome applies only where no NetworkPolicy isolates.
 				baseline = true
 				copy(undecided, full)
 			}
@@ -396,18 +389,76 @@ func (m *Model) tierRow(d int, class int32, pols, tps []int32, serving map[named
 			case r.admin && r.action == policy.Deny:
 				deny.Or(active)
 			case !r.admin && r.action == policy.Deny:
-				x.AndNot(active)
+				base.AndNot(active)
 			}
 		}
-		x.AndNot(deny)
-		x.Or(acc)
-		id := in.internCopy(x)
-		if len(runs) > 0 && runs[len(runs)-1].set == id {
-			continue
+		t := tierRun{start: at, acc: in.internCopy(acc), deny: in.internCopy(deny), base: in.internCopy(base)}
+		if len(runs) > 0 {
+			if last := runs[len(runs)-1]; last.acc == t.acc && last.deny == t.deny && last.base == t.base {
+				continue
+			}
 		}
-		runs = append(runs, run{start: at, set: id})
+		runs = append(runs, t)
 	}
 	return runs
+}
+
+// tierRow combines a class's NetworkPolicy row np (ignored when isolated is
+// false: no NetworkPolicy selects the class) with the tiers' outcome tr:
+// what the Admin tier accepts, plus what the NetworkPolicies allow (or, for
+// a class they do not isolate, what the Baseline tier leaves), minus what
+// the Admin tier denies. It costs O(runs) set operations over n classes.
+func tierRow(np []run, isolated bool, tr []tierRun, n int, in *interner) []run {
+	var (
+		out     []run
+		scratch bitset.Set
+		i, j    int // the runs of np and tr that hold at
+	)
+	for at := int32(0); ; {
+		for isolated && i+1 < len(np) && np[i+1].start <= at {
+			i++
+		}
+		for j+1 < len(tr) && tr[j+1].start <= at {
+			j++
+		}
+		t := tr[j]
+		x := t.base
+		if isolated {
+			x = np[i].set
+		}
+		id := x
+		if t.acc >= 0 || t.deny >= 0 {
+			if scratch == nil {
+				scratch = bitset.New(n)
+			}
+			clear(scratch)
+			if x >= 0 {
+				copy(scratch, in.set(x))
+			}
+			if t.deny >= 0 {
+				scratch.AndNot(in.set(t.deny))
+			}
+			if t.acc >= 0 {
+				scratch.Or(in.set(t.acc))
+			}
+			id = in.internCopy(scratch)
+		}
+		if len(out) == 0 || out[len(out)-1].set != id {
+			out = append(out, run{start: at, set: id})
+		}
+		// The next point where either row changes.
+		next := int32(-1)
+		if isolated && i+1 < len(np) {
+			next = np[i+1].start
+		}
+		if j+1 < len(tr) && (next < 0 || tr[j+1].start < next) {
+			next = tr[j+1].start
+		}
+		if next < 0 {
+			return out
+		}
+		at = next
+	}
 }
 
 // lookupIn returns the set of the run of row that holds port class k, or
