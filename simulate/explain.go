@@ -120,7 +120,7 @@ func (m *Model) Explain(pod PodID) (Explanation, error) {
 	}
 	x.To = m.peers(i, to, func(b int32) bool { return m.exempt(i, b) })
 
-	e := m.podExposure(i, m.exposer())
+	e := m.podExposure(i, m.exposer(), nil)
 	x.Inbound, x.Outbound = e.Inbound, e.Outbound
 	return x, nil
 }

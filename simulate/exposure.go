@@ -194,8 +194,9 @@ func (e PodExposure) Exposed(direct bool) bool {
 func (m *Model) Exposure() []PodExposure {
 	x := m.exposer()
 	out := make([]PodExposure, len(m.pods))
+	memo := map[[2]int32][]Access{}
 	for i := range m.pods {
-		out[i] = m.podExposure(int32(i), x)
+		out[i] = m.podExposure(int32(i), x, memo)
 	}
 	return out
 }
@@ -226,9 +227,12 @@ func (m *Model) newExposer() *exposer {
 	return x
 }
 
-func (m *Model) podExposure(pod int32, x *exposer) PodExposure {
-	e := PodExposure{Pod: m.pods[pod].id, Outbound: m.outsideAccess(egress, pod)}
-	in := m.outsideAccess(ingress, pod)
+// podExposure is one pod's exposure. memo keeps outsideAccess per
+// direction and group (nil: no memo): it depends on the pod only through
+// its group, since the groups of ingress split by the named ports rules use.
+func (m *Model) podExposure(pod int32, x *exposer, memo map[[2]int32][]Access) PodExposure {
+	e := PodExposure{Pod: m.pods[pod].id, Outbound: m.outsideAccessMemo(egress, pod, memo)}
+	in := m.outsideAccessMemo(ingress, pod, memo)
 	direct := Route{Kind: RouteDirect, Note: "the pod's own address, where the network routes it"}
 	for _, a := range in {
 		direct.PodPorts = NewPortSet(append(direct.PodPorts.Ranges(), a.Ports.Ranges()...)...)
@@ -243,6 +247,22 @@ func (m *Model) podExposure(pod int32, x *exposer) PodExposure {
 			strings.Compare(a.Host, b.Host), strings.Compare(a.Path, b.Path))
 	})
 	return e
+}
+
+// outsideAccessMemo is outsideAccess, kept in memo per direction and group;
+// each caller gets its own copy of the list.
+func (m *Model) outsideAccessMemo(d int, pod int32, memo map[[2]int32][]Access) []Access {
+	g := m.dir[d].group[m.podClass[pod]]
+	if memo == nil || g < 0 {
+		return m.outsideAccess(d, pod)
+	}
+	key := [2]int32{int32(d), g}
+	a, ok := memo[key]
+	if !ok {
+		a = m.outsideAccess(d, pod)
+		memo[key] = a
+	}
+	return slices.Clone(a)
 }
 
 // outsideAccess lists what the pod admits from (ingress) or may reach

@@ -3,6 +3,7 @@ package simulate
 import (
 	"errors"
 	"fmt"
+	corev1 "k8s.io/api/core/v1"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -847,6 +848,7 @@ func (m *Model) tierOutsideAccess(d int, g, pod int32) []Access {
 	}
 	var atoms []atom
 	total := m.portClasses()
+	points := m.decisionPoints(d, g, pod)
 	for _, p := range family {
 		// The children: the largest prefixes of the family strictly
 		// inside p.
@@ -862,9 +864,14 @@ func (m *Model) tierOutsideAccess(d int, g, pod int32) []Access {
 			continue // the children cover p
 		}
 		var ranges []PortRange
-		for k := int32(0); k < total; k++ {
+		for i, k := range points {
 			if m.tierDecide(d, g, pod, -1, rep, k).allowed {
-				ranges = append(ranges, m.classRange(k))
+				end := total
+				if i+1 < len(points) {
+					end = points[i+1]
+				}
+				lo, hi := m.classRange(k), m.classRange(end-1)
+				ranges = append(ranges, PortRange{Protocol: lo.Protocol, Start: lo.Start, End: hi.End})
 			}
 		}
 		atoms = append(atoms, atom{policy.IPBlock{CIDR: p, Except: children}, NewPortSet(ranges...)})
@@ -894,6 +901,57 @@ func (m *Model) tierOutsideAccess(d int, g, pod int32) []Access {
 	}
 	slices.SortFunc(out, func(a, b Access) int { return strings.Compare(a.Sources.String(), b.Sources.String()) })
 	return out
+}
+
+// decisionPoints returns, sorted, the port classes where the decision of
+// group g in direction d about an address outside the cluster can change:
+// the first port class of each protocol, and the bounds of every port of
+// the rules of the group's NetworkPolicies and tiered policies (a named
+// port at the numbers the pod's class serves under the name). Between two
+// points every rule matches a port class alike, so one decision per point
+// stands for the port classes up to the next.
+func (m *Model) decisionPoints(d int, g, pod int32) []int32 {
+	total := m.portClasses()
+	points := []int32{m.base[0], m.base[1], m.base[2]}
+	named := m.classes[m.podClass[pod]].named
+	span := func(proto corev1.Protocol, start, end int32) {
+		p := protoIndex(proto)
+		points = append(points, m.portClass(p, start), m.portClass(p, end)+1)
+	}
+	for _, pi := range m.dir[d].policies[g] {
+		for _, r := range m.rules(pi, d) {
+			for _, port := range r.Ports {
+				if port.Name == "" {
+					span(port.Protocol, port.Start, port.End)
+					continue
+				}
+				for _, v := range named[namedPort{port.Name, port.Protocol}] {
+					span(port.Protocol, v, v)
+				}
+			}
+		}
+	}
+	for _, ti := range m.tier.groups[d][g] {
+		for _, r := range m.tieredRules(ti, d) {
+			for _, port := range r.Ports {
+				if port.Name == "" {
+					span(port.Protocol, port.Start, port.End)
+					continue
+				}
+				for _, proto := range protocols {
+					for _, v := range named[namedPort{port.Name, proto}] {
+						span(proto, v, v)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(points)
+	points = slices.Compact(points)
+	for len(points) > 0 && points[len(points)-1] >= total {
+		points = points[:len(points)-1]
+	}
+	return points
 }
 
 // representative returns an address of p that is in none of children
