@@ -64,12 +64,14 @@ func housePodsPeer(h string) *v1beta1.NamespacedPod {
 }
 
 // tierStep is one step of an upstream test: change the cluster, then every
-// pair of house pods on each port must be allowed iff want says so.
+// pair of house pods on each port must be allowed iff want says so (wantAt,
+// when set, instead of want: per port).
 type tierStep struct {
 	name   string
 	change func(*simulate.Cluster)
 	ports  []simulate.PortSpec
 	want   func(fromHouse, toHouse string) bool
+	wantAt func(fromHouse, toHouse string, port simulate.PortSpec) bool
 }
 
 func runTierSteps(t *testing.T, c simulate.Cluster, steps []tierStep) {
@@ -92,7 +94,13 @@ func runTierSteps(t *testing.T, c simulate.Cluster, steps []tierStep) {
 						if err != nil {
 							t.Fatalf("%s: %v", s.name, err)
 						}
-						if want := s.want(from, to); v.Allowed != want {
+						var want bool
+						if s.wantAt != nil {
+							want = s.wantAt(from, to, port)
+						} else {
+							want = s.want(from, to)
+						}
+						if v.Allowed != want {
 							t.Errorf("%s: %s → %s on %s: got %v, want %v\n%v", s.name, src, dst, port, v.Allowed, want, v)
 						}
 					}
