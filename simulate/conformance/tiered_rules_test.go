@@ -20,6 +20,7 @@ package conformance_test
 
 import (
 	"fmt"
+	"net/netip"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -237,6 +238,194 @@ func TestTierHouseNamedPorts(t *testing.T) {
 					return true
 				}),
 			}})
+		})
+	}
+}
+
+// TestTierInlineCIDRPeers transcribes CNPAdminTierEgressInlineCIDRPeers
+// and CNPBaselineTierEgressInlineCIDRPeers: gryffindor's egress accepts
+// slytherin's pods (by their namespace's conformance-house label) and then
+// denies every address (networks 0.0.0.0/0 and ::/0, which hold the pod
+// addresses too). The steps relabel slytherin's namespace so that the
+// Accept no longer matches and back, then insert at index 0 an Accept of
+// the addresses of luna-lovegood-0 and cedric-diggory-0 (as /32s).
+func TestTierInlineCIDRPeers(t *testing.T) {
+	houseLabel := func(h string) metav1.LabelSelector {
+		return metav1.LabelSelector{MatchLabels: map[string]string{"conformance-house": h}}
+	}
+	for _, tc := range []struct {
+		test    string
+		tier    v1beta1.Tier
+		subject v1beta1.ClusterNetworkPolicySubject
+	}{
+		{"CNPAdminTierEgressInlineCIDRPeers", v1beta1.AdminTier,
+			v1beta1.ClusterNetworkPolicySubject{Pods: &v1beta1.NamespacedPod{NamespaceSelector: houseLabel("gryffindor"), PodSelector: houseLabel("gryffindor")}}},
+		{"CNPBaselineTierEgressInlineCIDRPeers", v1beta1.BaselineTier,
+			v1beta1.ClusterNetworkPolicySubject{Namespaces: &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: houseNs("gryffindor")}}}},
+	} {
+		t.Run(tc.test, func(t *testing.T) {
+			c := houseModel()
+			p := v1beta1.ClusterNetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "inline-cidr-as-peers-example"}}
+			p.Spec = v1beta1.ClusterNetworkPolicySpec{Tier: tc.tier, Priority: 85, Subject: tc.subject,
+				Egress: []v1beta1.ClusterNetworkPolicyEgressRule{
+					{Name: "allow-egress-to-slytherin", Action: "Accept",
+						To: []v1beta1.ClusterNetworkPolicyEgressPeer{{Pods: &v1beta1.NamespacedPod{NamespaceSelector: houseLabel("slytherin"), PodSelector: houseLabel("slytherin")}}}},
+					{Name: "deny-egress-to-internet", Action: "Deny",
+						To: []v1beta1.ClusterNetworkPolicyEgressPeer{{Networks: []v1beta1.CIDR{"0.0.0.0/0", "::/0"}}}},
+				}}
+			c.ClusterNetworkPolicies = []v1beta1.ClusterNetworkPolicy{p}
+			slytherin := slicesIndexNs(c, houseNs("slytherin"))
+			// Only gryffindor's egress is judged; it reaches slytherin when
+			// its namespace carries the label, and nothing else (other
+			// gryffindor pods included).
+			egress := func(slytherinOpen bool, extra ...string) func(from, to simulate.PodID, _ simulate.PortSpec) bool {
+				return func(from, to simulate.PodID, _ simulate.PortSpec) bool {
+					switch {
+					case from.Namespace != houseNs("gryffindor"):
+						return true
+					case to.Namespace == houseNs("slytherin"):
+						return slytherinOpen
+					}
+					for _, name := range extra {
+						if to.Name == name {
+							return true
+						}
+					}
+					return false
+				}
+			}
+			podIP := func(c *simulate.Cluster, name string) v1beta1.CIDR {
+				for _, pod := range c.Pods {
+					if pod.Name == name {
+						return v1beta1.CIDR(pod.Status.PodIP + "/32")
+					}
+				}
+				t.Fatalf("no pod %s", name)
+				return ""
+			}
+			runTierSteps(t, c, []tierStep{
+				{name: "as applied", ports: allHousePorts, wantPod: egress(true)},
+				{name: "slytherin relabelled: the Accept does not match", ports: allHousePorts, wantPod: egress(false),
+					change: func(c *simulate.Cluster) {
+						c.Namespaces[slytherin].Labels = map[string]string{"conformance-house": "denied-namespace-label"}
+					}},
+				{name: "slytherin labelled back", ports: allHousePorts, wantPod: egress(true),
+					change: func(c *simulate.Cluster) {
+						c.Namespaces[slytherin].Labels = map[string]string{"conformance-house": "slytherin"}
+					}},
+				{name: "Accept of two pod addresses inserted first", ports: allHousePorts, wantPod: egress(true, "luna-lovegood-0", "cedric-diggory-0"),
+					change: func(c *simulate.Cluster) {
+						rule := v1beta1.ClusterNetworkPolicyEgressRule{Name: "allow-egress-to-specific-podIPs", Action: "Accept",
+							To: []v1beta1.ClusterNetworkPolicyEgressPeer{{Networks: []v1beta1.CIDR{podIP(c, "luna-lovegood-0"), podIP(c, "cedric-diggory-0")}}}}
+						spec := &c.ClusterNetworkPolicies[0].Spec
+						spec.Egress = append([]v1beta1.ClusterNetworkPolicyEgressRule{rule}, spec.Egress...)
+					}},
+			})
+		})
+	}
+}
+
+// slicesIndexNs returns the index of namespace name in c.Namespaces.
+func slicesIndexNs(c simulate.Cluster, name string) int {
+	for i, ns := range c.Namespaces {
+		if ns.Name == name {
+			return i
+		}
+	}
+	panic("conformance: no namespace " + name)
+}
+
+// TestTierNodePeers transcribes CNPAdminTierEgressNodePeers and
+// CNPBaselineTierEgressNodePeers: gryffindor's egress to the hostNetwork
+// pods of forbidden-forrest (centaur-0 and centaur-1, whose addresses are
+// their nodes') through nodes peers selecting kubernetes.io/os=linux. The
+// suite takes the host ports as parameters (HostNetworkPorts); any seven
+// distinct numbers do, so the test picks its own. A nodes peer matches the
+// hostNetwork pods of the selected nodes (HostNetworkAsNode, the default)
+// and the nodes' addresses; both are probed.
+func TestTierNodePeers(t *testing.T) {
+	hp := [7]int32{34345, 34346, 34347, 34348, 34349, 34350, 34351}
+	houseLabel := func(h string) metav1.LabelSelector {
+		return metav1.LabelSelector{MatchLabels: map[string]string{"conformance-house": h}}
+	}
+	linux := &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelOSStable: "linux"}}
+	gryffindorPods := &v1beta1.NamespacedPod{NamespaceSelector: houseLabel("gryffindor"), PodSelector: houseLabel("gryffindor")}
+	portRange := func(lo, hi int32) v1beta1.ClusterNetworkPolicyProtocol {
+		return v1beta1.ClusterNetworkPolicyProtocol{TCP: &v1beta1.ClusterNetworkPolicyProtocolTCP{DestinationPort: &v1beta1.Port{Range: &v1beta1.PortRange{Start: lo, End: hi}}}}
+	}
+	allAddrs := v1beta1.ClusterNetworkPolicyEgressPeer{Networks: []v1beta1.CIDR{"0.0.0.0/0", "::/0"}}
+	admin := v1beta1.ClusterNetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "node-and-cidr-as-peers-example"}}
+	admin.Spec = v1beta1.ClusterNetworkPolicySpec{Tier: v1beta1.AdminTier, Priority: 75, Subject: v1beta1.ClusterNetworkPolicySubject{Pods: gryffindorPods},
+		Egress: []v1beta1.ClusterNetworkPolicyEgressRule{
+			{Action: "Accept", To: []v1beta1.ClusterNetworkPolicyEgressPeer{{Nodes: linux}}, Protocols: []v1beta1.ClusterNetworkPolicyProtocol{protocolOf(simulate.TCP(hp[0]))}},
+			{Action: "Pass", To: []v1beta1.ClusterNetworkPolicyEgressPeer{{Nodes: linux}}, Protocols: []v1beta1.ClusterNetworkPolicyProtocol{protocolOf(simulate.UDP(hp[2]))}},
+			{Action: "Deny", To: []v1beta1.ClusterNetworkPolicyEgressPeer{{Pods: &v1beta1.NamespacedPod{NamespaceSelector: houseLabel("slytherin"), PodSelector: houseLabel("slytherin")}}, {Nodes: linux}, allAddrs}},
+		}}
+	baseline := v1beta1.ClusterNetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "default"}}
+	baseline.Spec = v1beta1.ClusterNetworkPolicySpec{Tier: v1beta1.BaselineTier, Priority: 10,
+		Subject: v1beta1.ClusterNetworkPolicySubject{Namespaces: &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: houseNs("gryffindor")}}},
+		Egress: []v1beta1.ClusterNetworkPolicyEgressRule{
+			{Action: "Accept", To: []v1beta1.ClusterNetworkPolicyEgressPeer{{Nodes: linux}}, Protocols: []v1beta1.ClusterNetworkPolicyProtocol{portRange(hp[0], hp[1])}},
+			{Action: "Deny", To: []v1beta1.ClusterNetworkPolicyEgressPeer{{Nodes: linux}, allAddrs}},
+		}}
+	for _, tc := range []struct {
+		test   string
+		policy v1beta1.ClusterNetworkPolicy
+		want   map[simulate.PortSpec]bool // to the centaurs and their nodes
+	}{
+		// Accept on hp0; Pass on UDP hp2 (nothing below: allowed); the
+		// Deny of the nodes for the rest.
+		{"CNPAdminTierEgressNodePeers", admin, map[simulate.PortSpec]bool{
+			simulate.TCP(hp[0]): true, simulate.UDP(hp[2]): true, simulate.TCP(hp[1]): false, simulate.UDP(hp[4]): false, simulate.SCTP(hp[6]): false}},
+		// Accept on the range hp0-hp1, the Deny for the rest.
+		{"CNPBaselineTierEgressNodePeers", baseline, map[simulate.PortSpec]bool{
+			simulate.TCP(hp[0]): true, simulate.TCP(hp[1]): true, simulate.UDP(hp[4]): false, simulate.SCTP(hp[6]): false}},
+	} {
+		t.Run(tc.test, func(t *testing.T) {
+			c := houseModel()
+			c.Namespaces = append(c.Namespaces, corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: houseNs("forbidden-forrest"), Labels: map[string]string{"conformance-house": "forbidden-forrest"}}})
+			var nodeIPs []netip.Addr
+			for i := range 2 {
+				ip := fmt.Sprintf("172.18.0.%d", i+2)
+				node := corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("node-%d", i+1), Labels: map[string]string{corev1.LabelOSStable: "linux"}}}
+				node.Status.Addresses = []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: ip}}
+				c.Nodes = append(c.Nodes, node)
+				pod := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: houseNs("forbidden-forrest"), Name: fmt.Sprintf("centaur-%d", i), Labels: map[string]string{"conformance-house": "forbidden-forrest"}}}
+				pod.Spec.HostNetwork, pod.Spec.NodeName = true, node.Name
+				pod.Spec.Containers = []corev1.Container{{Name: "centaur-client"}}
+				pod.Status.PodIP = ip
+				c.Pods = append(c.Pods, pod)
+				nodeIPs = append(nodeIPs, netip.MustParseAddr(ip))
+			}
+			c.ClusterNetworkPolicies = []v1beta1.ClusterNetworkPolicy{tc.policy}
+			m, err := simulate.Compile(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			targets := []simulate.Endpoint{simulate.Pod(houseNs("forbidden-forrest"), "centaur-0"), simulate.Pod(houseNs("forbidden-forrest"), "centaur-1"),
+				simulate.IP(nodeIPs[0]), simulate.IP(nodeIPs[1])}
+			for i := range 2 {
+				from := simulate.Pod(houseNs("gryffindor"), fmt.Sprintf("harry-potter-%d", i))
+				for port, want := range tc.want {
+					for _, to := range targets {
+						v, err := m.Check(from, to, port)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if v.Allowed != want {
+							t.Errorf("%v → %v on %s: got %v, want %v\n%v", from, to, port, v.Allowed, want, v)
+						}
+					}
+				}
+				// The Deny's networks hold every house pod's address too
+				// (the Admin Deny also names slytherin's pods).
+				for _, h := range houses {
+					to := simulate.Pod(houseNs(h), fmt.Sprintf("%s-%d", housePods[h], 1-i))
+					if v, err := m.Check(from, to, simulate.TCP(80)); err != nil || v.Allowed {
+						t.Errorf("%v → %v on TCP/80: got %v (%v), want denied", from, to, v.Allowed, err)
+					}
+				}
+			}
 		})
 	}
 }
