@@ -239,17 +239,11 @@ func oracleANPPorts(in *[]v1alpha1.AdminNetworkPolicyPort) []oTierPort {
 	return out
 }
 
-// oracleTierAllowedWith is oracleAllowed with the tiered policies of c, as
-// read by oracleTierPolicies, under the default options with
-// IPBlockMatchesPods(ipBlockMatchesPods): the sender's egress and the
-// receiver's ingress must both allow.
-func oracleTierAllowedWith(c simulate.Cluster, tiers []oTierPolicy, ipBlockMatchesPods bool, from, to endpoint, proto corev1.Protocol, port int32) bool {
-	return oracleTierAllowedOpts(c, tiers, defaultOracleOpts(ipBlockMatchesPods), from, to, proto, port)
-}
-
-// oracleTierAllowedOpts is oracleTierAllowedWith under the options o, of
-// which IPBlockMatchesPods and HostNetworkPods matter (self and node
-// traffic are taken as o says).
+// oracleTierAllowedOpts is oracleAllowed with the tiered policies of c, as
+// read by oracleTierPolicies, under the options o, of which
+// IPBlockMatchesPods and HostNetworkPods matter (self and node traffic are
+// taken as o says): the sender's egress and the receiver's ingress must
+// both allow.
 func oracleTierAllowedOpts(c simulate.Cluster, tiers []oTierPolicy, o oracleOpts, from, to endpoint, proto corev1.Protocol, port int32) bool {
 	fromPod, toPod := oracleResolve(c, from), oracleResolve(c, to)
 	// A pod to itself and a node (or, when o treats them as their node, a
