@@ -29,10 +29,39 @@
 // # Checks
 //
 // no-default-deny-ingress (warning) and no-default-deny-egress (info): pods
-// of a namespace that no policy isolates for that direction. One finding per
-// namespace and direction, on the Namespace, listing the pods in Related,
-// rather than one per pod: the fix, a default-deny policy, is per namespace.
-// hostNetwork pods are left out: policies never apply to them.
+// of a namespace without a default deny for that direction. A pod has one
+// when every connection of the direction with every pod of the cluster, on
+// every port, is decided by some policy rather than allowed by default
+// (Model.LeftToDefault, which judges as verdicts do):
+//
+//   - a NetworkPolicy isolates it for the direction (its rules decide
+//     everything; this is the only way when there are no cluster policies),
+//     or
+//   - for each remote pod and port, the first matching Admin tier rule is an
+//     Accept or a Deny, or (the pod being isolated by no NetworkPolicy) the
+//     first matching Baseline tier rule is. So an Admin policy whose subject
+//     holds the pod and whose rules end in a Deny of every namespace
+//     (namespaces: {}) is a default deny, and so is such a Baseline policy
+//     (BaselineAdminNetworkPolicy included) for pods no NetworkPolicy
+//     isolates. A Pass (in the Admin tier, when no Baseline rule decides
+//     the passed connection; in the Baseline tier always) leaves the
+//     connection to the default, as does a Deny of some ports or peers only.
+//
+// Remote pods are those the model treats as pods: hostNetwork pods that it
+// treats as their node (simulate.HostNetworkAsNode, the default) are not
+// counted, since namespaces and pods peers cannot name them; neither are
+// addresses outside the cluster, which tiered ingress rules cannot name
+// (exposed-service reports what they reach). An Accept counts as a decision
+// as an allowing NetworkPolicy rule does: the check asks whether anything is
+// open by default, not whether the rules are narrow.
+//
+// One finding per namespace and direction, on the Namespace, listing the
+// pods in Related, rather than one per pod: the fix, a default-deny policy,
+// is per namespace. When cluster policies apply to some of those pods but
+// leave connections to the default, the message says so; when the model has
+// cluster policies, the hint names that fix too. hostNetwork pods that the
+// model treats as their node are left out as subjects: policies never apply
+// to them.
 //
 // exposed-service (warning): a NodePort or LoadBalancer Service through
 // which any address outside the cluster may reach one of its backends on

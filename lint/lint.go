@@ -141,8 +141,8 @@ type check struct {
 }
 
 var checks = []check{
-	{RuleInfo{"no-default-deny-ingress", "pods that no policy isolates for ingress (warning), one finding per namespace"}, (*linter).noDefaultDenyIngress},
-	{RuleInfo{"no-default-deny-egress", "pods that no policy isolates for egress (info), one finding per namespace"}, (*linter).noDefaultDenyEgress},
+	{RuleInfo{"no-default-deny-ingress", "pods without a default deny for ingress (warning): some connection from some pod is decided by no NetworkPolicy and no Admin or Baseline rule; one finding per namespace"}, (*linter).noDefaultDenyIngress},
+	{RuleInfo{"no-default-deny-egress", "pods without a default deny for egress (info): some connection to some pod is decided by no NetworkPolicy and no Admin or Baseline rule; one finding per namespace"}, (*linter).noDefaultDenyEgress},
 	{RuleInfo{"exposed-service", "NodePort and LoadBalancer Services whose backends any address may reach (info for the ingress controller)"}, (*linter).exposedServices},
 	{RuleInfo{"policy-selects-nothing", "policies whose podSelector selects no pod"}, (*linter).policiesSelectingNothing},
 	{RuleInfo{"peer-matches-nothing", "rules whose selector peers match no pod, so they allow nothing"}, (*linter).peersMatchingNothing},

@@ -47,6 +47,11 @@ type linter struct {
 	// sets (interned, shared by equal rules), so each costs a slice header.
 	peers   [][2][]simulate.ClassSet
 	members [][]simulate.PodID // per class: its pods
+	// hostClass[c]: class c holds hostNetwork pods the model treats as
+	// their node.
+	hostClass []bool
+	// defaultOpen[d][c]: openByDefault's answers.
+	defaultOpen [2]map[simulate.ClassID][2]bool
 
 	tieredState // for the tiered checks, filled by initTiered
 }
@@ -64,12 +69,14 @@ func newLinter(m *simulate.Model, cfg config) *linter {
 	classes := m.Classes()
 	l.rep = make([]simulate.PodID, len(classes))
 	l.members = make([][]simulate.PodID, len(classes))
+	l.hostClass = make([]bool, len(classes))
 	for d := range l.isolating {
 		l.isolating[d] = make([][]*policy.Policy, len(classes))
 	}
 	for _, c := range classes {
 		l.rep[c.ID] = c.Pods[0]
 		l.members[c.ID] = c.Pods
+		l.hostClass[c.ID] = c.HostNetwork
 		for _, id := range c.Pods {
 			l.classOf[l.podIdx[id]] = c.ID
 			if c.HostNetwork { // the model's answer, which follows simulate.HostNetworkPods

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/netpolsim/netpolsim/lint"
+	"github.com/netpolsim/netpolsim/simulate"
 )
 
 // cnp is a ClusterNetworkPolicy (v1beta1) with the given spec fields after
@@ -174,5 +175,80 @@ func TestTieredMessages(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+// TestNoDefaultDenyTiered: cluster policies count as a default deny when
+// they decide every connection of the direction with every pod (an Admin
+// Accept or Deny, or a Baseline one for pods no NetworkPolicy isolates),
+// as the model's LeftToDefault says.
+func TestNoDefaultDenyTiered(t *testing.T) {
+	aPods := []lint.Object{podObj("tenant-a", "db"), podObj("tenant-a", "web")}
+	bPods := []lint.Object{podObj("tenant-b", "web")}
+	sysPods := []lint.Object{podObj("kube-system", "dns")}
+	open := func(ns string, pods []lint.Object) lint.Finding {
+		return lint.Finding{Severity: lint.Warning, Object: nsObj(ns), Related: pods}
+	}
+	webOnly := netpol("tenant-a", "web", "{podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress], ingress: [{}]}")
+	const toAll = "to: [{namespaces: {}}]"
+	runCases(t, "no-default-deny-ingress", []lintCase{
+		{name: "no cluster policy", docs: with(), want: []lint.Finding{open("kube-system", sysPods), open("tenant-a", aPods), open("tenant-b", bPods)}},
+		{name: "admin deny of every namespace", docs: with(cnp("deny", "Admin", 10, subjAll+", ingress: [{action: Deny, "+fromAll+"}]"))},
+		{name: "admin accept and deny decide everything", docs: with(cnp("guard", "Admin", 10, subjAll+", ingress: [{action: Accept, "+fromB+"}, {action: Deny, "+fromAll+"}]"))},
+		{name: "admin deny of one tenant's subject", docs: with(cnp("deny", "Admin", 10, subjA+", ingress: [{action: Deny, "+fromAll+"}]")),
+			want: []lint.Finding{open("kube-system", sysPods), open("tenant-b", bPods)}},
+		{name: "admin deny from one namespace only", docs: with(cnp("deny", "Admin", 10, subjAll+", ingress: [{action: Deny, "+fromB+"}]")),
+			want: []lint.Finding{open("kube-system", sysPods), open("tenant-a", aPods), open("tenant-b", bPods)}},
+		{name: "admin deny on one port only", docs: with(cnp("deny", "Admin", 10, subjAll+", ingress: [{action: Deny, "+fromAll+", "+tcp(80)+"}]")),
+			want: []lint.Finding{open("kube-system", sysPods), open("tenant-a", aPods), open("tenant-b", bPods)}},
+		{name: "a Pass first leaves it to NetworkPolicies and the default", docs: with(cnp("pass", "Admin", 10, subjAll+", ingress: [{action: Pass, "+fromAll+"}, {action: Deny, "+fromAll+"}]")),
+			want: []lint.Finding{open("kube-system", sysPods), open("tenant-a", aPods), open("tenant-b", bPods)}},
+		{name: "a Pass, then a baseline deny", docs: with(
+			cnp("pass", "Admin", 10, subjAll+", ingress: [{action: Pass, "+fromAll+"}]"),
+			cnp("default-deny", "Baseline", 10, subjAll+", ingress: [{action: Deny, "+fromAll+"}]"))},
+		{name: "baseline deny, and a NetworkPolicy for some pods", docs: with(webOnly, cnp("default-deny", "Baseline", 10, subjAll+", ingress: [{action: Deny, "+fromAll+"}]"))},
+		{name: "baseline deny of one tenant", docs: with(cnp("default-deny", "Baseline", 10, subjA+", ingress: [{action: Deny, "+fromAll+"}]")),
+			want: []lint.Finding{open("kube-system", sysPods), open("tenant-b", bPods)}},
+		{name: "legacy BaselineAdminNetworkPolicy", docs: with("apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec: {subject: {namespaces: {}}, ingress: [{action: Deny, from: [{namespaces: {}}]}]}\n")},
+		{name: "egress rules do not cover ingress", docs: with(cnp("deny", "Admin", 10, subjAll+", egress: [{action: Deny, "+toAll+"}]")),
+			want: []lint.Finding{open("kube-system", sysPods), open("tenant-a", aPods), open("tenant-b", bPods)}},
+		{name: "a hostNetwork pod is no pod to cover, nor one to be denied", docs: with(hostPodTenantA, cnp("deny", "Admin", 10, subjAll+", ingress: [{action: Deny, "+fromAll+"}]"))},
+		{name: "hostNetwork pods as pods: one more pod to cover, and covered", docs: with(hostPodTenantA, cnp("deny", "Admin", 10, subjAll+", ingress: [{action: Deny, "+fromAll+"}]")),
+			simOpts: []simulate.Option{simulate.HostNetworkPods(simulate.HostNetworkAsPod)}},
+		{name: "hostNetwork pods as pods: the pod is no subject of a pods subject that leaves it out", docs: with(hostPodTenantA,
+			cnp("deny", "Admin", 10, "subject: {pods: {namespaceSelector: {}, podSelector: {matchExpressions: [{key: app, operator: NotIn, values: [agent]}]}}}, ingress: [{action: Deny, "+fromAll+"}]")),
+			simOpts: []simulate.Option{simulate.HostNetworkPods(simulate.HostNetworkAsPod)},
+			want:    []lint.Finding{open("tenant-a", []lint.Object{podObj("tenant-a", "agent-0")})}},
+	})
+	runCases(t, "no-default-deny-egress", []lintCase{
+		{name: "baseline deny to every namespace", docs: with(cnp("default-deny", "Baseline", 10, subjAll+", egress: [{action: Deny, "+toAll+"}]"))},
+		{name: "admin deny to one tenant", docs: with(cnp("deny", "Admin", 10, subjAll+", egress: [{action: Deny, to: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: tenant-b}}}]}]")),
+			want: []lint.Finding{
+				{Severity: lint.Info, Object: nsObj("kube-system"), Related: sysPods},
+				{Severity: lint.Info, Object: nsObj("tenant-a"), Related: aPods},
+				{Severity: lint.Info, Object: nsObj("tenant-b"), Related: bPods},
+			}},
+	})
+}
+
+// hostPodTenantA is a hostNetwork pod of tenant-a.
+var hostPodTenantA = "apiVersion: v1\nkind: Pod\nmetadata: {namespace: tenant-a, name: agent-0, labels: {app: agent}}\nspec: {hostNetwork: true, nodeName: node-1, containers: [{name: c, image: x}]}\nstatus: {podIP: 192.168.0.5}\n"
+
+// TestNoDefaultDenyTieredMessage: a namespace whose pods cluster policies
+// cover in part says so, and the hint names the cluster-policy fix.
+func TestNoDefaultDenyTieredMessage(t *testing.T) {
+	m := compile(t, with(cnp("deny", "Admin", 10, subjAll+", ingress: [{action: Deny, "+fromAll+", "+tcp(80)+"}]")))
+	var got []string
+	for _, f := range lint.Run(m) {
+		if f.Rule == "no-default-deny-ingress" && f.Object == nsObj("tenant-b") {
+			got = append(got, f.Message, f.Hint)
+		}
+	}
+	want := []string{
+		"the only pod has no default deny for ingress: cluster policies leave connections with some pods to the default (allowed): web",
+		"add a NetworkPolicy to namespace tenant-b with podSelector: {} and policyTypes: [Ingress] (a default deny), then allow what each pod needs; or a cluster policy whose subject holds them and whose last ingress rule denies every namespace (Admin tier, or Baseline for pods no NetworkPolicy isolates)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

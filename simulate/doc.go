@@ -65,8 +65,9 @@
 // order; [Attribute] says which tier, policy and rule (or NetworkPolicies)
 // decided each connection of a [Diff] before and after. For checks over the
 // tiered policies, [Model.TieredSelectedClasses],
-// [Model.TieredRulePeerClasses], [Model.TieredRulePorts] and
-// [Model.AdminDecided] give what verdicts see.
+// [Model.TieredRulePeerClasses], [Model.TieredRulePorts],
+// [Model.AdminDecided] and [Model.LeftToDefault] (with which pods some
+// connection is decided by no policy of any tier) give what verdicts see.
 //
 // # Scale
 //

@@ -56,3 +56,21 @@ func ExampleModel_AdminDecided() {
 	// egress decided by the admin tier on: all
 	// ingress decided by the admin tier on: none
 }
+
+func ExampleModel_LeftToDefault() {
+	c := exampleCluster()
+	c.NetworkPolicies = nil
+	c.ClusterNetworkPolicies = append(c.ClusterNetworkPolicies, denyFrontendToDB())
+	m, _ := simulate.Compile(c)
+	frontend := simulate.PodID{Namespace: "shop", Name: "frontend-1"}
+	left, _ := m.LeftToDefault(frontend, simulate.Egress)
+	classes := m.Classes()
+	for c := range left.All() {
+		fmt.Println("frontend-1 may reach by default:", classes[c].Pods)
+	}
+	// The Admin tier decides the connections to the database (Deny); the
+	// others no policy decides.
+	// Output:
+	// frontend-1 may reach by default: [shop/api-1]
+	// frontend-1 may reach by default: [shop/frontend-1]
+}

@@ -239,67 +239,74 @@ func oracleANPPorts(in *[]v1alpha1.AdminNetworkPolicyPort) []oTierPort {
 	return out
 }
 
-// oracleTierAllowedWith is oracleAllowed with the tiered policies of c, as
-// read by oracleTierPolicies: the sender's egress and the receiver's
-// ingress must both allow.
-func oracleTierAllowedWith(c simulate.Cluster, tiers []oTierPolicy, ipBlockMatchesPods bool, from, to endpoint, proto corev1.Protocol, port int32) bool {
+// oracleTierAllowedOpts is oracleAllowed with the tiered policies of c, as
+// read by oracleTierPolicies, under the options o, of which
+// IPBlockMatchesPods and HostNetworkPods matter (self and node traffic are
+// taken as o says): the sender's egress and the receiver's ingress must
+// both allow.
+func oracleTierAllowedOpts(c simulate.Cluster, tiers []oTierPolicy, o oracleOpts, from, to endpoint, proto corev1.Protocol, port int32) bool {
 	fromPod, toPod := oracleResolve(c, from), oracleResolve(c, to)
-	// The default options: a pod to itself and a node (or a hostNetwork pod
-	// of it) to its own pods are exempt, whatever any tier says.
-	if oracleExempt(c, oracleOpts{ipBlockPods: ipBlockMatchesPods, self: true, node: true}, fromPod, toPod, from.addr) {
+	// A pod to itself and a node (or, when o treats them as their node, a
+	// hostNetwork pod of it) to its own pods are exempt, whatever any tier
+	// says.
+	if oracleExempt(c, o, fromPod, toPod, from.addr) {
 		return true
 	}
-	return oracleTierSide(c, tiers, ipBlockMatchesPods, networkingv1.PolicyTypeEgress, fromPod, toPod, to.addr, toPod, proto, port) &&
-		oracleTierSide(c, tiers, ipBlockMatchesPods, networkingv1.PolicyTypeIngress, toPod, fromPod, from.addr, toPod, proto, port)
+	return oracleTierSide(c, tiers, o, networkingv1.PolicyTypeEgress, fromPod, toPod, to.addr, toPod, proto, port) &&
+		oracleTierSide(c, tiers, o, networkingv1.PolicyTypeIngress, toPod, fromPod, from.addr, toPod, proto, port)
+}
+
+// oracleTierVerdict returns the action of the first rule, in the order of
+// tiers, of the policies of one tier (admin or not) that select subject
+// and match the remote end and the port in direction dir: "Accept", "Deny"
+// (a rule that failed closed is a Deny), "Pass", or "" when none matches.
+func oracleTierVerdict(c simulate.Cluster, tiers []oTierPolicy, o oracleOpts, admin bool, dir networkingv1.PolicyType,
+	subject, remotePod *corev1.Pod, remoteAddr netip.Addr, dest *corev1.Pod, proto corev1.Protocol, port int32) string {
+	for _, p := range tiers {
+		if p.admin != admin {
+			continue
+		}
+		if !oracleSelects(p.subjectNs, oracleNamespaceLabels(c, subject.Namespace)) {
+			continue
+		}
+		if p.subjectPo != nil && !oracleSelects(p.subjectPo, subject.Labels) {
+			continue
+		}
+		rules := p.ingress
+		if dir == networkingv1.PolicyTypeEgress {
+			rules = p.egress
+		}
+		for _, r := range rules {
+			if oracleTierRuleMatches(c, o, r, remotePod, remoteAddr, dest, proto, port) {
+				if slices.ContainsFunc(r.peers, func(p oTierPeer) bool { return p.empty }) && r.action != "Accept" {
+					return "Deny" // failed closed: a Deny all
+				}
+				return r.action
+			}
+		}
+	}
+	return ""
 }
 
 // oracleTierSide judges one direction at subject: the Admin tier in order,
 // first match (Accept, Deny; Pass goes on); then NetworkPolicies if one
 // isolates subject for dir; then the Baseline tier, first match; otherwise
-// allowed.
-func oracleTierSide(c simulate.Cluster, tiers []oTierPolicy, ipb bool, dir networkingv1.PolicyType,
+// allowed. A hostNetwork pod that o treats as its node is no subject.
+func oracleTierSide(c simulate.Cluster, tiers []oTierPolicy, o oracleOpts, dir networkingv1.PolicyType,
 	subject, remotePod *corev1.Pod, remoteAddr netip.Addr, dest *corev1.Pod, proto corev1.Protocol, port int32) bool {
-	if subject == nil || subject.Spec.HostNetwork {
+	if subject == nil || o.asNode(subject) {
 		return true
 	}
-	// verdict returns the action of the first matching rule of the
-	// policies of one tier that select subject, or "".
-	verdict := func(admin bool) string {
-		for _, p := range tiers {
-			if p.admin != admin {
-				continue
-			}
-			if !oracleSelects(p.subjectNs, oracleNamespaceLabels(c, subject.Namespace)) {
-				continue
-			}
-			if p.subjectPo != nil && !oracleSelects(p.subjectPo, subject.Labels) {
-				continue
-			}
-			rules := p.ingress
-			if dir == networkingv1.PolicyTypeEgress {
-				rules = p.egress
-			}
-			for _, r := range rules {
-				if oracleTierRuleMatches(c, r, remotePod, remoteAddr, dest, proto, port) {
-					if slices.ContainsFunc(r.peers, func(p oTierPeer) bool { return p.empty }) && r.action != "Accept" {
-						return "Deny" // failed closed: a Deny all
-					}
-					return r.action
-				}
-			}
-		}
-		return ""
-	}
-	switch verdict(true) {
+	switch oracleTierVerdict(c, tiers, o, true, dir, subject, remotePod, remoteAddr, dest, proto, port) {
 	case "Accept":
 		return true
 	case "Deny":
 		return false
 	}
 	if oracleIsolated(c, dir, subject) {
-		return oracleSideAllows(c, ipb, dir, subject, remotePod, remoteAddr, dest, proto, port)
+		return oracleSideAllowsOpts(c, o, dir, subject, remotePod, remoteAddr, dest, proto, port)
 	}
-	return verdict(false) != "Deny"
+	return oracleTierVerdict(c, tiers, o, false, dir, subject, remotePod, remoteAddr, dest, proto, port) != "Deny"
 }
 
 // oracleIsolated reports whether some NetworkPolicy isolates subject for
@@ -317,13 +324,13 @@ func oracleIsolated(c simulate.Cluster, dir networkingv1.PolicyType, subject *co
 // oracleTierRuleMatches reports whether a tiered rule matches the remote
 // end and the port. A peer with no field set fails closed: it makes an
 // Accept rule match nothing and a Deny or Pass rule match everything.
-func oracleTierRuleMatches(c simulate.Cluster, r oTierRule, remotePod *corev1.Pod, remoteAddr netip.Addr, dest *corev1.Pod, proto corev1.Protocol, port int32) bool {
+func oracleTierRuleMatches(c simulate.Cluster, o oracleOpts, r oTierRule, remotePod *corev1.Pod, remoteAddr netip.Addr, dest *corev1.Pod, proto corev1.Protocol, port int32) bool {
 	if slices.ContainsFunc(r.peers, func(p oTierPeer) bool { return p.empty }) {
 		return r.action != "Accept"
 	}
 	peerOK := false
 	for _, p := range r.peers {
-		if oracleTierPeerMatches(c, p, remotePod, remoteAddr) {
+		if oracleTierPeerMatches(c, o, p, remotePod, remoteAddr) {
 			peerOK = true
 			break
 		}
@@ -354,7 +361,12 @@ func oracleNamedPortAnyProto(dest *corev1.Pod, name string, proto corev1.Protoco
 	return oracleNamedPort(dest, name, proto)
 }
 
-func oracleTierPeerMatches(c simulate.Cluster, p oTierPeer, remotePod *corev1.Pod, remoteAddr netip.Addr) bool {
+// oracleTierPeerMatches reports whether peer p matches the remote end: a
+// namespaces or pods peer never matches a hostNetwork pod that o treats as
+// its node; a nodes peer matches, among pods, only those (by their node's
+// labels), else a Node's address; a networks peer matches addresses, a
+// pod's included.
+func oracleTierPeerMatches(c simulate.Cluster, o oracleOpts, p oTierPeer, remotePod *corev1.Pod, remoteAddr netip.Addr) bool {
 	var addrs []netip.Addr
 	if remotePod != nil {
 		addrs = oraclePodIPs(remotePod)
@@ -363,7 +375,7 @@ func oracleTierPeerMatches(c simulate.Cluster, p oTierPeer, remotePod *corev1.Po
 	}
 	switch {
 	case p.namespaces != nil, p.podsNs != nil:
-		if remotePod == nil || remotePod.Spec.HostNetwork {
+		if remotePod == nil || o.asNode(remotePod) {
 			return false
 		}
 		nsSel := p.namespaces
@@ -372,7 +384,7 @@ func oracleTierPeerMatches(c simulate.Cluster, p oTierPeer, remotePod *corev1.Po
 		}
 		return oracleSelects(nsSel, oracleNamespaceLabels(c, remotePod.Namespace)) && (p.podsPod == nil || oracleSelects(p.podsPod, remotePod.Labels))
 	case p.nodes != nil:
-		if remotePod != nil && !remotePod.Spec.HostNetwork {
+		if remotePod != nil && !o.asNode(remotePod) {
 			return false
 		}
 		for _, n := range c.Nodes {

@@ -97,8 +97,9 @@ func describeTiers(c simulate.Cluster) string {
 }
 
 // propTierEngineMatchesOracle: on clusters mixing tiered policies and
-// NetworkPolicies, for every ordered pair of pods and between pods and a
-// spread of addresses, on every protocol and the ports that matter, Check
+// NetworkPolicies, under either IPBlockMatchesPods and either
+// HostNetworkPods mode, for every ordered pair of pods and between pods and
+// a spread of addresses, on every protocol and the ports that matter, Check
 // and the matrix say what the tier oracle says, and a verdict's sides agree
 // with it.
 func propTierEngineMatchesOracle(t *rapid.T) {
@@ -109,7 +110,9 @@ func propTierEngineMatchesOracle(t *rapid.T) {
 	slices.Sort(pts)
 	addrs := rapid.SliceOfNDistinct(rapid.SampledFrom(tierProbeAddrs(c)), 1, 4, rapid.ID[netip.Addr]).Draw(t, "addresses")
 	ipb := rapid.Bool().Draw(t, "ipBlock matches pods")
-	m := compile(t, c, ipb)
+	o := defaultOracleOpts(ipb)
+	o.hostPods = rapid.Bool().Draw(t, "hostNetwork pods as pods")
+	m := compileOpts(t, c, o)
 	mx := m.Matrix()
 	tiers := oracleTierPolicies(c)
 	var pairs [][2]endpoint
@@ -132,13 +135,13 @@ func propTierEngineMatchesOracle(t *rapid.T) {
 		}
 		for _, proto := range protocols {
 			for _, p := range pts {
-				want := oracleTierAllowedWith(c, tiers, ipb, from, to, proto, p)
+				want := oracleTierAllowedOpts(c, tiers, o, from, to, proto, p)
 				v := check(t, m, simEnd(from), simEnd(to), simulate.PortSpec{Protocol: proto, Start: p, End: p})
 				if v.Allowed != want {
-					t.Fatalf("%v → %v on %s/%d (ipBlock matches pods %v): engine says %v, oracle says %v\nengine: %v\n%s",
-						from, to, proto, p, ipb, v.Allowed, want, v, describeTiers(c))
+					t.Fatalf("%v → %v on %s/%d (ipBlock matches pods %v, hostNetwork pods as pods %v): engine says %v, oracle says %v\nengine: %v\n%s",
+						from, to, proto, p, ipb, o.hostPods, v.Allowed, want, v, describeTiers(c))
 				}
-				if from.name != "" && to.name != "" && ports.Contains(proto, p) != want && !nodeExempt(c, from, to) {
+				if from.name != "" && to.name != "" && ports.Contains(proto, p) != want && !nodeExempt(c, o, from, to) {
 					t.Fatalf("%v → %v on %s/%d: matrix says %v, oracle says %v\n%s", from, to, proto, p, !want, want, describeTiers(c))
 				}
 				if p == pts[len(pts)/2] {
@@ -153,11 +156,12 @@ func propTierEngineMatchesOracle(t *rapid.T) {
 	}
 }
 
-// nodeExempt reports whether from is a hostNetwork pod on the node of to:
-// Check exempts such traffic (node traffic), the matrix does not.
-func nodeExempt(c simulate.Cluster, from, to endpoint) bool {
+// nodeExempt reports whether from is a hostNetwork pod that o treats as its
+// node, on the node of to: Check exempts such traffic (node traffic), the
+// matrix does not.
+func nodeExempt(c simulate.Cluster, o oracleOpts, from, to endpoint) bool {
 	f, g := oracleResolve(c, from), oracleResolve(c, to)
-	return f != nil && g != nil && f.Spec.HostNetwork && f.Spec.NodeName != "" && f.Spec.NodeName == g.Spec.NodeName
+	return f != nil && g != nil && o.asNode(f) && f.Spec.NodeName != "" && f.Spec.NodeName == g.Spec.NodeName
 }
 
 func TestTierEngineMatchesOracle(t *testing.T) {

@@ -20,8 +20,11 @@
 //
 // Tiered cluster policies are checked on the model of the upstream
 // ClusterNetworkPolicy conformance suite (four house namespaces with two
-// pods each, see tiered_test.go), transcribing its tests step by step,
-// including the steps that patch a priority or an action.
+// pods each, and hostNetwork pods on labelled Nodes for the node-peer
+// tests; see tiered_test.go and tiered_rules_test.go), transcribing its
+// tests step by step, including the steps that patch a priority, an
+// action, the order of rules, a port into a named port, or a namespace's
+// labels.
 //
 // A failing scenario prints both tables as grids ("." allowed, "X" denied)
 // in a go-cmp diff, and every differing cell with the engine's explanation.

@@ -9,10 +9,16 @@ package conformance_test
 // test probes a few pairs, every pair of house pods is asserted, each
 // expected value derived from the semantics in the comments.
 //
-// Not transcribed: the tests that need a running network (ICMP, the
-// egress-to-internet probes to a real address, and the exact node address
-// and host ports of the experimental node-peer test, which the suite takes
-// from the live cluster).
+// Transcribed (here and in tiered_rules_test.go): CNPAdminTierPriorityField,
+// CNPAdminTierIntegration, the twelve per-protocol rule tests
+// (CNP{Admin,Baseline}Tier{Ingress,Egress}{TCP,UDP,SCTP}), the four
+// named-port tests, CNP{Admin,Baseline}TierEgressInlineCIDRPeers (with the
+// namespace relabelling steps) and CNP{Admin,Baseline}TierEgressNodePeers
+// (with host ports of our choosing: the suite takes them as parameters).
+//
+// Not transcribed: CNP{Admin,Baseline}TierGress (the combined
+// ingress-and-egress policies across protocols), which manifests could
+// check but which this suite does not hold yet.
 
 import (
 	"fmt"
@@ -64,12 +70,17 @@ func housePodsPeer(h string) *v1beta1.NamespacedPod {
 }
 
 // tierStep is one step of an upstream test: change the cluster, then every
-// pair of house pods on each port must be allowed iff want says so.
+// pair of house pods on each port must be allowed iff want says so (wantAt,
+// when set, instead of want: per port).
 type tierStep struct {
 	name   string
 	change func(*simulate.Cluster)
 	ports  []simulate.PortSpec
 	want   func(fromHouse, toHouse string) bool
+	wantAt func(fromHouse, toHouse string, port simulate.PortSpec) bool
+	// wantPod, when set, decides instead: from the pod (i of fromHouse) to
+	// the pod (1-i of toHouse).
+	wantPod func(from, to simulate.PodID, port simulate.PortSpec) bool
 }
 
 func runTierSteps(t *testing.T, c simulate.Cluster, steps []tierStep) {
@@ -92,7 +103,17 @@ func runTierSteps(t *testing.T, c simulate.Cluster, steps []tierStep) {
 						if err != nil {
 							t.Fatalf("%s: %v", s.name, err)
 						}
-						if want := s.want(from, to); v.Allowed != want {
+						var want bool
+						switch {
+						case s.wantPod != nil:
+							want = s.wantPod(simulate.PodID{Namespace: houseNs(from), Name: fmt.Sprintf("%s-%d", housePods[from], i)},
+								simulate.PodID{Namespace: houseNs(to), Name: fmt.Sprintf("%s-%d", housePods[to], 1-i)}, port)
+						case s.wantAt != nil:
+							want = s.wantAt(from, to, port)
+						default:
+							want = s.want(from, to)
+						}
+						if v.Allowed != want {
 							t.Errorf("%s: %s → %s on %s: got %v, want %v\n%v", s.name, src, dst, port, v.Allowed, want, v)
 						}
 					}
