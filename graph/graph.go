@@ -126,7 +126,8 @@ type config struct {
 	outside   bool
 	egress    bool
 	addrs     []netip.Addr
-	block     netip.Prefix // OutsideBlock's; invalid when not given
+	block     netip.Prefix // OutsideBlock's
+	hasBlock  bool
 }
 
 // OutsideEgress adds, with Outside, an edge from each node to the outside
@@ -196,12 +197,13 @@ func Outside(addrs ...netip.Addr) Option {
 func OutsideBlock(p netip.Prefix) Option {
 	return func(c *config) {
 		c.outside = true
-		c.block = p
+		c.block, c.hasBlock = p, true
 	}
 }
 
 // New builds the reachability graph of m. It fails only for an address given
-// to Outside that is invalid or belongs to a pod.
+// to Outside that is invalid or belongs to a pod, and for an invalid
+// prefix given to OutsideBlock.
 //
 // The edges come from the model's class view, expanded to nodes: a pod
 // graph takes simulate.Matrix.All, a workload graph
@@ -231,12 +233,12 @@ func New(m *simulate.Model, opts ...Option) (*Graph, error) {
 	}
 	g.index()
 	switch {
-	case c.outside && c.block.IsValid():
+	case c.hasBlock && !c.block.IsValid():
+		return nil, fmt.Errorf("graph: invalid outside block %s", c.block)
+	case c.hasBlock:
 		if err := g.addBlock(c.block, c.workloads && c.every, c.egress); err != nil {
 			return nil, err
 		}
-	case c.block != (netip.Prefix{}):
-		return nil, fmt.Errorf("graph: invalid outside block %s", c.block)
 	case c.outside:
 		if err := g.addOutside(c.addrs, c.workloads && c.every); err != nil {
 			return nil, err
