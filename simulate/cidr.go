@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/netpolsim/netpolsim/policy"
 )
@@ -395,15 +394,6 @@ func (m *Model) podsIn(set addrSet) []PodID {
 		out[j] = m.pods[p].id
 	}
 	return out
-}
-
-// addressesString renders the ranges of pieces, for messages.
-func addressesString(rs []AddressRange) string {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = r.String()
-	}
-	return strings.Join(parts, ", ")
 }
 
 // AddressVerdict is the answer of [Model.Query] for one range of addresses

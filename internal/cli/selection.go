@@ -70,9 +70,6 @@ func selectEndpoint(flag, s string, models ...*simulate.Model) (*selection, erro
 // hasPod reports whether s holds pod p (the nil selection holds all).
 func (s *selection) hasPod(p simulate.PodID) bool { return s == nil || s.pods[p] }
 
-// hasWorkload reports whether s holds the workload with ID id.
-func (s *selection) hasWorkload(id string) bool { return s == nil || s.workloads[id] }
-
 // has reports whether s holds the endpoint of a matrix or diff: a pod's
 // "NAMESPACE/NAME" when byWorkload is false, else a workload's ID.
 func (s *selection) has(id string, byWorkload bool) bool {
