@@ -126,6 +126,8 @@ type config struct {
 	outside   bool
 	egress    bool
 	addrs     []netip.Addr
+	block     netip.Prefix // OutsideBlock's
+	hasBlock  bool
 }
 
 // OutsideEgress adds, with Outside, an edge from each node to the outside
@@ -181,8 +183,27 @@ func Outside(addrs ...netip.Addr) Option {
 	}
 }
 
+// OutsideBlock is Outside for the addresses of one block only: the outside
+// node stands for the addresses of p that are no pod's and is named by p
+// ("203.0.113.0/24", its bits past the prefix length cleared), and its
+// edges are exact: to each pod, the ports on which some address of the
+// block may reach it, over the ranges of simulate.Model.AddressAccess
+// (ipBlock except ranges, tiered networks peers and node traffic
+// included); with OutsideEgress, from each pod, the ports on which it may
+// reach some address of the block. The pods whose addresses p holds are
+// nodes of their own, not part of the outside node. It replaces the
+// addresses given to Outside, and adds O(pods × rules of their policies)
+// to New.
+func OutsideBlock(p netip.Prefix) Option {
+	return func(c *config) {
+		c.outside = true
+		c.block, c.hasBlock = p, true
+	}
+}
+
 // New builds the reachability graph of m. It fails only for an address given
-// to Outside that is invalid or belongs to a pod.
+// to Outside that is invalid or belongs to a pod, and for an invalid
+// prefix given to OutsideBlock.
 //
 // The edges come from the model's class view, expanded to nodes: a pod
 // graph takes simulate.Matrix.All, a workload graph
@@ -211,7 +232,14 @@ func New(m *simulate.Model, opts ...Option) (*Graph, error) {
 		}
 	}
 	g.index()
-	if c.outside {
+	switch {
+	case c.hasBlock && !c.block.IsValid():
+		return nil, fmt.Errorf("graph: invalid outside block %s", c.block)
+	case c.hasBlock:
+		if err := g.addBlock(c.block, c.workloads && c.every, c.egress); err != nil {
+			return nil, err
+		}
+	case c.outside:
 		if err := g.addOutside(c.addrs, c.workloads && c.every); err != nil {
 			return nil, err
 		}

@@ -271,3 +271,56 @@ func (g *Graph) addEgress(every bool) {
 		g.in[o.id] = append(g.in[o.id], e)
 	}
 }
+
+// addBlock adds the outside node of OutsideBlock: the addresses of p that
+// are no pod's, with edges from (and, with egress, to) the nodes whose pods
+// those addresses may reach (that may reach them), from
+// simulate.Model.AddressAccess.
+func (g *Graph) addBlock(p netip.Prefix, every, egress bool) error {
+	block := simulate.CIDR(p)
+	o := &Node{id: int64(len(g.nodes)), name: block.String()}
+	g.outside = o
+	g.nodes = append(g.nodes, o)
+	g.byName[o.name] = o
+	g.out = append(g.out, nil)
+	g.in = append(g.in, nil)
+	ports := func(pod simulate.PodID, d simulate.Direction) (simulate.PortSet, error) {
+		pieces, err := g.m.AddressAccess(pod, block, d)
+		var s simulate.PortSet
+		for _, piece := range pieces {
+			s = s.Union(piece.Ports)
+		}
+		return s, err
+	}
+	for _, n := range g.nodes[:o.id] {
+		var in, out simulate.PortSet
+		for i, pod := range n.pods {
+			pin, err := ports(pod, simulate.Ingress)
+			if err != nil {
+				return err
+			}
+			var pout simulate.PortSet
+			if egress {
+				if pout, err = ports(pod, simulate.Egress); err != nil {
+					return err
+				}
+			}
+			if i == 0 || !every {
+				in, out = in.Union(pin), out.Union(pout)
+			} else {
+				in, out = in.Intersect(pin), out.Intersect(pout)
+			}
+		}
+		if !in.IsEmpty() {
+			e := &Edge{from: o, to: n, ports: in}
+			g.out[o.id] = append(g.out[o.id], e)
+			g.in[n.id] = append(g.in[n.id], e)
+		}
+		if !out.IsEmpty() {
+			e := &Edge{from: n, to: o, ports: out}
+			g.out[n.id] = append(g.out[n.id], e)
+			g.in[o.id] = append(g.in[o.id], e)
+		}
+	}
+	return nil
+}

@@ -48,7 +48,34 @@ type Options struct {
 	// MaxBytes bounds the input of one load, all files together. Input
 	// past it is not read. Zero means DefaultMaxBytes.
 	MaxBytes int64
+
+	// Progress, when not nil, is told how far the load has read each
+	// input: after every read of at most ProgressChunk bytes, and once
+	// more with Done set when the input is read to its end or stopped by a
+	// problem. It is called from the goroutine that called the load, one
+	// call at a time, before the input's documents are decoded; it must
+	// not block for long. Nil means no reports. Kustomizations report
+	// nothing (their output is built in memory).
+	Progress func(ReadProgress)
 }
+
+// ReadProgress says how far a load has read one input (see
+// Options.Progress).
+type ReadProgress struct {
+	// Name is the input's name as problems give it: a path, or "-" (or
+	// the name given to LoadReader) for a reader.
+	Name string
+	// Read is the number of bytes of the input read so far.
+	Read int64
+	// Total is the size of the input when known (a regular file), else -1.
+	Total int64
+	// Done is true on the last report of the input.
+	Done bool
+}
+
+// ProgressChunk is the most bytes one read of an input takes, so that
+// Options.Progress hears of a large file every ProgressChunk bytes.
+const ProgressChunk = 4 << 20
 
 func (o Options) maxPods() int {
 	switch {

@@ -126,12 +126,20 @@ func (l *loader) read(name string, r io.Reader, walked bool) {
 func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 	budget := l.opts.maxBytes() - l.bytesRead
 	var data []byte
+	report := ReadProgress{Name: name, Total: -1}
+	if l.opts.Progress != nil {
+		defer func() {
+			report.Read, report.Done = int64(len(data)), true
+			l.opts.Progress(report)
+		}()
+	}
 	if f, ok := r.(*os.File); ok {
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
 			if info.Size() > budget {
 				return nil, l.limitProblem(name, info.Size())
 			}
 			data = make([]byte, 0, info.Size()+1)
+			report.Total = info.Size()
 		}
 	}
 	if data == nil {
@@ -143,10 +151,14 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 			data = append(data, 0)[:len(data)]
 		}
 		// Never read past the budget (plus one byte, to see it passed).
-		room := min(int64(cap(data)-len(data)), budget+1-int64(len(data)))
+		room := min(int64(cap(data)-len(data)), budget+1-int64(len(data)), ProgressChunk)
 		n, err := r.Read(data[len(data) : len(data)+int(room)])
 		chunk := data[len(data) : len(data)+n]
 		data = data[:len(data)+n]
+		if l.opts.Progress != nil && n > 0 && err == nil {
+			report.Read = int64(len(data))
+			l.opts.Progress(report)
+		}
 		if i := bytes.IndexByte(chunk, 0); i >= 0 {
 			at := len(data) - n + i
 			return nil, &Problem{

@@ -26,6 +26,8 @@ const (
 	kindPods
 	kindService
 	kindIP
+	kindBlock
+	kindOutside
 )
 
 // EndpointKind says what an [Endpoint] names.
@@ -38,20 +40,24 @@ const (
 	PodsEndpoint                        // NAMESPACE/SELECTOR: the pods a selector matches
 	ServiceEndpoint                     // svc/NAMESPACE/NAME
 	IPEndpoint                          // an address
+	CIDREndpoint                        // every address of a CIDR prefix
+	OutsideEndpoint                     // every address outside the cluster
 )
 
 // Kind returns what e names.
 func (e Endpoint) Kind() EndpointKind { return EndpointKind(e.kind) }
 
-// Endpoint is one end of a question: a pod, a set of pods, a Service, or an
-// IP address. Make one with [Pod], [PodsMatching], [Service], [IP] or
-// [ParseEndpoint]. The zero Endpoint is invalid and every query refuses it.
+// Endpoint is one end of a question: a pod, a set of pods, a Service, an
+// IP address, a block of addresses or every address outside the cluster.
+// Make one with [Pod], [PodsMatching], [Service], [IP], [CIDR], [Outside]
+// or [ParseEndpoint]. The zero Endpoint is invalid and every query refuses it.
 type Endpoint struct {
 	kind      endpointKind
 	namespace string
 	name      string
 	selector  *metav1.LabelSelector
 	addr      netip.Addr
+	prefix    netip.Prefix
 }
 
 // Pod returns the endpoint of one pod.
@@ -77,6 +83,30 @@ func Service(namespace, name string) Endpoint {
 // [Pod] to speak of the hostNetwork pod itself.
 func IP(addr netip.Addr) Endpoint { return Endpoint{kind: kindIP, addr: addr.WithZone("").Unmap()} }
 
+// CIDR returns the endpoint of every address of a prefix (its bits past
+// the prefix length cleared). Like [IP] for each of its addresses, an
+// address of a pod in the model stands for that pod and any other is
+// outside the cluster, whether or not ipBlocks match pod addresses (see
+// [IPBlockMatchesPods]): [Model.Resolve] gives the pods, and
+// [Model.Query] answers for them pair by pair and for the addresses
+// outside the cluster range by range (see [Model.AddressAccess]). The
+// addresses of hostNetwork pods are their nodes', outside the cluster.
+// An IPv4-mapped IPv6 prefix of length 96 or more is the IPv4 prefix it
+// maps. An invalid prefix makes an endpoint every query refuses.
+func CIDR(p netip.Prefix) Endpoint {
+	if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+		p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+	}
+	return Endpoint{kind: kindBlock, prefix: p.Masked()}
+}
+
+// Outside returns the endpoint of every address outside the cluster: every
+// IPv4 and IPv6 address that is no pod's. Node addresses, and so the
+// addresses of hostNetwork pods, are outside the cluster, as for [IP]; with
+// [NodeTraffic] (the default) a node's addresses reach its own pods on
+// every port.
+func Outside() Endpoint { return Endpoint{kind: kindOutside} }
+
 // ParseEndpoint reads an endpoint as people type it:
 //
 //	shop/db-0                  the pod db-0 in namespace shop
@@ -84,9 +114,26 @@ func IP(addr netip.Addr) Endpoint { return Endpoint{kind: kindIP, addr: addr.Wit
 //	shop/app=db,tier in (a,b)  the pods of shop matching a label selector
 //	shop/*                     every pod of shop
 //	10.1.2.3, 2001:db8::1      an IP address
+//	10.0.0.0/8, 2001:db8::/32  every address of a CIDR (no bits set past its length)
+//	outside                    every address outside the cluster
 func ParseEndpoint(s string) (Endpoint, error) {
 	if addr, err := netip.ParseAddr(s); err == nil {
 		return IP(addr), nil
+	}
+	if s == "outside" {
+		return Outside(), nil
+	}
+	if addr, _, ok := strings.Cut(s, "/"); ok {
+		if a, err := netip.ParseAddr(addr); err == nil { // a CIDR, as no namespace name is an address
+			p, err := netip.ParsePrefix(s)
+			switch {
+			case err != nil:
+				return Endpoint{}, fmt.Errorf("simulate: endpoint %q: want a CIDR ADDRESS/BITS, BITS from 0 to %d", s, a.BitLen())
+			case p.Masked() != p:
+				return Endpoint{}, fmt.Errorf("simulate: endpoint %q: bits set past the prefix length; want %s, or the address %s", s, p.Masked(), p.Addr())
+			}
+			return CIDR(p), nil
+		}
 	}
 	for _, prefix := range []string{"svc/", "service/"} {
 		if rest, ok := strings.CutPrefix(s, prefix); ok {
@@ -99,7 +146,7 @@ func ParseEndpoint(s string) (Endpoint, error) {
 	}
 	ns, rest, ok := strings.Cut(s, "/")
 	if !ok || ns == "" || rest == "" {
-		return Endpoint{}, fmt.Errorf("simulate: endpoint %q: want NAMESPACE/POD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME or an IP address", s)
+		return Endpoint{}, fmt.Errorf("simulate: endpoint %q: want NAMESPACE/POD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME, an IP address, a CIDR or outside", s)
 	}
 	if rest == "*" {
 		return PodsMatching(ns, &metav1.LabelSelector{}), nil
@@ -170,6 +217,10 @@ func (e Endpoint) String() string {
 		return "svc/" + e.namespace + "/" + e.name
 	case kindIP:
 		return e.addr.String()
+	case kindBlock:
+		return e.prefix.String()
+	case kindOutside:
+		return "outside"
 	}
 	return "<invalid endpoint>"
 }

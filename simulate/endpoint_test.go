@@ -20,12 +20,16 @@ type endpointView struct {
 	Addr            string
 }
 
-var kindNames = map[endpointKind]string{kindNone: "none", kindPod: "pod", kindPods: "pods", kindService: "service", kindIP: "ip"}
+var kindNames = map[endpointKind]string{kindNone: "none", kindPod: "pod", kindPods: "pods", kindService: "service", kindIP: "ip",
+	kindBlock: "cidr", kindOutside: "outside"}
 
 func viewEndpoint(e Endpoint) endpointView {
 	v := endpointView{Kind: kindNames[e.kind], Namespace: e.namespace, Name: e.name, Selector: e.selector}
 	if e.addr.IsValid() {
 		v.Addr = e.addr.String()
+	}
+	if e.prefix.IsValid() {
+		v.Addr = e.prefix.String()
 	}
 	return v
 }
@@ -71,6 +75,12 @@ func TestParseEndpoint(t *testing.T) {
 		{"2001:0db8:0:0:0:0:0:1", endpointView{Kind: "ip", Addr: "2001:db8::1"}},
 		{"::ffff:10.1.2.3", endpointView{Kind: "ip", Addr: "10.1.2.3"}},
 		{"fe80::1%eth0", endpointView{Kind: "ip", Addr: "fe80::1"}},
+		{"10.0.0.0/8", endpointView{Kind: "cidr", Addr: "10.0.0.0/8"}},
+		{"10.1.2.3/32", endpointView{Kind: "cidr", Addr: "10.1.2.3/32"}},
+		{"2001:db8::/32", endpointView{Kind: "cidr", Addr: "2001:db8::/32"}},
+		{"::ffff:10.0.0.0/104", endpointView{Kind: "cidr", Addr: "10.0.0.0/8"}},
+		{"0.0.0.0/0", endpointView{Kind: "cidr", Addr: "0.0.0.0/0"}},
+		{"outside", endpointView{Kind: "outside"}},
 	} {
 		got, err := ParseEndpoint(c.in)
 		if err != nil {
@@ -84,7 +94,7 @@ func TestParseEndpoint(t *testing.T) {
 }
 
 func TestParseEndpointErrors(t *testing.T) {
-	const want = "want NAMESPACE/POD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME or an IP address"
+	const want = "want NAMESPACE/POD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME, an IP address, a CIDR or outside"
 	for _, c := range []struct{ in, want string }{
 		{"", `simulate: endpoint "": ` + want},
 		{"shop", `simulate: endpoint "shop": ` + want},
@@ -97,6 +107,10 @@ func TestParseEndpointErrors(t *testing.T) {
 		{"svc/shop/db/x", `simulate: endpoint "svc/shop/db/x": want svc/NAMESPACE/NAME`},
 		{"service/shop", `simulate: endpoint "service/shop": want service/NAMESPACE/NAME`},
 		{"a/b/c", `simulate: endpoint "a/b/c": too many '/'`},
+		{"10.1.2.3/8", `simulate: endpoint "10.1.2.3/8": bits set past the prefix length; want 10.0.0.0/8, or the address 10.1.2.3`},
+		{"10.0.0.0/33", `simulate: endpoint "10.0.0.0/33": want a CIDR ADDRESS/BITS, BITS from 0 to 32`},
+		{"fe80::/x", `simulate: endpoint "fe80::/x": want a CIDR ADDRESS/BITS, BITS from 0 to 128`},
+		{"Outside", `simulate: endpoint "Outside": ` + want},
 		{"shop/app in (a", `simulate: endpoint "shop/app in (a": unable to parse requirement: found '', expected: ',' or ')'`},
 		{"shop/=x", `simulate: endpoint "shop/=x": found '=', expected: !, identifier, or 'end of string'`},
 		{"shop/app=(x", `simulate: endpoint "shop/app=(x": unable to parse requirement: found '(', expected: identifier`},
@@ -202,7 +216,7 @@ func selectorMeaning(t *testing.T, e Endpoint) []string {
 // accepts reads back the same from its String, and a pod set's selector is
 // one that queries accept.
 func FuzzParseEndpoint(f *testing.F) {
-	for _, s := range []string{"shop/db-0", "svc/shop/db", "service/shop/db", "shop/app=db", "shop/!legacy", "10.1.2.3", "2001:db8::1", "shop", "a/b/c"} {
+	for _, s := range []string{"shop/db-0", "svc/shop/db", "service/shop/db", "shop/app=db", "shop/!legacy", "10.1.2.3", "2001:db8::1", "shop", "a/b/c", "10.0.0.0/8", "::ffff:10.0.0.0/104", "10.1.2.3/8", "outside"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -222,6 +236,11 @@ func FuzzParseEndpoint(f *testing.F) {
 			if !e.addr.IsValid() || e.addr.Zone() != "" || e.addr.Is4In6() {
 				t.Fatalf("ParseEndpoint(%q) = %#v: address not normalized", s, viewEndpoint(e))
 			}
+		case kindBlock:
+			if !e.prefix.IsValid() || e.prefix.Masked() != e.prefix || (e.prefix.Addr().Is4In6() && e.prefix.Bits() >= 96) {
+				t.Fatalf("ParseEndpoint(%q) = %#v: prefix not normalized", s, viewEndpoint(e))
+			}
+		case kindOutside:
 		case kindPods:
 			if e.namespace == "" || e.selector == nil {
 				t.Fatalf("ParseEndpoint(%q) = %#v: bad namespace or selector", s, viewEndpoint(e))

@@ -103,3 +103,32 @@ func ExampleMatrix_All() {
 	// shop/db-0 → shop/frontend-1: all
 	// shop/frontend-1 → shop/api-1: all
 }
+
+func ExampleModel_Query_cidr() {
+	c := exampleCluster()
+	web := networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "frontend-from-office"}}
+	web.Spec.PodSelector = metav1.LabelSelector{MatchLabels: map[string]string{"app": "frontend"}}
+	web.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{
+		IPBlock: &networkingv1.IPBlock{CIDR: "198.51.100.0/24", Except: []string{"198.51.100.128/25"}},
+	}}}}
+	c.NetworkPolicies = append(c.NetworkPolicies, web)
+	m, err := simulate.Compile(c)
+	if err != nil {
+		panic(err)
+	}
+	office, err := simulate.ParseEndpoint("198.51.100.0/23")
+	if err != nil {
+		panic(err)
+	}
+	a, err := m.Query(office, simulate.Pod("shop", "frontend-1"), simulate.TCP(8080))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(a.All(), a.Any())
+	fmt.Println(a)
+	// Output:
+	// false true
+	// 198.51.100.0/23 → shop/frontend-1 on TCP/8080: allowed for 1 of 2 address ranges
+	//   allowed: 198.51.100.0/25 → shop/frontend-1 on TCP/8080 (addresses outside the cluster)
+	//   denied: 198.51.100.128-198.51.101.255 → shop/frontend-1 on TCP/8080 (addresses outside the cluster)
+}

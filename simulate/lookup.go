@@ -66,7 +66,11 @@ func orList(s []string) string {
 //   - a selector: the pods of the namespace it matches; an unknown
 //     namespace, and a selector matching no pod, are errors;
 //   - a Service: its backend pods, none for a Service without backends;
-//   - an address: the pod that has it, or none (outside the cluster).
+//   - an address: the pod that has it, or none (outside the cluster);
+//   - a CIDR: the pods whose addresses it holds (not hostNetwork pods,
+//     whose addresses are their nodes'), sorted, none when it holds no
+//     pod's address (it is still addresses outside the cluster);
+//   - Outside: none.
 //
 // Every error about a missing name wraps [ErrNotFound] as a
 // *[NotFoundError] with the nearest names of the model. It costs O(pods)
@@ -115,6 +119,15 @@ func (m *Model) Resolve(e Endpoint) ([]PodID, error) {
 			return nil, err
 		}
 		return []PodID{m.pods[i].id}, nil
+	case kindBlock, kindOutside:
+		set, ok := m.outsideOf(e)
+		if !ok {
+			return nil, fmt.Errorf("simulate: invalid CIDR endpoint")
+		}
+		if e.kind == kindOutside {
+			return nil, nil
+		}
+		return m.podsIn(set), nil
 	}
 	return nil, fmt.Errorf("simulate: empty endpoint")
 }

@@ -1,7 +1,9 @@
 package simulate
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -11,9 +13,11 @@ import (
 )
 
 // Answer is the answer to a question between sets of endpoints: one
-// [Verdict] for each pair of a source and a destination pod, plus notes on
-// what the question met on the way (a Service without backends, a target
-// port a backend does not serve).
+// [Verdict] for each pair of a source and a destination pod, one
+// [AddressVerdict] for each range of addresses outside the cluster (of a
+// [CIDR] or [Outside]) and each pod at the other end, plus notes on what
+// the question met on the way (a Service without backends, a target port a
+// backend does not serve).
 type Answer struct {
 	From, To Endpoint
 	Port     PortSpec
@@ -21,23 +25,42 @@ type Answer struct {
 	// destination. For a Service, the destinations are its backend pods and
 	// each verdict's Port is the translated target port.
 	Verdicts []Verdict
+	// Addresses holds, for a CIDR or Outside source, the ranges of its
+	// addresses outside the cluster per destination pod (Ingress), and for
+	// such a destination, the ranges per source pod (Egress): sorted by
+	// pod, then direction, then address. The ranges of one pod cover every
+	// address of the endpoint that is no pod's. Empty for other endpoints.
+	Addresses []AddressVerdict
 	// Notes are sorted remarks that qualify the answer.
 	Notes []string
 }
 
-// All reports whether every pair is allowed; false when there is no pair.
+// All reports whether every pair and every range of addresses is allowed
+// (for a CIDR or Outside: every address of it, on every port asked); false
+// when there is neither.
 func (a *Answer) All() bool {
 	for _, v := range a.Verdicts {
 		if !v.Allowed {
 			return false
 		}
 	}
-	return len(a.Verdicts) > 0
+	for _, v := range a.Addresses {
+		if !v.Allowed {
+			return false
+		}
+	}
+	return len(a.Verdicts)+len(a.Addresses) > 0
 }
 
-// Any reports whether at least one pair is allowed.
+// Any reports whether at least one pair, or one range of addresses, is
+// allowed.
 func (a *Answer) Any() bool {
 	for _, v := range a.Verdicts {
+		if v.Allowed {
+			return true
+		}
+	}
+	for _, v := range a.Addresses {
 		if v.Allowed {
 			return true
 		}
@@ -47,8 +70,9 @@ func (a *Answer) Any() bool {
 
 // String renders a summary line ("allowed for all 2 pairs", "allowed for 1
 // of 3 pairs", "denied for all 2 pairs", "allowed for the one pair", "no
-// pairs"), then one line per
-// verdict and one per note.
+// pairs"; "address ranges", or "pairs and address ranges", when the answer
+// has ranges of addresses), then one line per verdict, one per range of
+// addresses and one per note.
 func (a *Answer) String() string {
 	var b strings.Builder
 	allowed := 0
@@ -57,22 +81,39 @@ func (a *Answer) String() string {
 			allowed++
 		}
 	}
+	for _, v := range a.Addresses {
+		if v.Allowed {
+			allowed++
+		}
+	}
+	n := len(a.Verdicts) + len(a.Addresses)
+	one, many := "pair", "pairs"
+	switch {
+	case len(a.Addresses) > 0 && len(a.Verdicts) == 0:
+		one, many = "address range", "address ranges"
+	case len(a.Addresses) > 0:
+		many = "pairs and address ranges"
+	}
 	fmt.Fprintf(&b, "%s → %s on %s: ", a.From, a.To, a.Port)
 	switch {
-	case len(a.Verdicts) == 0:
-		b.WriteString("no pairs")
-	case len(a.Verdicts) == 1 && allowed == 1:
-		b.WriteString("allowed for the one pair")
-	case len(a.Verdicts) == 1:
-		b.WriteString("denied for the one pair")
-	case allowed == len(a.Verdicts):
-		fmt.Fprintf(&b, "allowed for all %d pairs", allowed)
+	case n == 0:
+		b.WriteString("no " + many)
+	case n == 1 && allowed == 1:
+		b.WriteString("allowed for the one " + one)
+	case n == 1:
+		b.WriteString("denied for the one " + one)
+	case allowed == n:
+		fmt.Fprintf(&b, "allowed for all %d %s", allowed, many)
 	case allowed == 0:
-		fmt.Fprintf(&b, "denied for all %d pairs", len(a.Verdicts))
+		fmt.Fprintf(&b, "denied for all %d %s", n, many)
 	default:
-		fmt.Fprintf(&b, "allowed for %d of %d pairs", allowed, len(a.Verdicts))
+		fmt.Fprintf(&b, "allowed for %d of %d %s", allowed, n, many)
 	}
 	for _, v := range a.Verdicts {
+		b.WriteString("\n  ")
+		b.WriteString(v.String())
+	}
+	for _, v := range a.Addresses {
 		b.WriteString("\n  ")
 		b.WriteString(v.String())
 	}
@@ -84,10 +125,19 @@ func (a *Answer) String() string {
 }
 
 // Query answers a question between any two endpoints: pods, sets of pods
-// ([PodsMatching]), Services (as destinations only) or addresses. For a
-// Service destination, port names or numbers a port of the Service; it is
+// ([PodsMatching]), Services (as destinations only), addresses, blocks of
+// addresses ([CIDR]) or every address outside the cluster ([Outside]). For
+// a Service destination, port names or numbers a port of the Service; it is
 // translated to each backend pod's target port (a named target port is
 // resolved per backend), and traffic is judged at the backends.
+//
+// A CIDR stands for the pods whose addresses it holds, answered pair by
+// pair, and for its other addresses, answered in [Answer.Addresses] as the
+// maximal ranges that the pod at the other end treats alike on port (see
+// [Model.AddressAccess]); Outside stands for the latter only. Traffic
+// between two addresses outside the cluster is not judged (no policy
+// applies there; a note says so), and a question with no pod at either end
+// is an error. A range costs O(rules of the pod's policies) to answer.
 func (m *Model) Query(from, to Endpoint, port PortSpec) (*Answer, error) {
 	if err := port.validate(); err != nil {
 		return nil, err
@@ -105,7 +155,11 @@ func (m *Model) Query(from, to Endpoint, port PortSpec) (*Answer, error) {
 		port PortSpec
 	}
 	var dsts []target
+	srcOut, srcBlock := m.blockOf(from)
 	if svc := m.service(to); svc != nil && svc.Spec.Type == corev1.ServiceTypeExternalName {
+		if srcBlock && len(srcs) == 0 {
+			return nil, fmt.Errorf("simulate: %s → %s: neither end is a pod of the cluster", from, to)
+		}
 		return m.externalNameAnswer(a, srcs, svc, port)
 	}
 	if to.kind == kindService {
@@ -134,6 +188,36 @@ func (m *Model) Query(from, to Endpoint, port PortSpec) (*Answer, error) {
 			}
 			a.Verdicts = append(a.Verdicts, v)
 		}
+	}
+	dstOut, dstBlock := m.blockOf(to)
+	pods := func(ends []Endpoint, ports func(int) PortSpec, set addrSet, d Direction) bool {
+		has := false
+		for j, e := range ends {
+			if i, ok := m.podByID[PodID{e.namespace, e.name}]; ok && e.kind == kindPod {
+				has = true
+				if set != nil {
+					a.Addresses = append(a.Addresses, m.addressVerdicts(i, set, d, ports(j))...)
+				}
+			}
+		}
+		return has
+	}
+	dstPods := make([]Endpoint, len(dsts))
+	for j, d := range dsts {
+		dstPods[j] = d.e
+	}
+	srcHas := pods(srcs, func(int) PortSpec { return port }, dstOut, Egress)
+	dstHas := pods(dstPods, func(j int) PortSpec { return dsts[j].port }, srcOut, Ingress)
+	slices.SortStableFunc(a.Addresses, func(x, y AddressVerdict) int {
+		return cmp.Or(cmpID(x.Pod, y.Pod), int(x.Direction)-int(y.Direction))
+	})
+	if (srcBlock || dstBlock) && !srcHas && !dstHas && to.kind != kindService {
+		return nil, fmt.Errorf("simulate: %s → %s: neither end is a pod of the cluster", from, to)
+	}
+	_, srcOutside := m.outsideOf(from)
+	_, dstOutside := m.outsideOf(to)
+	if srcOutside && dstOutside && (srcBlock || dstBlock) {
+		a.Notes = append(a.Notes, "traffic between addresses outside the cluster is not judged: no policy applies there")
 	}
 	return a, nil
 }
@@ -176,6 +260,21 @@ func (m *Model) externalNameAnswer(a *Answer, srcs []Endpoint, svc *corev1.Servi
 // resolveSet returns the single endpoints a pod, pod set or address stands
 // for, pods sorted.
 func (m *Model) resolveSet(e Endpoint) ([]Endpoint, error) {
+	switch e.kind {
+	case kindBlock, kindOutside:
+		set, ok := m.outsideOf(e)
+		if !ok {
+			return nil, fmt.Errorf("simulate: invalid CIDR endpoint")
+		}
+		if e.kind == kindOutside {
+			return nil, nil
+		}
+		var out []Endpoint
+		for _, p := range m.podsIn(set) {
+			out = append(out, Pod(p.Namespace, p.Name))
+		}
+		return out, nil
+	}
 	if e.kind == kindIP {
 		if _, err := m.resolveOne(e); err != nil {
 			return nil, err

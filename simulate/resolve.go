@@ -3,6 +3,7 @@ package simulate
 import (
 	"cmp"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -208,6 +209,9 @@ type resolveIndexes struct {
 
 	controllerOnce sync.Once
 	controllers    []int32 // the ingress controller's pods, in pod order
+
+	addrOnce sync.Once
+	addrs    []netip.Addr // the pods' addresses (podByIP), sorted; see podAddrs
 }
 
 // serviceIndex returns the backends of every Service and the Services of

@@ -168,7 +168,7 @@ func BenchmarkMatrix(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := writeMatrix(io.Discard, m, c.output, c.workload, "", simulate.PortSpec{}); err != nil {
+				if err := writeMatrix(io.Discard, m, c.output, c.workload, "", simulate.PortSpec{}, pairFilter{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/netpolsim/netpolsim/policy"
 	"github.com/netpolsim/netpolsim/simulate"
@@ -13,26 +14,20 @@ import (
 
 const checkUsage = `Usage: netpolsim check -f PATH... --from ENDPOINT --to ENDPOINT --port PORT
 
-Answer one question and explain the answer. Exit status 0 when allowed (for
-every pair, with sets of pods or a Service), 1 when denied, 2 on error.
+Answer one question and explain the answer. Exit status 0 when allowed, 1
+when denied, 2 on error. For an endpoint that stands for several pods or
+addresses, allowed means allowed for every one of them: every pair of pods,
+and, for a CIDR or outside, every address of it on every port of PORT.
 
-ENDPOINT is one of (the one grammar of every command that takes an endpoint)
-  NAMESPACE/POD           a pod
-  NAMESPACE/WORKLOAD      every pod of a workload (a Deployment, StatefulSet, ...),
-                          where no pod has that name: shop/db for shop/db-0, ...
-  NAMESPACE/SELECTOR      the pods of a namespace matching a label selector
-                          (app=db,tier in (a,b)); NAMESPACE/* for all of them
-  svc/NAMESPACE/NAME      a Service (destination only): judged at its backends
-                          after port translation
-  IP                      an address; outside the cluster unless it is a pod's
-check takes all of them. explain takes those that stand for pods; paths and
-blast-radius those that stand for one node of their graph, and outside.
-A CIDR or "outside" is no check ENDPOINT: a verdict is about one address,
-and addresses of one block may be judged differently (ipBlock except); ask
-about an IP of the block, or see exposure for every route in from outside.
-An endpoint that names nothing (an unknown pod, workload, Service or
-namespace, a selector matching no pod) is an error (exit status 2), with the
-nearest names; so is a port name that no destination pod serves.
+` + endpointUsage + `
+A CIDR or outside is answered range by range: the addresses that are no
+pod's are cut into the widest ranges that the pod at the other end treats
+alike (ipBlock except ranges, tiered networks peers), each with its verdict
+("allowed on TCP/80 only" when part of a port range is); the pods whose
+addresses a CIDR holds are answered pair by pair, as for a selector.
+Between two addresses outside the cluster there is nothing to judge: a
+question with no pod at either end is an error. A port name needs a
+destination pod: addresses outside the cluster serve no named port.
 
 PORT is 5432, 5432/TCP, 53/udp, 8000-8080/TCP, or a port name (http, dns/UDP);
 for a Service, a port of the Service (number or name).
@@ -43,9 +38,35 @@ Flags:
   --port PORT             destination port
 ` + commonFlags
 
+// endpointUsage is the one grammar of endpoints, shown by every command
+// that takes one.
+const endpointUsage = `ENDPOINT is one of (the one grammar of every command that takes an endpoint)
+  NAMESPACE/POD           a pod
+  NAMESPACE/WORKLOAD      every pod of a workload (a Deployment, StatefulSet, ...),
+                          where no pod has that name: shop/db for shop/db-0, ...
+  NAMESPACE/SELECTOR      the pods of a namespace matching a label selector
+                          (app=db,tier in (a,b)); NAMESPACE/* for all of them
+  svc/NAMESPACE/NAME      a Service (destination only): judged at its backends
+                          after port translation
+  IP                      an address; outside the cluster unless it is a pod's
+  CIDR                    every address of a block (10.0.0.0/8, 2001:db8::/32):
+                          the pods whose addresses it holds, and its other
+                          addresses, outside the cluster
+  outside                 every address outside the cluster: every address
+                          that is no pod's. Node addresses (so hostNetwork
+                          pods, which use their node's) are outside; a node
+                          may always reach its own pods (--node-traffic)
+An endpoint that names nothing (an unknown pod, workload, Service or
+namespace, a selector matching no pod) is an error (exit status 2), with the
+nearest names; so is a port name that no destination pod serves. A CIDR
+holding no pod's address is no error: its addresses are outside the cluster.
+`
+
 const checkExamples = `  netpolsim check -f deploy/ --from shop/frontend-0 --to shop/db-0 --port 5432
   netpolsim check -f deploy/ --from shop/app=frontend --to svc/shop/db --port pg
   netpolsim check -f deploy/ --from 203.0.113.7 --to shop/web-0 --port 443
+  netpolsim check -f deploy/ --from outside --to shop/web --port 443
+  netpolsim check -f deploy/ --from shop/api --to 10.0.0.0/8 --port 5432
 `
 
 func runCheck(e *env, args []string) int {
@@ -126,6 +147,9 @@ func resolveQuestion(m *simulate.Model, src, dst simulate.Endpoint, port simulat
 	if len(pods) == 0 {
 		return fmt.Errorf("--port %s: a port name needs a destination pod, and %s is outside the cluster: give a number", port, dst)
 	}
+	if dst.Kind() == simulate.CIDREndpoint {
+		return fmt.Errorf("--port %s: a port name needs a destination pod, and %s holds addresses outside the cluster too: give a number", port, dst)
+	}
 	for _, p := range pods {
 		if n, err := m.NamedPort(p, port.Name, port.Protocol); err == nil && n != 0 {
 			return nil
@@ -145,11 +169,14 @@ reached from outside the cluster and what it may reach there (as exposure
 shows them). The peers are computed per class of pods, so the cost grows
 with the classes of the cluster, not its pods.
 
-ENDPOINT is a pod, or a set of pods explained one after another (see
-ENDPOINT in 'netpolsim check --help'): NAMESPACE/POD, NAMESPACE/WORKLOAD,
-NAMESPACE/SELECTOR, svc/NAMESPACE/NAME (the Service's backends) or the IP
-address of a pod. An address outside the cluster has no policies to
-explain: see exposure for what may reach it.
+ENDPOINT is any endpoint (see ENDPOINT in 'netpolsim check --help'); one
+standing for several pods (NAMESPACE/WORKLOAD, NAMESPACE/SELECTOR,
+svc/NAMESPACE/NAME: the Service's backends) is explained pod after pod.
+Addresses outside the cluster have no policies of their own: for an IP that
+is no pod's, a CIDR or outside, explain lists every pod those addresses may
+send to and every pod that may send to them, with the ranges of addresses
+that each pod treats alike and the ports (a CIDR's own pods are explained
+first, as pods). That costs O(pods × rules of their policies).
 
 Flags:
 ` + commonFlags
@@ -157,6 +184,7 @@ Flags:
 const explainExamples = `  netpolsim explain -f deploy/ shop/db-0
   netpolsim explain -f deploy/ shop/api
   netpolsim explain -f deploy/ svc/shop/db
+  netpolsim explain -f deploy/ 203.0.113.0/24
 `
 
 // runExplain is the explain command: it formats simulate.Model.Explain,
@@ -175,15 +203,17 @@ func runExplain(e *env, args []string) int {
 	}
 	ep, err := simulate.ParseEndpoint(pos[0])
 	if err != nil {
-		return usageError(e, c.name, fmt.Errorf("%q: want NAMESPACE/POD, NAMESPACE/WORKLOAD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME or a pod's IP address", pos[0]))
+		return usageError(e, c.name, fmt.Errorf("%q: want NAMESPACE/POD, NAMESPACE/WORKLOAD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME, an IP address, a CIDR or outside", pos[0]))
 	}
 	m, _, ok := co.load(e)
 	if !ok {
 		return exitError
 	}
 	pods, err := m.Resolve(ep)
-	if err == nil && len(pods) == 0 {
-		err = fmt.Errorf("%s has no pods to explain (an address outside the cluster, or a Service without backends); exposure shows what reaches outside", ep)
+	addresses := ep.Kind() == simulate.CIDREndpoint || ep.Kind() == simulate.OutsideEndpoint ||
+		(ep.Kind() == simulate.IPEndpoint && len(pods) == 0)
+	if err == nil && len(pods) == 0 && !addresses {
+		err = fmt.Errorf("%s has no pods to explain (a Service without backends)", ep)
 	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, "netpolsim explain:", clean(err))
@@ -200,7 +230,60 @@ func runExplain(e *env, args []string) int {
 		}
 		writeExplanation(e.stdout, x)
 	}
+	if addresses {
+		if len(pods) > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		if err := writeAddresses(e.stdout, m, ep, len(pods) > 0); err != nil {
+			fmt.Fprintln(e.stderr, "netpolsim explain:", clean(err))
+			return exitError
+		}
+	}
 	return exitOK
+}
+
+// writeAddresses explains addresses outside the cluster (an IP, a CIDR or
+// outside): for each pod, the ranges of them that may send to it and that
+// it may send to, with the ports (simulate.Model.AddressAccess); ranges
+// allowed nothing are left out. It costs O(pods × rules of their policies).
+func writeAddresses(w io.Writer, m *simulate.Model, ep simulate.Endpoint, pods bool) error {
+	what := "addresses outside the cluster"
+	switch {
+	case ep.Kind() == simulate.CIDREndpoint && pods:
+		what = "its addresses outside the cluster; its pods are explained above"
+	case ep.Kind() == simulate.CIDREndpoint:
+		what = "its addresses, all outside the cluster"
+	case ep.Kind() == simulate.OutsideEndpoint:
+		what = "every address that is no pod's"
+	case ep.Kind() == simulate.IPEndpoint:
+		what = "an address outside the cluster"
+	}
+	fmt.Fprintf(w, "%s (%s)\n", ep, what)
+	for _, d := range []struct {
+		heading string
+		dir     simulate.Direction
+	}{{"may send to", simulate.Ingress}, {"may receive from", simulate.Egress}} {
+		fmt.Fprintf(w, "  %s:\n", d.heading)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		n := 0
+		for _, p := range m.Pods() {
+			pieces, err := m.AddressAccess(p, ep, d.dir)
+			if err != nil {
+				return err
+			}
+			for _, piece := range pieces {
+				if !piece.Ports.IsEmpty() {
+					fmt.Fprintf(tw, "    %s\t%s\t%s\n", p, piece.Addresses, piece.Ports)
+					n++
+				}
+			}
+		}
+		tw.Flush()
+		if n == 0 {
+			fmt.Fprintln(w, "    (no pod)")
+		}
+	}
+	return nil
 }
 
 // writeExplanation prints an explanation: the policies per direction with

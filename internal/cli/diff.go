@@ -64,6 +64,8 @@ Flags:
   --why                   (pods, text) say what decides each changed connection before
                           and after: an admin or baseline cluster policy rule,
                           NetworkPolicies, or nothing
+` + pairFilterUsage + `                          (resolved on both sides; changes of exposure to
+                          outside show only without --from)
 ` + commonFlags
 
 const diffExamples = `  netpolsim diff main/deploy/ pr/deploy/
@@ -72,6 +74,7 @@ const diffExamples = `  netpolsim diff main/deploy/ pr/deploy/
   netpolsim diff -k main/overlays/prod --against-k pr/overlays/prod
   netpolsim diff --context prod -n shop --against-k overlays/prod
   netpolsim diff --context staging -A --against-context prod
+  netpolsim diff main/deploy/ pr/deploy/ --to shop/app=db
 `
 
 // exitDifferent is the status of a diff that found differences, as with
@@ -128,6 +131,8 @@ func runDiff(e *env, args []string) int {
 	group := fs.String("group", "", "group pods: workload")
 	limit := fs.Int("limit", defaultMarkdownLimit, "rows per list in -o md")
 	why := fs.Bool("why", false, "say what decided each connection before and after")
+	fromFlag := fs.String("from", "", "only these sources")
+	toFlag := fs.String("to", "", "only these destinations")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageError(e, c.name, err)
@@ -195,11 +200,16 @@ func runDiff(e *env, args []string) int {
 		return exitError
 	}
 
+	f, err := pairFilterFlags(*fromFlag, *toFlag, old, cur)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim diff:", clean(err))
+		return exitError
+	}
 	var r diffResult
 	if *group == "workload" {
-		r = diffGrouped(old, cur, ns)
+		r = diffGrouped(old, cur, ns, f)
 	} else {
-		r = diffPods(old, cur, ns)
+		r = diffPods(old, cur, ns, f)
 	}
 	switch *output {
 	case "json":
@@ -217,6 +227,9 @@ func runDiff(e *env, args []string) int {
 				fmt.Fprintln(e.stderr, "netpolsim diff:", err)
 				return exitError
 			}
+			xs = slices.DeleteFunc(xs, func(x simulate.Attribution) bool {
+				return (ns != "" && (x.From.Namespace != ns || x.To.Namespace != ns)) || !f.from.hasPod(x.From) || !f.to.hasPod(x.To)
+			})
 			writeAttributions(e.stdout, xs)
 		}
 	}
@@ -228,7 +241,7 @@ func runDiff(e *env, args []string) int {
 
 // diffPods compares two models pod by pod, with simulate.Diff; with ns,
 // only the pods of namespace ns and the connections among them.
-func diffPods(a, b *simulate.Model, ns string) diffResult {
+func diffPods(a, b *simulate.Model, ns string, f pairFilter) diffResult {
 	d := simulate.Diff(a, b)
 	var r diffResult
 	byID := func(eps []endpoint) map[string]endpoint {
@@ -241,18 +254,19 @@ func diffPods(a, b *simulate.Model, ns string) diffResult {
 	all := endpoints(a, false, ns)
 	epsA, epsB := byID(all), byID(endpoints(b, false, ns))
 	for _, p := range d.RemovedPods {
-		if ep, ok := epsA[p.String()]; ok {
+		if ep, ok := epsA[p.String()]; ok && f.endpoint(ep.ID, false) {
 			r.EndpointsRemoved = append(r.EndpointsRemoved, ep)
 		}
 	}
 	for _, p := range d.AddedPods {
-		if ep, ok := epsB[p.String()]; ok {
+		if ep, ok := epsB[p.String()]; ok && f.endpoint(ep.ID, false) {
 			r.EndpointsAdded = append(r.EndpointsAdded, ep)
 		}
 	}
+	all = slices.DeleteFunc(all, func(ep endpoint) bool { return !f.endpoint(ep.ID, false) })
 	r.shared = len(all) - len(r.EndpointsRemoved)
 	in := func(from, to simulate.PodID) bool {
-		return ns == "" || from.Namespace == ns && to.Namespace == ns
+		return (ns == "" || from.Namespace == ns && to.Namespace == ns) && f.from.hasPod(from) && f.to.hasPod(to)
 	}
 	for _, p := range d.Added {
 		if in(p.From, p.To) {
@@ -275,7 +289,7 @@ func diffPods(a, b *simulate.Model, ns string) diffResult {
 		}
 	}
 	for _, x := range d.Exposure {
-		if ns == "" || strings.HasPrefix(x.ID, ns+"/") {
+		if (ns == "" || strings.HasPrefix(x.ID, ns+"/")) && f.from == nil && f.to.has(x.ID, false) {
 			r.Exposure = append(r.Exposure, newDiffChange("outside", x.ID, x.Before, x.After))
 		}
 	}
@@ -287,10 +301,10 @@ func diffPods(a, b *simulate.Model, ns string) diffResult {
 // and connections that matrix --group workload prints, with
 // simulate.DiffWorkloads; with ns, only the workloads of namespace ns and
 // the connections among them.
-func diffGrouped(a, b *simulate.Model, ns string) diffResult {
+func diffGrouped(a, b *simulate.Model, ns string, f pairFilter) diffResult {
 	d := simulate.DiffWorkloads(a, b, simulate.EveryMember)
 	r := diffResult{shared: d.Shared}
-	inNS := func(w simulate.Workload) bool { return ns == "" || w.Namespace == ns }
+	inNS := func(w simulate.Workload) bool { return (ns == "" || w.Namespace == ns) && f.endpoint(w.ID, true) }
 	for _, w := range d.RemovedWorkloads {
 		if inNS(w) {
 			r.EndpointsRemoved = append(r.EndpointsRemoved, workloadEndpoint(w))
@@ -301,12 +315,13 @@ func diffGrouped(a, b *simulate.Model, ns string) diffResult {
 			r.EndpointsAdded = append(r.EndpointsAdded, workloadEndpoint(w))
 		}
 	}
-	if ns != "" {
-		r.shared = len(endpoints(a, true, ns)) - len(r.EndpointsRemoved)
+	if ns != "" || f != (pairFilter{}) {
+		kept := slices.DeleteFunc(endpoints(a, true, ns), func(ep endpoint) bool { return !f.endpoint(ep.ID, true) })
+		r.shared = len(kept) - len(r.EndpointsRemoved)
 	}
 	// Workload IDs start with their namespace.
 	in := func(from, to string) bool {
-		return ns == "" || strings.HasPrefix(from, ns+"/") && strings.HasPrefix(to, ns+"/")
+		return (ns == "" || strings.HasPrefix(from, ns+"/") && strings.HasPrefix(to, ns+"/")) && f.keep(from, to, true)
 	}
 	for _, p := range d.Added {
 		if in(p.From, p.To) {
@@ -329,7 +344,7 @@ func diffGrouped(a, b *simulate.Model, ns string) diffResult {
 		}
 	}
 	for _, x := range d.Exposure {
-		if ns == "" || strings.HasPrefix(x.ID, ns+"/") {
+		if (ns == "" || strings.HasPrefix(x.ID, ns+"/")) && f.from == nil && f.to.has(x.ID, true) {
 			r.Exposure = append(r.Exposure, newDiffChange("outside", x.ID, x.Before, x.After))
 		}
 	}

@@ -122,9 +122,9 @@ func TestDiffAgreesWithConnections(t *testing.T) {
 			for _, grouped := range []bool{false, true} {
 				epsA, epsB := endpoints(ma, grouped, ""), endpoints(mb, grouped, "")
 				want := naiveDiff(epsA, epsB, connections(ma, grouped, epsA), connections(mb, grouped, epsB))
-				got := diffPods(ma, mb, "")
+				got := diffPods(ma, mb, "", pairFilter{})
 				if grouped {
-					got = diffGrouped(ma, mb, "")
+					got = diffGrouped(ma, mb, "", pairFilter{})
 				}
 				want.Exposure = got.Exposure // not in the connections; see simulate's TestDiffProperty
 				if diff := cmp.Diff(want, got, opts); diff != "" {

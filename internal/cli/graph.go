@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os/exec"
 	"slices"
 	"strings"
@@ -44,8 +45,12 @@ for one node of the graph:
   NAMESPACE/SELECTOR      the pods of a selector, the backends of a Service,
   svc/NAMESPACE/NAME      or the pod with an address, when they are all in
   IP                      one node (one workload, or one pod with --group pod)
-  outside                 every address outside the cluster (one node; so a
-                          CIDR is not a NODE)
+  outside                 every address outside the cluster (one node)
+  CIDR                    the addresses of a block that are no pod's, as one
+                          node in place of outside (10.0.0.0/8, 2001:db8::/32);
+                          its edges are exact over the block's ranges
+As --to of paths, outside or a CIDR asks how traffic may leave the cluster
+for those addresses.
 `
 
 // check validates the flags before anything is loaded.
@@ -57,6 +62,24 @@ func (gf *graphFlags) check() (simulate.PortSpec, error) {
 		return simulate.PortSpec{}, nil
 	}
 	return simulate.ParsePortSpec(gf.port)
+}
+
+// outsideNode returns the graph option for a NODE argument that is a CIDR
+// (graph.OutsideBlock), or nil; a CIDR that does not parse is a usage
+// error.
+func outsideNode(s string) (graph.Option, bool, error) {
+	if s == graph.OutsideName {
+		return nil, true, nil
+	}
+	ep, err := simulate.ParseEndpoint(s)
+	if err != nil || ep.Kind() != simulate.CIDREndpoint {
+		return nil, false, nil // not a CIDR: node resolves it
+	}
+	p, err := netip.ParsePrefix(ep.String())
+	if err != nil {
+		return nil, false, err
+	}
+	return graph.OutsideBlock(p), true, nil
 }
 
 // build loads the manifests and builds the graph the flags ask for.
@@ -93,6 +116,9 @@ func (gf *graphFlags) build(e *env, co *common, outside bool, more ...graph.Opti
 func (gf *graphFlags) node(g *graph.Graph, s string) (*graph.Node, error) {
 	if n := g.NodeNamed(s); n != nil {
 		return n, nil
+	}
+	if o := g.Outside(); o != nil && s == graph.OutsideName {
+		return o.(*graph.Node), nil // a CIDR's node is the outside node
 	}
 	ep, err := simulate.ParseEndpoint(s)
 	if err != nil {
@@ -212,13 +238,17 @@ paths first. A path visits no node twice. Exit status 0 when there is a path,
 ` + nodeUsage + `
 Flags:
   --from NODE             where the attacker starts (outside: the internet)
-  --to NODE               what it wants to reach
+  --to NODE               what it wants to reach (outside or a CIDR: paths out
+                          of the cluster, through the pods that may reach
+                          those addresses)
   --max-hops K            longest path to list (default 3)
 ` + graphFlagsUsage + commonFlags
 
 const pathsExamples = `  netpolsim paths -f deploy/ --from outside --to shop/db
   netpolsim paths -f deploy/ --from shop/frontend-0 --to shop/db-0 --group pod --max-hops 4
   netpolsim paths -f deploy/ --from shop/web --to shop/db --port 5432
+  netpolsim paths -f deploy/ --from 203.0.113.0/24 --to shop/db
+  netpolsim paths -f deploy/ --from shop/web --to outside
 `
 
 // runPaths is the paths command: graph.New (see runGraph), then
@@ -245,8 +275,27 @@ func runPaths(e *env, args []string) int {
 			return usageError(e, c.name, fmt.Errorf("%s is required", f.name))
 		}
 	}
-	if *to == graph.OutsideName {
-		return usageError(e, c.name, errors.New("--to outside: traffic leaving the cluster is not modelled; outside can only be --from"))
+	fromBlock, fromOutside, err := outsideNode(*from)
+	if err != nil {
+		return usageError(e, c.name, fmt.Errorf("--from %s: %w", *from, err))
+	}
+	toBlock, toOutside, err := outsideNode(*to)
+	if err != nil {
+		return usageError(e, c.name, fmt.Errorf("--to %s: %w", *to, err))
+	}
+	if fromOutside && toOutside {
+		return usageError(e, c.name, errors.New("--from and --to are both outside the cluster: name a pod or workload at one end"))
+	}
+	var more []graph.Option
+	for _, o := range []graph.Option{fromBlock, toBlock} {
+		if o != nil {
+			more = append(more, o)
+		}
+	}
+	if toOutside {
+		// Only then: with edges into the outside node, paths between pods
+		// could go out of the cluster and back in, which no one host can.
+		more = append(more, graph.OutsideEgress())
 	}
 	if *maxHops < 0 {
 		return usageError(e, c.name, fmt.Errorf("--max-hops %d: want 0 or more", *maxHops))
@@ -254,7 +303,7 @@ func runPaths(e *env, args []string) int {
 	if _, err := gf.check(); err != nil {
 		return usageError(e, c.name, err)
 	}
-	g, ok := gf.build(e, &co, true)
+	g, ok := gf.build(e, &co, true, more...)
 	if !ok {
 		return exitError
 	}
@@ -303,6 +352,7 @@ Flags:
 const blastExamples = `  netpolsim blast-radius -f deploy/ shop/frontend-0
   netpolsim blast-radius -f deploy/ shop/frontend-0 --group pod --hops 2
   netpolsim blast-radius -f deploy/ outside
+  netpolsim blast-radius -f deploy/ 198.51.100.0/24
 `
 
 // runBlastRadius is the blast-radius command: graph.New (see runGraph),
@@ -330,7 +380,15 @@ func runBlastRadius(e *env, args []string) int {
 	if err != nil {
 		return usageError(e, c.name, err)
 	}
-	g, ok := gf.build(e, &co, true)
+	block, _, err := outsideNode(pos[0])
+	if err != nil {
+		return usageError(e, c.name, err)
+	}
+	var more []graph.Option
+	if block != nil {
+		more = append(more, block)
+	}
+	g, ok := gf.build(e, &co, true, more...)
 	if !ok {
 		return exitError
 	}
@@ -443,8 +501,10 @@ func exfiltration(g *graph.Graph, root *graph.Node, r graph.Reachable, maxHops i
 // describe names a node with what it stands for.
 func describe(n *graph.Node) string {
 	switch {
-	case n.IsOutside():
+	case n.IsOutside() && n.Name() == graph.OutsideName:
 		return "outside (every address outside the cluster)"
+	case n.IsOutside():
+		return n.Name() + " (its addresses outside the cluster)"
 	case n.Kind() == "Pod":
 		return n.Name() + " (Pod)"
 	}

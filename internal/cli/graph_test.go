@@ -38,7 +38,7 @@ func TestGraphErrors(t *testing.T) {
 		{"graph argument", []string{"graph", "-f", shop, "extra"}, `netpolsim graph: unexpected argument "extra"`},
 		{"no -f", []string{"graph"}, "netpolsim: no input: give -f PATH, -k DIR, or a cluster to read"},
 		{"paths without --to", []string{"paths", "-f", shop, "--from", "outside"}, "netpolsim paths: --to is required"},
-		{"paths to outside", []string{"paths", "-f", shop, "--from", "shop/db", "--to", "outside"}, "netpolsim paths: --to outside: traffic leaving the cluster is not modelled"},
+		{"paths unknown CIDR node", []string{"paths", "-f", shop, "--from", "shop/db", "--to", "10.0.0.0/33"}, `netpolsim paths: --to: "10.0.0.0/33": want a workload`},
 		{"paths negative hops", []string{"paths", "-f", shop, "--from", "shop/db", "--to", "shop/api", "--max-hops", "-1"}, "netpolsim paths: --max-hops -1: want 0 or more"},
 		{"paths unknown node", []string{"paths", "-f", shop, "--from", "shop/nope", "--to", "shop/db"}, "netpolsim paths: --from: no pod shop/nope"},
 		{"paths workload with --group pod", []string{"paths", "-f", shop, "--from", "shop/api", "--to", "shop/db-0", "--group", "pod"}, "netpolsim paths: --from: shop/api stands for 2 nodes (shop/api-0, shop/api-1): name one"},

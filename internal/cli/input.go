@@ -70,6 +70,11 @@ func (co *common) input(e *env) (*manifest.Result, bool) {
 	}
 	var res *manifest.Result
 	var err error
+	if isTerminal(e.stderr) {
+		var done func()
+		opts.Progress, done = readProgressLine(e.stderr, time.Now, time.Second)
+		defer done()
+	}
 	switch {
 	case len(co.files) > 0 && !slices.ContainsFunc(co.files, func(f string) bool { return f != "-" }):
 		// Standard input alone, however often given: it is read once.
@@ -80,6 +85,9 @@ func (co *common) input(e *env) (*manifest.Result, bool) {
 		res, err = opts.LoadKustomizations(co.kustomizations...)
 	default:
 		return co.readLive(e)
+	}
+	if opts.Progress != nil {
+		opts.Progress(manifest.ReadProgress{}) // clears the line (below)
 	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, "netpolsim:", clean(err))
@@ -191,4 +199,41 @@ func progressLine(w io.Writer, now func() time.Time, after time.Duration) (func(
 		}
 	}
 	return progress, done
+}
+
+// readProgressLine returns a manifest.Options.Progress callback that keeps
+// one line on w up to date, "reading big.json: 120.0 of 450.0 MB" (or
+// "reading -: 120.0 MB" when the size is not known), once the load has
+// taken longer than after (a short load prints nothing) and at most every
+// progressInterval; the zero ReadProgress, and the returned function,
+// clear the line.
+func readProgressLine(w io.Writer, now func() time.Time, after time.Duration) (func(manifest.ReadProgress), func()) {
+	start := now()
+	var last time.Time
+	shown := false
+	clear := func() {
+		if shown {
+			fmt.Fprint(w, "\r\033[K")
+			shown = false
+		}
+	}
+	progress := func(p manifest.ReadProgress) {
+		t := now()
+		if p == (manifest.ReadProgress{}) {
+			clear()
+			return
+		}
+		if t.Sub(start) < after || (t.Sub(last) < progressInterval && !p.Done) {
+			return
+		}
+		last = t
+		const mb = 1 << 20
+		of := ""
+		if p.Total >= 0 {
+			of = fmt.Sprintf(" of %.1f", float64(p.Total)/mb)
+		}
+		fmt.Fprintf(w, "\r\033[Kreading %s: %.1f%s MB", p.Name, float64(p.Read)/mb, of)
+		shown = true
+	}
+	return progress, clear
 }

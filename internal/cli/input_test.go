@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/netpolsim/netpolsim/live"
+	"github.com/netpolsim/netpolsim/manifest"
 )
 
 const kustomizeOverlay = "../../examples/kustomize/overlay"
@@ -258,5 +259,29 @@ func TestLiveAPIServer(t *testing.T) {
 	out, errOut, code = run(t, "", "matrix", "--kubeconfig", kubeconfig, "--context", "namespaced", "-A")
 	if want := "netpolsim: cannot list namespaces: forbidden (needs list on namespaces)\n"; code != 2 || out != "" || errOut != want {
 		t.Errorf("matrix --context namespaced -A: exit %d, stdout %q, stderr %q; want stderr %q", code, out, errOut, want)
+	}
+}
+
+// TestReadProgressLine checks the loader's progress line: nothing in the
+// first second, then bytes of the total (or bytes alone), throttled, and
+// cleared at the end.
+func TestReadProgressLine(t *testing.T) {
+	var buf bytes.Buffer
+	clock := time.Unix(0, 0)
+	progress, done := readProgressLine(&buf, func() time.Time { return clock }, time.Second)
+	progress(manifest.ReadProgress{Name: "big.json", Read: 4 << 20, Total: 10 << 20})
+	if buf.Len() != 0 {
+		t.Fatalf("progress shown before a second: %q", buf.String())
+	}
+	clock = clock.Add(2 * time.Second)
+	progress(manifest.ReadProgress{Name: "big.json", Read: 8 << 20, Total: 10 << 20})
+	progress(manifest.ReadProgress{Name: "big.json", Read: 9 << 20, Total: 10 << 20}) // too soon
+	clock = clock.Add(progressInterval)
+	progress(manifest.ReadProgress{Name: "-", Read: 3 << 19, Total: -1, Done: true})
+	done()
+	done() // once only
+	want := "\r\x1b[Kreading big.json: 8.0 of 10.0 MB\r\x1b[Kreading -: 1.5 MB\r\x1b[K"
+	if got := buf.String(); got != want {
+		t.Errorf("progress output %q, want %q", got, want)
 	}
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
-const matrixUsage = `Usage: netpolsim matrix -f PATH... [-o FORMAT] [--group workload] [-n NAMESPACE] [--port PORT]
+const matrixUsage = `Usage: netpolsim matrix -f PATH... [-o FORMAT] [--group workload] [-n NAMESPACE] [--port PORT] [--from ENDPOINT] [--to ENDPOINT]
 
 Print every ordered pair of distinct endpoints (pods, or workloads with
 --group workload) with the ports on which the first may open connections to
@@ -30,13 +30,14 @@ Flags:
                           that does not serve it shows X
   --group workload        one endpoint per workload (Deployment, StatefulSet, ...):
                           a pair lists the ports allowed from every member to every member
-` + commonFlags
+` + pairFilterUsage + commonFlags
 
 const matrixExamples = `  netpolsim matrix -f deploy/
   netpolsim matrix -f deploy/ -o json --group workload
   helm template shop ./chart | netpolsim matrix -f - -o truthtable --port 5432
   netpolsim matrix -k overlays/prod
   netpolsim matrix --context prod -n shop
+  netpolsim matrix -f deploy/ --to shop/app=db --group workload
 `
 
 // endpoint is one row or column of the matrix: a pod, or a workload.
@@ -91,6 +92,8 @@ func runMatrix(e *env, args []string) int {
 	group := fs.String("group", "", "group pods: workload")
 	co.namespaceFilter = true
 	portFlag := fs.String("port", "", "port for -o truthtable")
+	fromFlag := fs.String("from", "", "only these sources")
+	toFlag := fs.String("to", "", "only these destinations")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return usageError(e, c.name, err)
@@ -123,7 +126,12 @@ func runMatrix(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "netpolsim matrix:", clean(err))
 		return exitError
 	}
-	if err := writeMatrix(e.stdout, m, *output, *group == "workload", co.namespace, port); err != nil {
+	f, err := pairFilterFlags(*fromFlag, *toFlag, m)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "netpolsim matrix:", clean(err))
+		return exitError
+	}
+	if err := writeMatrix(e.stdout, m, *output, *group == "workload", co.namespace, port, f); err != nil {
 		fmt.Fprintln(e.stderr, "netpolsim matrix:", clean(err))
 		return exitError
 	}
@@ -156,12 +164,20 @@ func someEndpoints(m *simulate.Model, ns string) error {
 // output). The truth table prints a cell per pair of endpoints, each a
 // simulate.Model.Check per pair of member pods: O(pods²) for pods, and for
 // workloads O(pairs of member pods).
-func writeMatrix(w io.Writer, m *simulate.Model, output string, byWorkload bool, ns string, port simulate.PortSpec) error {
-	eps := endpoints(m, byWorkload, ns)
+//
+// With --from and --to (f), the endpoints are those of either, and the
+// connections those from one of f.from to one of f.to; the truth table has
+// the rows of f.from and the columns of f.to. The filter is a set lookup per
+// endpoint and connection: the cost stays the class view's.
+func writeMatrix(w io.Writer, m *simulate.Model, output string, byWorkload bool, ns string, port simulate.PortSpec, f pairFilter) error {
+	eps := slices.DeleteFunc(endpoints(m, byWorkload, ns), func(ep endpoint) bool { return !f.endpoint(ep.ID, byWorkload) })
 	if output == "truthtable" {
-		return writeTruthTable(w, m, eps, port)
+		rows := slices.DeleteFunc(slices.Clone(eps), func(ep endpoint) bool { return f.from != nil && !f.from.has(ep.ID, byWorkload) })
+		cols := slices.DeleteFunc(slices.Clone(eps), func(ep endpoint) bool { return f.to != nil && !f.to.has(ep.ID, byWorkload) })
+		return writeTruthTable(w, m, rows, cols, port)
 	}
-	out := matrixJSON{Endpoints: eps, Connections: connections(m, byWorkload, eps)}
+	conns := slices.DeleteFunc(connections(m, byWorkload, eps), func(c connection) bool { return !f.keep(c.From, c.To, byWorkload) })
+	out := matrixJSON{Endpoints: eps, Connections: conns}
 	switch output {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -273,16 +289,16 @@ func writeText(w io.Writer, out matrixJSON) {
 // every member of the row may reach every member of the column, "X" where not.
 // The diagonal of a single pod is always "."; of a workload, it tells whether
 // its members reach each other.
-func writeTruthTable(w io.Writer, m *simulate.Model, eps []endpoint, port simulate.PortSpec) error {
+func writeTruthTable(w io.Writer, m *simulate.Model, rows, cols []endpoint, port simulate.PortSpec) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
 	fmt.Fprint(tw, "-")
-	for _, b := range eps {
+	for _, b := range cols {
 		fmt.Fprintf(tw, "\t%s", b.ID)
 	}
 	fmt.Fprintln(tw)
-	for _, a := range eps {
+	for _, a := range rows {
 		fmt.Fprint(tw, a.ID)
-		for _, b := range eps {
+		for _, b := range cols {
 			cell := "."
 		pairs:
 			for _, pa := range a.members {

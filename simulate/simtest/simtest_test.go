@@ -89,7 +89,7 @@ func TestReachable(t *testing.T) {
 			"shop/app=nope → shop/db-0 on TCP/5432: want allowed, but there is no pair of pods to judge",
 		}},
 		{name: "bad endpoint", from: "shop", to: "shop/db-0", port: "5432", fatal: true, want: []string{
-			`simulate: endpoint "shop": want NAMESPACE/POD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME or an IP address`,
+			`simulate: endpoint "shop": want NAMESPACE/POD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME, an IP address, a CIDR or outside`,
 		}},
 		{name: "bad port", from: "shop/api-0", to: "shop/db-0", port: "0", fatal: true, want: []string{
 			`simulate: port "0": 0 is not between 1 and 65535`,
@@ -170,7 +170,7 @@ func TestOnlyReachableFrom(t *testing.T) {
 				"  no pair of pods to judge",
 		}},
 		{name: "bad source", to: "shop/db-0", port: "5432", sources: []string{"shop/"}, fatal: true, want: []string{
-			`simulate: endpoint "shop/": want NAMESPACE/POD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME or an IP address`,
+			`simulate: endpoint "shop/": want NAMESPACE/POD, NAMESPACE/SELECTOR, svc/NAMESPACE/NAME, an IP address, a CIDR or outside`,
 		}},
 		{name: "service as a source", to: "shop/db-0", port: "5432", sources: []string{"svc/shop/api"}, fatal: true, want: []string{
 			"simulate: svc/shop/api: a Service is not a source of traffic; ask from its pods",
