@@ -13,6 +13,17 @@ type interner struct {
 	base   int32     // ids below base are the parent's
 	sets   []bitset.Set
 	index  map[uint64][]int32 // hash → ids of own sets
+	spare  bitset.Set         // see scratch
+}
+
+// scratch returns a set of n members for its caller to fill and intern with
+// internCopy: one set per interner, reused by every caller, so callers must
+// not hold it across calls. Its contents are undefined.
+func (in *interner) scratch(n int) bitset.Set {
+	if len(in.spare) != (n+63)/64 {
+		in.spare = bitset.New(n)
+	}
+	return in.spare
 }
 
 func newInterner() *interner { return &interner{index: map[uint64][]int32{}} }

@@ -271,6 +271,18 @@ func (m *Model) buildRows() {
 	// Group the classes; each new group is a row to compute. Groups that
 	// tiered policies select share the tiers' outcome with every group of
 	// the same tiered policies (and, for ingress, named ports).
+	tierNames := map[string]bool{}
+	for ti := range m.tier.policies {
+		for d := range m.dir {
+			for _, r := range m.tieredRules(int32(ti), d) {
+				for _, port := range r.Ports {
+					if port.Name != "" {
+						tierNames[port.Name] = true
+					}
+				}
+			}
+		}
+	}
 	var tasks []rowTask
 	var outcomes []rowTask // one per distinct tiered key
 	for d := range m.dir {
@@ -278,7 +290,7 @@ func (m *Model) buildRows() {
 		dir.group = make([]int32, n)
 		groups := map[string]int32{}
 		tiered := map[string]int32{}
-		var key, named []byte
+		var key, named, tnamed []byte
 		for c := range m.classes {
 			pols := selecting[d][c]
 			tps := m.tier.selecting[d][c]
@@ -286,10 +298,13 @@ func (m *Model) buildRows() {
 				dir.group[c] = -1
 				continue
 			}
-			named = named[:0]
+			// Named ports of ingress rules resolve at the subject itself:
+			// the tiers' outcome depends on the numbers of the names
+			// tiered rules use, the row on all of them.
+			named, tnamed = named[:0], tnamed[:0]
 			if d == ingress {
-				// Named ports of ingress rules resolve at the subject itself.
 				for _, np := range sortedNamed(m.classes[c].named) {
+					at := len(named)
 					named = strconv.AppendQuote(named, np.name)
 					named = append(named, '/')
 					named = append(named, np.proto...)
@@ -298,11 +313,14 @@ func (m *Model) buildRows() {
 						named = strconv.AppendInt(named, int64(v), 10)
 						named = append(named, ',')
 					}
+					if tierNames[np.name] {
+						tnamed = append(tnamed, named[at:]...)
+					}
 				}
 			}
 			key = appendInts(key[:0], tps)
 			key = append(key, '|')
-			key = append(key, named...)
+			key = append(key, tnamed...)
 			tier := int32(-1)
 			if len(tps) > 0 {
 				var ok bool
@@ -312,6 +330,8 @@ func (m *Model) buildRows() {
 					outcomes = append(outcomes, rowTask{d: d, class: int32(c), tps: tps})
 				}
 			}
+			key = append(key, '|')
+			key = append(key, named...)
 			key = append(key, '|')
 			key = appendInts(key, pols)
 			g, ok := groups[string(key)]
@@ -544,7 +564,7 @@ func sweep(contribs []contrib, total int32, n int, in *interner) []run {
 			id = in.intern(active[0].set)
 		default:
 			if scratch == nil {
-				scratch = bitset.New(n)
+				scratch = in.scratch(n)
 			}
 			clear(scratch)
 			for _, c := range active {
