@@ -240,7 +240,28 @@ func (m *Model) addPods(c Cluster) []error {
 		}
 		m.pods = append(m.pods, pi)
 	}
-	slices.SortFunc(m.pods, func(a, b podInfo) int { return cmpID(a.id, b.id) })
+	// Sort by namespace (pi.ns ranks namespaces by name) and name, moving
+	// small keys rather than whole podInfos.
+	type keyed struct {
+		ns   int32
+		i    int32
+		name string
+	}
+	ks := make([]keyed, len(m.pods))
+	for i := range m.pods {
+		ks[i] = keyed{m.pods[i].ns, int32(i), m.pods[i].id.Name}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.ns != b.ns {
+			return int(a.ns - b.ns)
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	sorted := make([]podInfo, len(m.pods))
+	for j, k := range ks {
+		sorted[j] = m.pods[k.i]
+	}
+	m.pods = sorted
 	m.podByIP = map[netip.Addr]int32{}
 	m.podsByNode = map[string][]int32{}
 	for i := range m.pods {
@@ -336,25 +357,26 @@ func (m *Model) addPolicies(c Cluster) []error {
 		rank[ns] = i
 	}
 	type keyed struct {
-		ns, i int
+		ns, i int32
+		name  string
 	}
 	ks := make([]keyed, 0, len(results))
 	for i, r := range results {
 		if r.err == nil {
-			ks = append(ks, keyed{rank[r.p.Namespace], i})
+			ks = append(ks, keyed{int32(rank[r.p.Namespace]), int32(i), r.p.Name})
 		}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
 		if a.ns != b.ns {
-			return a.ns - b.ns
+			return int(a.ns - b.ns)
 		}
-		return cmp.Or(strings.Compare(results[a.i].p.Name, results[b.i].p.Name), a.i-b.i)
+		return cmp.Or(strings.Compare(a.name, b.name), int(a.i-b.i))
 	})
 	m.policies = make([]*policy.Policy, 0, len(ks))
 	m.ruleKeys = make([][2][]string, 0, len(ks))
 	for j, k := range ks {
 		r := &results[k.i]
-		if j > 0 && ks[j-1].ns == k.ns && results[ks[j-1].i].p.Name == r.p.Name {
+		if j > 0 && ks[j-1].ns == k.ns && ks[j-1].name == k.name {
 			r.err = fmt.Errorf("simulate: duplicate NetworkPolicy %s/%s", r.p.Namespace, r.p.Name)
 			continue
 		}

@@ -106,12 +106,17 @@ func BenchmarkTiered(b *testing.B) {
 			return func(b *testing.B) {
 				b.ReportAllocs()
 				var m *simulate.Model
+				cpu0 := simulate.ProcessCPU()
 				for b.Loop() {
 					var err error
 					if m, err = simulate.Compile(c); err != nil {
 						b.Fatal(err)
 					}
 				}
+				// CPU time of the process (every core, the collector too)
+				// per Compile: on a loaded machine it varies less than the
+				// wall-clock time.
+				b.ReportMetric((simulate.ProcessCPU()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 				b.ReportMetric(float64(len(m.Classes())), "classes")
 			}
 		}
