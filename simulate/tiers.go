@@ -63,6 +63,8 @@ type tierState struct {
 	selecting [2][][]int32
 	// Per direction and group: the tiered policies of the group.
 	groups [2][][]int32
+	// Policies by ID ("Kind/name").
+	byID map[string]int32
 	// Nodes by name: labels and addresses.
 	nodeLabels map[string]map[string]string
 }
@@ -95,6 +97,10 @@ func (m *Model) addTiered(c Cluster) []error {
 		add(policy.CompileBaselineAdminNetworkPolicy(&c.BaselineAdminNetworkPolicies[i], fc))
 	}
 	slices.SortFunc(m.tier.policies, policy.CompareClusterPolicies)
+	m.tier.byID = make(map[string]int32, len(m.tier.policies))
+	for ti, p := range m.tier.policies {
+		m.tier.byID[p.ID()] = int32(ti)
+	}
 	m.tier.nodeLabels = map[string]map[string]string{}
 	for i := range c.Nodes {
 		n := &c.Nodes[i]

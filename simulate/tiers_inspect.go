@@ -11,10 +11,8 @@ import (
 // tieredIndex finds a tiered policy by its ID ("Kind/name", see
 // [policy.ClusterPolicy.ID]).
 func (m *Model) tieredIndex(id string) (int32, error) {
-	for ti, p := range m.tier.policies {
-		if p.ID() == id {
-			return int32(ti), nil
-		}
+	if ti, ok := m.tier.byID[id]; ok {
+		return ti, nil
 	}
 	return 0, fmt.Errorf("simulate: no tiered policy %s", id)
 }
