@@ -201,68 +201,51 @@ func (m *Model) addNamespaces(c Cluster) []error {
 }
 
 func (m *Model) addPods(c Cluster) []error {
-	var errs []error
-	m.podByID = make(map[PodID]int32, len(c.Pods))
-	m.pods = make([]podInfo, 0, len(c.Pods))
-	for i := range c.Pods {
-		p := &c.Pods[i]
-		id := PodID{p.Namespace, p.Name}
-		if p.Namespace == "" || p.Name == "" {
-			errs = append(errs, fmt.Errorf("simulate: pod #%d %q: metadata.namespace and metadata.name are required", i, id))
-			continue
+	// Each pod's record (and its address errors) on every core, then the
+	// sort by namespace and name, where duplicates meet, on one.
+	n := len(c.Pods)
+	infos := make([]podInfo, n)
+	perr := make([][]error, n)
+	named := make([]bool, n)
+	parallel(n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			infos[i], perr[i], named[i] = m.podInfo(&c.Pods[i], i)
 		}
-		if _, dup := m.podByID[id]; dup {
-			errs = append(errs, fmt.Errorf("simulate: duplicate Pod %s", id))
-			continue
-		}
-		m.podByID[id] = -1
-		pi := podInfo{pod: p, id: id, ns: m.nsByName[p.Namespace], host: p.Spec.HostNetwork && m.opts.hostPods == HostNetworkAsNode, labels: p.Labels}
-		type field struct{ path, ip string }
-		ips := make([]field, 0, 1+len(p.Status.PodIPs))
-		if p.Status.PodIP != "" {
-			ips = append(ips, field{"status.podIP", p.Status.PodIP})
-		}
-		for j, ip := range p.Status.PodIPs {
-			if ip.IP != p.Status.PodIP {
-				ips = append(ips, field{fmt.Sprintf("status.podIPs[%d].ip", j), ip.IP})
-			}
-		}
-		for _, f := range ips {
-			a, err := netip.ParseAddr(f.ip)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("simulate: pod %s: %s: invalid IP address %q", id, f.path, f.ip))
-				continue
-			}
-			a = a.WithZone("").Unmap()
-			if !slices.Contains(pi.ips, a) {
-				pi.ips = append(pi.ips, a)
-			}
-		}
-		m.pods = append(m.pods, pi)
-	}
-	// Sort by namespace (pi.ns ranks namespaces by name) and name, moving
-	// small keys rather than whole podInfos.
+	})
+	// Sort by namespace (pi.ns ranks namespaces by name), name and input
+	// order, moving small keys rather than whole podInfos: of two pods
+	// with one name, the later one is the duplicate.
 	type keyed struct {
 		ns   int32
 		i    int32
 		name string
 	}
-	ks := make([]keyed, len(m.pods))
-	for i := range m.pods {
-		ks[i] = keyed{m.pods[i].ns, int32(i), m.pods[i].id.Name}
+	ks := make([]keyed, 0, n)
+	for i := range infos {
+		if named[i] {
+			ks = append(ks, keyed{infos[i].ns, int32(i), infos[i].id.Name})
+		}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
 		if a.ns != b.ns {
 			return int(a.ns - b.ns)
 		}
-		return strings.Compare(a.name, b.name)
+		return cmp.Or(strings.Compare(a.name, b.name), int(a.i-b.i))
 	})
-	sorted := make([]podInfo, len(m.pods))
+	m.pods = make([]podInfo, 0, len(ks))
 	for j, k := range ks {
-		sorted[j] = m.pods[k.i]
+		if j > 0 && ks[j-1].ns == k.ns && ks[j-1].name == k.name {
+			perr[k.i] = []error{fmt.Errorf("simulate: duplicate Pod %s", infos[k.i].id)}
+			continue
+		}
+		m.pods = append(m.pods, infos[k.i])
 	}
-	m.pods = sorted
-	m.podByIP = map[netip.Addr]int32{}
+	var errs []error
+	for _, e := range perr {
+		errs = append(errs, e...)
+	}
+	m.podByID = make(map[PodID]int32, len(m.pods))
+	m.podByIP = make(map[netip.Addr]int32, len(m.pods))
 	m.podsByNode = map[string][]int32{}
 	for i := range m.pods {
 		pi := &m.pods[i]
@@ -282,6 +265,37 @@ func (m *Model) addPods(c Cluster) []error {
 		}
 	}
 	return errs
+}
+
+// podInfo makes the record of pod p (input position i): ok is false, with
+// the error, when it has no namespace or name; otherwise the errors are
+// those of its addresses, which are left out.
+func (m *Model) podInfo(p *corev1.Pod, i int) (pi podInfo, errs []error, ok bool) {
+	id := PodID{p.Namespace, p.Name}
+	if p.Namespace == "" || p.Name == "" {
+		return pi, []error{fmt.Errorf("simulate: pod #%d %q: metadata.namespace and metadata.name are required", i, id)}, false
+	}
+	pi = podInfo{pod: p, id: id, ns: m.nsByName[p.Namespace], host: p.Spec.HostNetwork && m.opts.hostPods == HostNetworkAsNode, labels: p.Labels}
+	add := func(path func() string, ip string) {
+		a, err := netip.ParseAddr(ip)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("simulate: pod %s: %s: invalid IP address %q", id, path(), ip))
+			return
+		}
+		a = a.WithZone("").Unmap()
+		if !slices.Contains(pi.ips, a) {
+			pi.ips = append(pi.ips, a)
+		}
+	}
+	if p.Status.PodIP != "" {
+		add(func() string { return "status.podIP" }, p.Status.PodIP)
+	}
+	for j, ip := range p.Status.PodIPs {
+		if ip.IP != p.Status.PodIP {
+			add(func() string { return fmt.Sprintf("status.podIPs[%d].ip", j) }, ip.IP)
+		}
+	}
+	return pi, errs, true
 }
 
 func cmpID(a, b PodID) int {

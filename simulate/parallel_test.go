@@ -38,3 +38,28 @@ func TestParallelCompileSame(t *testing.T) {
 		}
 	})
 }
+
+// The errors of a cluster are the same, in the same order, however Compile
+// splits its walks: duplicates and bad addresses among valid pods and
+// policies.
+func TestParallelCompileSameErrors(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := fuzz.Cluster().Draw(t, "cluster")
+		if len(c.Pods) == 0 || len(c.NetworkPolicies) == 0 {
+			t.Skip("needs a pod and a policy to duplicate")
+		}
+		dupPod := c.Pods[rapid.IntRange(0, len(c.Pods)-1).Draw(t, "pod")]
+		badIP := *dupPod.DeepCopy()
+		badIP.Name, badIP.Status.PodIP = badIP.Name+"-bad", "10.0.0.300"
+		dupPol := c.NetworkPolicies[rapid.IntRange(0, len(c.NetworkPolicies)-1).Draw(t, "policy")]
+		c.Pods = append(c.Pods, dupPod, badIP)
+		c.NetworkPolicies = append(c.NetworkPolicies, dupPol)
+		_, serial := simulate.Compile(c)
+		restore := simulate.SetParallel(2, rapid.IntRange(2, 5).Draw(t, "workers"), 1)
+		_, split := simulate.Compile(c)
+		restore()
+		if serial == nil || split == nil || serial.Error() != split.Error() {
+			t.Fatalf("errors differ:\none core: %v\nsplit:    %v", serial, split)
+		}
+	})
+}
