@@ -468,15 +468,6 @@ func tierRow(np []run, isolated bool, tr []tierRun, n int, in *interner) []run {
 	}
 }
 
-// lookupIn returns the set of the run of row that holds port class k, or
-// -1 for an empty row.
-func (m *Model) lookupIn(row []run, k int32) int32 {
-	if len(row) == 0 {
-		return -1
-	}
-	return m.lookup(row, k)
-}
-
 // hasTiers reports whether group g of direction d has tiered policies.
 func (m *Model) hasTiers(d int, g int32) bool {
 	return g >= 0 && int(g) < len(m.tier.groups[d]) && len(m.tier.groups[d][g]) > 0
