@@ -231,7 +231,7 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 		return
 	}
 	if max := l.l.opts.maxDocumentBytes(); int64(len(raw)) > max || depth == 0 && int64(len(o.d.text)) > max {
-		l.objProblem(o, "", fmt.Sprintf("larger than %d bytes, the limit of one document or list item (see Options.MaxDocumentBytes)", max), errLimit)
+		l.objProblem(o, "", fmt.Sprintf("larger than %d bytes, the limit of one document or list item (see Options.MaxDocumentBytes)", max), ErrMaxDocumentBytes)
 		return
 	}
 	k, known := kinds[kind]

@@ -36,8 +36,8 @@ type doc struct {
 	problem *Problem
 }
 
-// errLimit marks the problems of input beyond a limit.
-var errLimit = errors.New("limit exceeded")
+// errNotText marks the problem of input that holds a NUL byte.
+var errNotText = errors.New("not a text")
 
 // path loads one argument of LoadPaths.
 func (l *loader) path(p string) {
@@ -152,7 +152,7 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 			return nil, &Problem{
 				Source:  Source{File: name, Document: -1},
 				Message: fmt.Sprintf("line %d: NUL byte: not a YAML or JSON text", 1+bytes.Count(data[:at], []byte("\n"))),
-				Err:     errLimit,
+				Err:     errNotText,
 			}
 		}
 		if int64(len(data)) > budget {
@@ -162,7 +162,7 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 			return nil, &Problem{
 				Source:  Source{File: name, Document: -1},
 				Message: fmt.Sprintf("line %d: a document larger than %d bytes (the limit per document; see Options.MaxDocumentBytes)", 1+bytes.Count(data[:start], []byte("\n")), tr.max),
-				Err:     errLimit,
+				Err:     ErrMaxDocumentBytes,
 			}
 		}
 		if err == io.EOF {
@@ -181,7 +181,7 @@ func (l *loader) limitProblem(name string, size int64) *Problem {
 	return &Problem{
 		Source:  Source{File: name, Document: -1},
 		Message: fmt.Sprintf("input larger than %d bytes in all (the limit of one load; see Options.MaxBytes): read %d bytes before, %d or more here", l.opts.maxBytes(), l.bytesRead, size),
-		Err:     errLimit,
+		Err:     ErrMaxBytes,
 	}
 }
 
