@@ -471,10 +471,15 @@ func withoutStatus(raw []byte) []byte {
 }
 
 // yamlToJSON converts the document's YAML to JSON, or records why it
-// cannot and returns nil. Keys given twice are problems, and the document
+// cannot and returns nil. The block-style YAML of most manifests takes the
+// fast path (fastyaml.go); the rest, and every document with a problem,
+// goes through go-yaml. Keys given twice are problems, and the document
 // is read on with the later value, to find more.
 func (l *decoder) yamlToJSON() []byte {
 	d := l.d
+	if js, ok := fastYAMLToJSON(d.text); ok {
+		return js
+	}
 	js, err := sigsyaml.YAMLToJSONStrict(d.text)
 	if err == nil {
 		return js
