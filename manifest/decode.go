@@ -42,6 +42,10 @@ type unit struct {
 	o      *object
 	raw    []byte
 	events []event
+	// header is set for an item of a list, whose header is still to be
+	// read (object), at list depth depth.
+	header bool
+	depth  int
 }
 
 // object is what is known of the object being loaded, for messages.
@@ -100,12 +104,23 @@ func (l *loader) decodeAll() {
 			}
 		}
 	}
-	parallel(len(units), func(i int) {
-		u := units[i]
-		dec := &decoder{l: l, d: u.o.d}
+	parallel(len(units), func(i int) { l.process(units[i]) })
+}
+
+// process decodes the object of u, and the objects it holds in turn.
+func (l *loader) process(u *unit) {
+	dec := &decoder{l: l, d: u.o.d}
+	if u.header {
+		dec.object(u.o, u.raw, u.depth)
+	} else {
 		dec.load(u.o, u.raw)
-		u.events = dec.events
-	})
+	}
+	u.events = dec.events
+	for _, e := range u.events {
+		if e.unit != nil {
+			l.process(e.unit)
+		}
+	}
 }
 
 // prepare turns a document into JSON and finds its objects.
@@ -157,6 +172,7 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	var kindRaw, avRaw, metaRaw, itemsRaw []byte
 	itemsOff := 0
 	dupItems := false
+	var others []string // the other keys, which a list may not have
 	isObject := members(raw, func(f member) bool {
 		switch f.key {
 		case "kind":
@@ -170,6 +186,8 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 				dupItems = true
 			}
 			itemsRaw, itemsOff = f.value, f.off
+		default:
+			others = append(others, f.key)
 		}
 		return true
 	})
@@ -227,7 +245,7 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 		if dupItems {
 			l.objProblem(o, "items", "duplicate field", nil)
 		}
-		l.list(o, raw, itemsRaw, itemsOff, depth)
+		l.list(o, others, itemsRaw, itemsOff, depth)
 		return
 	}
 	if max := l.l.opts.maxDocumentBytes(); int64(len(raw)) > max || depth == 0 && int64(len(o.d.text)) > max {
@@ -332,22 +350,19 @@ func isTypedList(apiVersion, kind string) bool {
 	return ok
 }
 
-// list loads the items of a v1 List or of a typed list. The items of a typed
+// list loads the items of a v1 List or of a typed list, whose keys besides
+// apiVersion, kind, metadata and items are others. The items of a typed
 // list may leave out apiVersion and kind, as the API server does. The
-// list's own metadata is the server's and is not read.
-func (l *decoder) list(o *object, raw, items []byte, itemsOff, depth int) {
+// list's own metadata is the server's and is not read. The items are read
+// on every core (see process).
+func (l *decoder) list(o *object, others []string, items []byte, itemsOff, depth int) {
 	if depth >= maxListDepth {
 		l.objProblem(o, "", fmt.Sprintf("lists nested more than %d deep", maxListDepth), nil)
 		return
 	}
-	members(raw, func(f member) bool {
-		switch f.key {
-		case "apiVersion", "kind", "metadata", "items":
-		default:
-			l.objProblem(o, f.key, "unknown field", nil)
-		}
-		return true
-	})
+	for _, key := range others {
+		l.objProblem(o, key, "unknown field", nil)
+	}
 	if items == nil || isNull(items) {
 		return
 	}
@@ -364,7 +379,7 @@ func (l *decoder) list(o *object, raw, items []byte, itemsOff, depth int) {
 		if o.kind != "List" {
 			it.listKind, it.listVersion = o.kind, o.apiVersion
 		}
-		l.object(it, item, depth+1)
+		l.events = append(l.events, event{unit: &unit{o: it, raw: item, header: true, depth: depth + 1}})
 	})
 	if !ok {
 		l.objProblem(o, "items", "expected array, got "+jsonKind(items), nil)
@@ -385,10 +400,11 @@ func joinPath(a, b string) string {
 // the other problems it returns true: obj is as good as can be, and the
 // loader goes on to find more problems.
 //
-// What the server writes is never a problem: unknown fields in status and
-// metadata (fields of other versions, such as metadata.clusterName), and
-// the fields that older versions of the API carried (see retiredFields).
-// A status that cannot be decoded at all is dropped with a notice.
+// What the server writes is never a problem: unknown fields and fields
+// given twice in status, and the fields of metadata and spec that older
+// versions of the API carried (see retiredFields). A status that cannot be
+// decoded at all is dropped with a notice. (Pods are read by fastPod
+// first, and their status only in part: see pod.go.)
 func (l *decoder) decode(o *object, raw []byte, obj any) bool {
 	strictErrs, err := sigsjson.UnmarshalStrict(raw, obj)
 	if err != nil {
@@ -414,7 +430,7 @@ func (l *decoder) decode(o *object, raw []byte, obj any) bool {
 		if fe, ok := e.(sigsjson.FieldError); ok {
 			path = fe.FieldPath()
 			msg = strings.TrimSpace(strings.TrimSuffix(msg, strconv.Quote(path)))
-			if strings.HasPrefix(msg, "unknown field") && (statusField(path) || retiredFields[path] || retiredFields[o.kind+" "+path]) {
+			if statusField(path) || strings.HasPrefix(msg, "unknown field") && (retiredFields[path] || retiredFields[o.kind+" "+path]) {
 				continue
 			}
 		}
@@ -470,6 +486,10 @@ func withoutStatus(raw []byte) []byte {
 	return append(out, '}')
 }
 
+// fastPaths enables the fast paths (fastyaml.go, pod.go); tests turn them
+// off to compare.
+var fastPaths = true
+
 // yamlToJSON converts the document's YAML to JSON, or records why it
 // cannot and returns nil. The block-style YAML of most manifests takes the
 // fast path (fastyaml.go); the rest, and every document with a problem,
@@ -477,8 +497,10 @@ func withoutStatus(raw []byte) []byte {
 // is read on with the later value, to find more.
 func (l *decoder) yamlToJSON() []byte {
 	d := l.d
-	if js, ok := fastYAMLToJSON(d.text); ok {
-		return js
+	if fastPaths {
+		if js, ok := fastYAMLToJSON(d.text); ok {
+			return js
+		}
 	}
 	js, err := sigsyaml.YAMLToJSONStrict(d.text)
 	if err == nil {

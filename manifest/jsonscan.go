@@ -82,18 +82,15 @@ func isJSONDelim(c byte) bool {
 func skipString(data []byte, pos int) (int, bool) {
 	i := pos + 1
 	for {
-		j := bytes.IndexAny(data[i:], "\"\\")
+		j := bytes.IndexByte(data[i:], '"')
 		if j < 0 {
 			return 0, false
 		}
 		i += j
-		if data[i] == '"' {
+		if !escaped(data, i, pos+1) {
 			return i + 1, true
 		}
-		i += 2 // a backslash and the byte it escapes
-		if i > len(data) {
-			return 0, false
-		}
+		i++
 	}
 }
 

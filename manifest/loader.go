@@ -167,15 +167,17 @@ func (l *loader) merge() {
 // its place.
 func (l *loader) each(f func(e event)) {
 	for _, d := range l.docs {
-		for _, e := range d.events {
-			if e.unit != nil {
-				for _, ue := range e.unit.events {
-					f(ue)
-				}
-				continue
-			}
-			f(e)
+		eachEvent(d.events, f)
+	}
+}
+
+func eachEvent(events []event, f func(e event)) {
+	for _, e := range events {
+		if e.unit != nil {
+			eachEvent(e.unit.events, f)
+			continue
 		}
+		f(e)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // This file reads the input, within the limits of the options, and splits
@@ -134,13 +135,20 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 			data = make([]byte, 0, info.Size()+1)
 		}
 	}
+	if lr, ok := r.(interface{ Len() int }); ok && data == nil && int64(lr.Len()) <= budget {
+		// A bytes.Reader, strings.Reader or bytes.Buffer says how much it
+		// holds.
+		data = make([]byte, 0, lr.Len()+1)
+	}
 	if data == nil {
 		data = make([]byte, 0, 64<<10)
 	}
 	tr := docTracker{max: l.opts.maxDocumentBytes()}
 	for {
 		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
+			// Doubling: a stream of unknown size is copied a few times,
+			// not once per quarter of its size.
+			data = slices.Grow(data, cap(data))
 		}
 		// Never read past the budget (plus one byte, to see it passed).
 		room := min(int64(cap(data)-len(data)), budget+1-int64(len(data)))
@@ -199,7 +207,6 @@ type docTracker struct {
 	// JSON state
 	depth    int
 	inString bool
-	escape   bool
 	keyStart int // offset of the string being read at depth 1
 	// YAML state: pos is always at the start of a line.
 }
@@ -244,23 +251,28 @@ func (t *docTracker) feedYAML(data []byte) {
 }
 
 func (t *docTracker) feedJSON(data []byte) {
-	for ; t.pos < len(data); t.pos++ {
-		c := data[t.pos]
+	for t.pos < len(data) {
 		if t.inString {
-			switch {
-			case t.escape:
-				t.escape = false
-			case c == '\\':
-				t.escape = true
-			case c == '"':
-				t.inString = false
-				if t.depth == 1 && string(data[t.keyStart:t.pos]) == "items" {
-					t.list = true
-				}
+			// Jump to the next quote that is not escaped; data holds the
+			// whole input so far, so the backslashes before it can be
+			// counted.
+			j := bytes.IndexByte(data[t.pos:], '"')
+			if j < 0 {
+				t.pos = len(data)
+				return
+			}
+			q := t.pos + j
+			t.pos = q + 1
+			if escaped(data, q, t.keyStart) {
+				continue
+			}
+			t.inString = false
+			if t.depth == 1 && string(data[t.keyStart:q]) == "items" {
+				t.list = true
 			}
 			continue
 		}
-		switch c {
+		switch data[t.pos] {
 		case '"':
 			t.inString, t.keyStart = true, t.pos+1
 		case '{', '[':
@@ -271,7 +283,18 @@ func (t *docTracker) feedJSON(data []byte) {
 		case '}', ']':
 			t.depth--
 		}
+		t.pos++
 	}
+}
+
+// escaped reports whether the quote at data[q] is escaped: preceded by an
+// odd number of backslashes after offset from.
+func escaped(data []byte, q, from int) bool {
+	n := 0
+	for i := q - 1; i >= from && data[i] == '\\'; i-- {
+		n++
+	}
+	return n%2 == 1
 }
 
 // fileProblem records that the file at path cannot be read.
