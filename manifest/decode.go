@@ -173,7 +173,24 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	itemsOff := 0
 	dupItems := false
 	var others []string // the other keys, which a list may not have
-	isObject := members(raw, func(f member) bool {
+	// The items of a list are found while the object is scanned, not in
+	// another scan of them.
+	var spans []itemSpan
+	skipItems := func(key string, data []byte, pos int) (int, bool) {
+		if key != "items" {
+			return skipValue(data, pos)
+		}
+		spans = spans[:0]
+		end, ok := scanElements(data, pos, func(_ int, v []byte, off int) {
+			spans = append(spans, itemSpan{off - pos, off - pos + len(v)})
+		})
+		if !ok {
+			spans = nil
+			return skipValue(data, pos)
+		}
+		return end, true
+	}
+	isObject := membersSkip(raw, func(f member) bool {
 		switch f.key {
 		case "kind":
 			kindRaw = f.value
@@ -190,7 +207,7 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 			others = append(others, f.key)
 		}
 		return true
-	})
+	}, skipItems)
 	if !isObject {
 		if l.malformedJSON(o, raw) {
 			return
@@ -245,7 +262,7 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 		if dupItems {
 			l.objProblem(o, "items", "duplicate field", nil)
 		}
-		l.list(o, others, itemsRaw, itemsOff, depth)
+		l.list(o, others, itemsRaw, itemsOff, spans, depth)
 		return
 	}
 	if max := l.l.opts.maxDocumentBytes(); int64(len(raw)) > max || depth == 0 && int64(len(o.d.text)) > max {
@@ -355,7 +372,7 @@ func isTypedList(apiVersion, kind string) bool {
 // list may leave out apiVersion and kind, as the API server does. The
 // list's own metadata is the server's and is not read. The items are read
 // on every core (see process).
-func (l *decoder) list(o *object, others []string, items []byte, itemsOff, depth int) {
+func (l *decoder) list(o *object, others []string, items []byte, itemsOff int, spans []itemSpan, depth int) {
 	if depth >= maxListDepth {
 		l.objProblem(o, "", fmt.Sprintf("lists nested more than %d deep", maxListDepth), nil)
 		return
@@ -370,7 +387,7 @@ func (l *decoder) list(o *object, others []string, items []byte, itemsOff, depth
 	if o.off >= 0 {
 		base = o.off + itemsOff
 	}
-	ok := elements(items, func(i int, item []byte, off int) {
+	item := func(i int, item []byte, off int) {
 		it := &object{src: o.src, d: o.d, off: -1}
 		if base >= 0 {
 			it.off = base + off
@@ -380,11 +397,22 @@ func (l *decoder) list(o *object, others []string, items []byte, itemsOff, depth
 			it.listKind, it.listVersion = o.kind, o.apiVersion
 		}
 		l.events = append(l.events, event{unit: &unit{o: it, raw: item, header: true, depth: depth + 1}})
-	})
+	}
+	ok := true
+	if spans != nil {
+		for i, s := range spans {
+			item(i, items[s.start:s.end], s.start)
+		}
+	} else {
+		ok = elements(items, item)
+	}
 	if !ok {
 		l.objProblem(o, "items", "expected array, got "+jsonKind(items), nil)
 	}
 }
+
+// itemSpan is where an item of a list is in the list's items array.
+type itemSpan struct{ start, end int }
 
 func joinPath(a, b string) string {
 	if a == "" {

@@ -129,3 +129,49 @@ func TestFastPathsTestdata(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackerSpans: the top-level objects and arrays that the reader's
+// tracker finds, fed in any chunks, end where skipValue says they end.
+func TestTrackerSpans(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		data := []byte("{" + rapid.StringMatching(`[{}\[\]"\\ a,:\n]{0,40}`).Draw(t, "data"))
+		tr := docTracker{max: 1 << 30}
+		for _, cut := range rapid.SliceOfN(rapid.IntRange(0, len(data)), 0, 4).Draw(t, "cuts") {
+			if cut >= tr.pos {
+				tr.feed(data[:cut])
+			}
+		}
+		tr.feed(data)
+		if tr.broken {
+			return
+		}
+		for _, sp := range tr.spans {
+			if end, ok := skipValue(data, sp.start); !ok || end != sp.end {
+				t.Fatalf("%q: tracker says %d..%d, skipValue %d %v", data, sp.start, sp.end, end, ok)
+			}
+		}
+	})
+}
+
+// TestJSONEscapedQuotes: quotes and brackets inside JSON strings, escaped
+// or after escaped backslashes, do not end a string or an object.
+func TestJSONEscapedQuotes(t *testing.T) {
+	const in = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","annotations":{"x":"say \"}]\" \\","y":"\\\\"}}}
+{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"b","annotations":{"x":"\\\"{["}}}]}`
+	for _, fast := range []bool{true, false} {
+		fastPaths = fast
+		res, err := LoadReader("in.json", strings.NewReader(in))
+		fastPaths = true
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range res.Cluster.Pods {
+			got = append(got, p.Name+" "+p.Annotations["x"]+" "+p.Annotations["y"])
+		}
+		want := []string{`a say "}]" \ \\`, `b \"{[ `}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("fast %v: pods (-want +got):\n%s", fast, diff)
+		}
+	}
+}

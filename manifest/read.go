@@ -112,25 +112,28 @@ func (l *loader) reader(name string, r io.Reader, _ bool) {
 
 // read reads r in full, within the limits, and splits it into documents.
 func (l *loader) read(name string, r io.Reader, walked bool) {
-	data, p := l.readBounded(name, r)
+	data, spans, p := l.readBounded(name, r)
 	if p != nil {
 		l.docs = append(l.docs, &doc{src: p.Source, problem: p})
 		return
 	}
-	l.split(name, data, walked)
+	l.split(name, data, walked, spans)
 }
 
 // readBounded reads r to its end. It stops with a problem as soon as the
 // input of the load passes MaxBytes, a document that is not a list passes
 // MaxDocumentBytes, or a NUL byte shows the input is not text: neither
 // /dev/zero nor an endless stream is read to the end of memory.
-func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
+//
+// Of JSON input, it returns where the objects and arrays at the top level
+// start and end, found while reading (see splitJSON).
+func (l *loader) readBounded(name string, r io.Reader) ([]byte, []itemSpan, *Problem) {
 	budget := l.opts.maxBytes() - l.bytesRead
 	var data []byte
 	if f, ok := r.(*os.File); ok {
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
 			if info.Size() > budget {
-				return nil, l.limitProblem(name, info.Size())
+				return nil, nil, l.limitProblem(name, info.Size())
 			}
 			data = make([]byte, 0, info.Size()+1)
 		}
@@ -157,17 +160,17 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 		data = data[:len(data)+n]
 		if i := bytes.IndexByte(chunk, 0); i >= 0 {
 			at := len(data) - n + i
-			return nil, &Problem{
+			return nil, nil, &Problem{
 				Source:  Source{File: name, Document: -1},
 				Message: fmt.Sprintf("line %d: NUL byte: not a YAML or JSON text", 1+bytes.Count(data[:at], []byte("\n"))),
 				Err:     errNotText,
 			}
 		}
 		if int64(len(data)) > budget {
-			return nil, l.limitProblem(name, int64(len(data)))
+			return nil, nil, l.limitProblem(name, int64(len(data)))
 		}
 		if start, ok := tr.feed(data); !ok {
-			return nil, &Problem{
+			return nil, nil, &Problem{
 				Source:  Source{File: name, Document: -1},
 				Message: fmt.Sprintf("line %d: a document larger than %d bytes (the limit per document; see Options.MaxDocumentBytes)", 1+bytes.Count(data[:start], []byte("\n")), tr.max),
 				Err:     ErrMaxDocumentBytes,
@@ -177,11 +180,14 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 			break
 		}
 		if err != nil {
-			return nil, fileProblem(name, err)
+			return nil, nil, fileProblem(name, err)
 		}
 	}
 	l.bytesRead += int64(len(data))
-	return data, nil
+	if !tr.json || tr.broken || !fastPaths {
+		return data, nil, nil
+	}
+	return data, tr.spans, nil
 }
 
 // limitProblem reports input past MaxBytes.
@@ -208,6 +214,10 @@ type docTracker struct {
 	depth    int
 	inString bool
 	keyStart int // offset of the string being read at depth 1
+	// spans are the objects and arrays at the top level so far; broken
+	// is set when a bracket closed what was not open.
+	spans  []itemSpan
+	broken bool
 	// YAML state: pos is always at the start of a line.
 }
 
@@ -282,6 +292,12 @@ func (t *docTracker) feedJSON(data []byte) {
 			t.depth++
 		case '}', ']':
 			t.depth--
+			switch {
+			case t.depth == 0 && !t.broken:
+				t.spans = append(t.spans, itemSpan{t.start, t.pos + 1})
+			case t.depth < 0:
+				t.broken = true
+			}
 		}
 		t.pos++
 	}

@@ -28,19 +28,17 @@ func TestValidNamesMatchAPIMachinery(t *testing.T) {
 }
 
 func checkNames(t fataler, s string) {
-	{
-		for kind, check := range nameChecks {
-			if want := len(check(s, false)) == 0; validName(kind, s) != want {
-				t.Fatalf("validName(%s, %q) = %v, apimachinery says %v", kind, s, !want, want)
-			}
+	for kind, check := range nameChecks {
+		if want := len(check(s, false)) == 0; validName(kind, s) != want {
+			t.Fatalf("validName(%s, %q) = %v, apimachinery says %v", kind, s, !want, want)
 		}
-		if want := len(apivalidation.ValidateNamespaceName(s, false)) == 0; isDNSLabel(s, false) != want {
-			t.Fatalf("isDNSLabel(%q) = %v, apimachinery says %v", s, !want, want)
-		}
-		for _, labels := range []map[string]string{{s: "v"}, {"k": s}} {
-			if want := len(metav1validation.ValidateLabels(labels, field.NewPath("l"))) == 0; validLabels(labels) != want {
-				t.Fatalf("validLabels(%q) = %v, apimachinery says %v", labels, !want, want)
-			}
+	}
+	if want := len(apivalidation.ValidateNamespaceName(s, false)) == 0; isDNSLabel(s, false) != want {
+		t.Fatalf("isDNSLabel(%q) = %v, apimachinery says %v", s, !want, want)
+	}
+	for _, labels := range []map[string]string{{s: "v"}, {"k": s}} {
+		if want := len(metav1validation.ValidateLabels(labels, field.NewPath("l"))) == 0; validLabels(labels) != want {
+			t.Fatalf("validLabels(%q) = %v, apimachinery says %v", labels, !want, want)
 		}
 	}
 }
