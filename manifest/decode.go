@@ -46,6 +46,8 @@ type unit struct {
 	// read (object), at list depth depth.
 	header bool
 	depth  int
+	// fields are the members of raw, as object scanned them.
+	fields []member
 }
 
 // object is what is known of the object being loaded, for messages.
@@ -65,6 +67,8 @@ type decoder struct {
 	l      *loader
 	d      *doc
 	events []event
+	// fields are the members of the object being loaded, when known.
+	fields []member
 }
 
 // parallel calls f(0), …, f(n-1) on every core and returns when all
@@ -113,6 +117,7 @@ func (l *loader) process(u *unit) {
 	if u.header {
 		dec.object(u.o, u.raw, u.depth)
 	} else {
+		dec.fields = u.fields
 		dec.load(u.o, u.raw)
 	}
 	u.events = dec.events
@@ -190,7 +195,9 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 		}
 		return end, true
 	}
+	var fields []member
 	isObject := membersSkip(raw, func(f member) bool {
+		fields = append(fields, f)
 		switch f.key {
 		case "kind":
 			kindRaw = f.value
@@ -292,7 +299,7 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	} else if o.namespace == "" {
 		o.namespace = metav1.NamespaceDefault
 	}
-	l.events = append(l.events, event{unit: &unit{o: o, raw: raw}})
+	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: fields}})
 }
 
 // malformedJSON reports whether raw, the JSON text of o as found in the

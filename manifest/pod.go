@@ -25,7 +25,7 @@ func (l *decoder) fastPod(o *object, raw []byte) (*corev1.Pod, bool) {
 	var meta, spec, status []byte
 	var seen [5]bool
 	bad := false
-	ok := members(raw, func(f member) bool {
+	visit := func(f member) bool {
 		i := 0
 		switch f.key {
 		case "apiVersion":
@@ -48,7 +48,18 @@ func (l *decoder) fastPod(o *object, raw []byte) (*corev1.Pod, bool) {
 		}
 		seen[i] = true
 		return true
-	})
+	}
+	ok := true
+	if l.fields != nil {
+		// The members as object found them.
+		for _, f := range l.fields {
+			if !visit(f) {
+				break
+			}
+		}
+	} else {
+		ok = members(raw, visit)
+	}
 	if !ok || bad {
 		return nil, false
 	}
