@@ -222,14 +222,14 @@ func yamlMessages(err error, chunkLine int) []string {
 }
 
 // lineTable answers "on which line is this offset" for a text, from any
-// goroutine. It keeps the line of every 64 KiB mark, counted on first use.
+// goroutine. It keeps the line of every 4 KiB mark, counted on first use.
 type lineTable struct {
 	text  []byte
 	once  sync.Once
 	marks []int // line of offset i<<lineMarkShift
 }
 
-const lineMarkShift = 16
+const lineMarkShift = 12
 
 // at returns the 1-based line of offset off of the text, or 0 for a nil
 // table (a text without lines the user could look up).
