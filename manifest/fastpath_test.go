@@ -16,7 +16,8 @@ import (
 func loadBoth(t *testing.T, name, in string) (fast, slow string) {
 	t.Helper()
 	render := func() string {
-		res, err := LoadReader(name, strings.NewReader(in))
+		// Few pods: a fuzzed replicas: 90000 would take seconds to render.
+		res, err := Options{MaxPods: 50}.LoadReader(name, strings.NewReader(in))
 		if err != nil {
 			return "error:\n" + err.Error()
 		}
@@ -174,4 +175,26 @@ func TestJSONEscapedQuotes(t *testing.T) {
 			t.Errorf("fast %v: pods (-want +got):\n%s", fast, diff)
 		}
 	}
+}
+
+// FuzzFastPaths: any input loads the same with and without the fast
+// paths.
+func FuzzFastPaths(f *testing.F) {
+	f.Add([]byte(podJSON))
+	for _, e := range podEdits[:8] {
+		f.Add([]byte(strings.Replace(podJSON, e[0], e[1], 1)))
+	}
+	if y, err := sigsyaml.JSONToYAML([]byte(podJSON)); err == nil {
+		f.Add(y)
+	}
+	for _, d := range fastAccepted[:6] {
+		f.Add([]byte(d))
+	}
+	f.Add([]byte(benchManifests()))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, slow := loadBoth(t, "in.yaml", string(data))
+		if fast != slow {
+			t.Fatalf("fast and slow paths differ (-slow +fast):\n%s", cmp.Diff(slow, fast))
+		}
+	})
 }
