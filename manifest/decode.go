@@ -119,6 +119,7 @@ func (l *loader) process(u *unit) {
 	} else {
 		dec.fields = u.fields
 		dec.load(u.o, u.raw)
+		u.fields = nil // the result keeps the units; not their members
 	}
 	u.events = dec.events
 	for _, e := range u.events {
