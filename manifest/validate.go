@@ -2,7 +2,6 @@ package manifest
 
 import (
 	"fmt"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -12,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/netpolsim/netpolsim/internal/k8sname"
 )
 
 // This file validates what the API server would validate and the
@@ -46,7 +47,7 @@ func (l *decoder) checkMeta(o *object, m *metav1.ObjectMeta) {
 				errs = append(errs, field.Invalid(metaPath.Child("name"), m.Name, msg))
 			}
 		}
-		if kinds[o.kind].namespaced && !isDNSLabel(m.Namespace, false) {
+		if kinds[o.kind].namespaced && !k8sname.DNS1123Label(m.Namespace) {
 			for _, msg := range apivalidation.ValidateNamespaceName(m.Namespace, false) {
 				errs = append(errs, field.Invalid(metaPath.Child("namespace"), m.Namespace, msg))
 			}
@@ -58,109 +59,30 @@ func (l *decoder) checkMeta(o *object, m *metav1.ObjectMeta) {
 	l.fieldProblems(o, errs, nil)
 }
 
-// The functions below accept exactly what apimachinery's validation
-// functions accept, without regular expressions: they are asked first, and
-// apimachinery's functions only for what they refuse, to word the
-// problems. A load of a dump validates the name and labels of every pod.
+// validName and validLabels accept exactly what apimachinery's validation
+// functions accept, without regular expressions (internal/k8sname): they
+// are asked first, and apimachinery's functions only for what they refuse,
+// to word the problems. A load of a dump validates the name and labels of
+// every pod.
 
 // validName reports whether name is valid for an object of kind (one of
 // nameChecks).
 func validName(kind, name string) bool {
 	switch kind {
 	case "Namespace":
-		return isDNSLabel(name, false)
+		return k8sname.DNS1123Label(name)
 	case "Service":
-		return isDNSLabel(name, true)
+		// An RFC 1035 label: an RFC 1123 label starting with a letter.
+		return name != "" && 'a' <= name[0] && name[0] <= 'z' && k8sname.DNS1123Label(name)
 	}
-	return isDNSSubdomain(name)
+	return k8sname.DNS1123Subdomain(name)
 }
 
-// isDNSLabel reports whether s is an RFC 1123 label (lowercase letters,
-// digits and '-', starting and ending with a letter or digit, at most 63
-// characters), or with rfc1035 an RFC 1035 label (starting with a letter).
-func isDNSLabel(s string, rfc1035 bool) bool {
-	if len(s) == 0 || len(s) > validation.DNS1123LabelMaxLength {
-		return false
-	}
-	if rfc1035 && !('a' <= s[0] && s[0] <= 'z') {
-		return false
-	}
-	return dnsLabelChars(s)
-}
-
-func dnsLabelChars(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-		case c == '-' && i > 0 && i < len(s)-1:
-		default:
-			return false
-		}
-	}
-	return len(s) > 0
-}
-
-// isDNSSubdomain reports whether s is an RFC 1123 subdomain: labels of
-// lowercase letters, digits and '-' (of any length) joined by '.', at most
-// 253 characters.
-func isDNSSubdomain(s string) bool {
-	if len(s) == 0 || len(s) > validation.DNS1123SubdomainMaxLength {
-		return false
-	}
-	for len(s) > 0 {
-		label := s
-		if i := strings.IndexByte(s, '.'); i >= 0 {
-			label, s = s[:i], s[i+1:]
-			if s == "" {
-				return false
-			}
-		} else {
-			s = ""
-		}
-		if !dnsLabelChars(label) {
-			return false
-		}
-	}
-	return true
-}
-
-// isLabelName reports whether s is the name part of a qualified name, or
-// with empty a label value, which may be empty: letters, digits, '-', '_'
-// and '.', starting and ending with a letter or digit, at most 63
-// characters.
-func isLabelName(s string, empty bool) bool {
-	if len(s) == 0 {
-		return empty
-	}
-	if len(s) > validation.LabelValueMaxLength {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case (c == '-' || c == '_' || c == '.') && i > 0 && i < len(s)-1:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// validLabels reports whether every key of labels is a qualified name
-// (a label name, with an optional DNS subdomain and '/' before it) and
+// validLabels reports whether every key of labels is a qualified name and
 // every value a label value.
 func validLabels(labels map[string]string) bool {
 	for k, v := range labels {
-		name := k
-		if prefix, rest, ok := strings.Cut(k, "/"); ok {
-			if !isDNSSubdomain(prefix) {
-				return false
-			}
-			name = rest
-		}
-		if !isLabelName(name, false) || !isLabelName(v, true) {
+		if !k8sname.LabelKey(k) || !k8sname.LabelValue(v) {
 			return false
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"pgregory.net/rapid"
@@ -32,9 +31,6 @@ func checkNames(t fataler, s string) {
 		if want := len(check(s, false)) == 0; validName(kind, s) != want {
 			t.Fatalf("validName(%s, %q) = %v, apimachinery says %v", kind, s, !want, want)
 		}
-	}
-	if want := len(apivalidation.ValidateNamespaceName(s, false)) == 0; isDNSLabel(s, false) != want {
-		t.Fatalf("isDNSLabel(%q) = %v, apimachinery says %v", s, !want, want)
 	}
 	for _, labels := range []map[string]string{{s: "v"}, {"k": s}} {
 		if want := len(metav1validation.ValidateLabels(labels, field.NewPath("l"))) == 0; validLabels(labels) != want {
