@@ -423,8 +423,8 @@ func (f *fastYAML) key(p, colon int, e *fastEntry) bool {
 	for v > p && f.src[v-1] == ' ' {
 		v--
 	}
-	if v-p > 1000 {
-		return false // go-yaml does not look further than 1024 bytes for a ':'
+	if colon-p > 1000 {
+		return false // go-yaml looks no further than 1024 bytes for a key's ':'
 	}
 	if c := f.src[p]; c == '"' || c == '\'' {
 		start := len(f.out)

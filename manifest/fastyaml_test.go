@@ -134,6 +134,14 @@ var fastDeclined = []string{
 }
 
 func TestFastYAMLCases(t *testing.T) {
+	// go-yaml looks no further than 1024 bytes from a key's start for its
+	// ':', spaces included.
+	long := []string{"a" + strings.Repeat(" ", 1100) + ": 1\n", "{a" + strings.Repeat(" ", 1100) + ": 1}\n", strings.Repeat("k", 1100) + ": 1\n"}
+	for _, doc := range long {
+		if _, ok := fastYAMLToJSON([]byte(doc)); ok {
+			t.Errorf("fast path takes a key of %d bytes", len(doc))
+		}
+	}
 	for _, doc := range fastAccepted {
 		if !checkFast(t, []byte(doc)) {
 			t.Errorf("fast path declines %q", doc)
