@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -907,27 +908,20 @@ func resolvePlain(s []byte) resolved {
 				return resolved{kind: plainFloat, f: v}
 			}
 		}
-		if rest, ok := cutPrefix(plain, "0b"); ok {
+		if rest, ok := strings.CutPrefix(plain, "0b"); ok {
 			if v, err := strconv.ParseInt(rest, 2, 64); err == nil {
 				return resolved{kind: plainInt, i: v}
 			}
 			if v, err := strconv.ParseUint(rest, 2, 64); err == nil {
 				return resolved{kind: plainUint, u: v}
 			}
-		} else if rest, ok := cutPrefix(plain, "-0b"); ok {
+		} else if rest, ok := strings.CutPrefix(plain, "-0b"); ok {
 			if v, err := strconv.ParseInt("-"+rest, 2, 64); err == nil {
 				return resolved{kind: plainInt, i: v}
 			}
 		}
 	}
 	return resolved{kind: plainString}
-}
-
-func cutPrefix(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
-		return s[len(prefix):], true
-	}
-	return s, false
 }
 
 // appendJSONString appends s, valid UTF-8, as a JSON string.
