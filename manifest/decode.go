@@ -42,6 +42,12 @@ type unit struct {
 	o      *object
 	raw    []byte
 	events []event
+	// header is set for an item of a list, whose header is still to be
+	// read (object), at list depth depth.
+	header bool
+	depth  int
+	// fields are the members of raw, as object scanned them.
+	fields []member
 }
 
 // object is what is known of the object being loaded, for messages.
@@ -61,6 +67,8 @@ type decoder struct {
 	l      *loader
 	d      *doc
 	events []event
+	// fields are the members of the object being loaded, when known.
+	fields []member
 }
 
 // parallel calls f(0), …, f(n-1) on every core and returns when all
@@ -100,12 +108,25 @@ func (l *loader) decodeAll() {
 			}
 		}
 	}
-	parallel(len(units), func(i int) {
-		u := units[i]
-		dec := &decoder{l: l, d: u.o.d}
+	parallel(len(units), func(i int) { l.process(units[i]) })
+}
+
+// process decodes the object of u, and the objects it holds in turn.
+func (l *loader) process(u *unit) {
+	dec := &decoder{l: l, d: u.o.d}
+	if u.header {
+		dec.object(u.o, u.raw, u.depth)
+	} else {
+		dec.fields = u.fields
 		dec.load(u.o, u.raw)
-		u.events = dec.events
-	})
+		u.fields = nil // the result keeps the units; not their members
+	}
+	u.events = dec.events
+	for _, e := range u.events {
+		if e.unit != nil {
+			l.process(e.unit)
+		}
+	}
 }
 
 // prepare turns a document into JSON and finds its objects.
@@ -157,7 +178,27 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	var kindRaw, avRaw, metaRaw, itemsRaw []byte
 	itemsOff := 0
 	dupItems := false
-	isObject := members(raw, func(f member) bool {
+	var others []string // the other keys, which a list may not have
+	// The items of a list are found while the object is scanned, not in
+	// another scan of them.
+	var spans []itemSpan
+	skipItems := func(key string, data []byte, pos int) (int, bool) {
+		if key != "items" {
+			return skipValue(data, pos)
+		}
+		spans = spans[:0]
+		end, ok := scanElements(data, pos, func(_ int, v []byte, off int) {
+			spans = append(spans, itemSpan{off - pos, off - pos + len(v)})
+		})
+		if !ok {
+			spans = nil
+			return skipValue(data, pos)
+		}
+		return end, true
+	}
+	var fields []member
+	isObject := membersSkip(raw, func(f member) bool {
+		fields = append(fields, f)
 		switch f.key {
 		case "kind":
 			kindRaw = f.value
@@ -170,9 +211,11 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 				dupItems = true
 			}
 			itemsRaw, itemsOff = f.value, f.off
+		default:
+			others = append(others, f.key)
 		}
 		return true
-	})
+	}, skipItems)
 	if !isObject {
 		if l.malformedJSON(o, raw) {
 			return
@@ -227,11 +270,11 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 		if dupItems {
 			l.objProblem(o, "items", "duplicate field", nil)
 		}
-		l.list(o, raw, itemsRaw, itemsOff, depth)
+		l.list(o, others, itemsRaw, itemsOff, spans, depth)
 		return
 	}
 	if max := l.l.opts.maxDocumentBytes(); int64(len(raw)) > max || depth == 0 && int64(len(o.d.text)) > max {
-		l.objProblem(o, "", fmt.Sprintf("larger than %d bytes, the limit of one document or list item (see Options.MaxDocumentBytes)", max), errLimit)
+		l.objProblem(o, "", fmt.Sprintf("larger than %d bytes, the limit of one document or list item (see Options.MaxDocumentBytes)", max), ErrMaxDocumentBytes)
 		return
 	}
 	k, known := kinds[kind]
@@ -257,7 +300,7 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	} else if o.namespace == "" {
 		o.namespace = metav1.NamespaceDefault
 	}
-	l.events = append(l.events, event{unit: &unit{o: o, raw: raw}})
+	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: fields}})
 }
 
 // malformedJSON reports whether raw, the JSON text of o as found in the
@@ -332,22 +375,19 @@ func isTypedList(apiVersion, kind string) bool {
 	return ok
 }
 
-// list loads the items of a v1 List or of a typed list. The items of a typed
+// list loads the items of a v1 List or of a typed list, whose keys besides
+// apiVersion, kind, metadata and items are others. The items of a typed
 // list may leave out apiVersion and kind, as the API server does. The
-// list's own metadata is the server's and is not read.
-func (l *decoder) list(o *object, raw, items []byte, itemsOff, depth int) {
+// list's own metadata is the server's and is not read. The items are read
+// on every core (see process).
+func (l *decoder) list(o *object, others []string, items []byte, itemsOff int, spans []itemSpan, depth int) {
 	if depth >= maxListDepth {
 		l.objProblem(o, "", fmt.Sprintf("lists nested more than %d deep", maxListDepth), nil)
 		return
 	}
-	members(raw, func(f member) bool {
-		switch f.key {
-		case "apiVersion", "kind", "metadata", "items":
-		default:
-			l.objProblem(o, f.key, "unknown field", nil)
-		}
-		return true
-	})
+	for _, key := range others {
+		l.objProblem(o, key, "unknown field", nil)
+	}
 	if items == nil || isNull(items) {
 		return
 	}
@@ -355,7 +395,7 @@ func (l *decoder) list(o *object, raw, items []byte, itemsOff, depth int) {
 	if o.off >= 0 {
 		base = o.off + itemsOff
 	}
-	ok := elements(items, func(i int, item []byte, off int) {
+	item := func(i int, item []byte, off int) {
 		it := &object{src: o.src, d: o.d, off: -1}
 		if base >= 0 {
 			it.off = base + off
@@ -364,12 +404,23 @@ func (l *decoder) list(o *object, raw, items []byte, itemsOff, depth int) {
 		if o.kind != "List" {
 			it.listKind, it.listVersion = o.kind, o.apiVersion
 		}
-		l.object(it, item, depth+1)
-	})
+		l.events = append(l.events, event{unit: &unit{o: it, raw: item, header: true, depth: depth + 1}})
+	}
+	ok := true
+	if spans != nil {
+		for i, s := range spans {
+			item(i, items[s.start:s.end], s.start)
+		}
+	} else {
+		ok = elements(items, item)
+	}
 	if !ok {
 		l.objProblem(o, "items", "expected array, got "+jsonKind(items), nil)
 	}
 }
+
+// itemSpan is where an item of a list is in the list's items array.
+type itemSpan struct{ start, end int }
 
 func joinPath(a, b string) string {
 	if a == "" {
@@ -385,10 +436,11 @@ func joinPath(a, b string) string {
 // the other problems it returns true: obj is as good as can be, and the
 // loader goes on to find more problems.
 //
-// What the server writes is never a problem: unknown fields in status and
-// metadata (fields of other versions, such as metadata.clusterName), and
-// the fields that older versions of the API carried (see retiredFields).
-// A status that cannot be decoded at all is dropped with a notice.
+// What the server writes is never a problem: unknown fields and fields
+// given twice in status, and the fields of metadata and spec that older
+// versions of the API carried (see retiredFields). A status that cannot be
+// decoded at all is dropped with a notice. (Pods are read by fastPod
+// first, and their status only in part: see pod.go.)
 func (l *decoder) decode(o *object, raw []byte, obj any) bool {
 	strictErrs, err := sigsjson.UnmarshalStrict(raw, obj)
 	if err != nil {
@@ -414,7 +466,7 @@ func (l *decoder) decode(o *object, raw []byte, obj any) bool {
 		if fe, ok := e.(sigsjson.FieldError); ok {
 			path = fe.FieldPath()
 			msg = strings.TrimSpace(strings.TrimSuffix(msg, strconv.Quote(path)))
-			if strings.HasPrefix(msg, "unknown field") && (statusField(path) || retiredFields[path] || retiredFields[o.kind+" "+path]) {
+			if statusField(path) || strings.HasPrefix(msg, "unknown field") && (retiredFields[path] || retiredFields[o.kind+" "+path]) {
 				continue
 			}
 		}
@@ -470,11 +522,22 @@ func withoutStatus(raw []byte) []byte {
 	return append(out, '}')
 }
 
+// fastPaths enables the fast paths (fastyaml.go, pod.go); tests turn them
+// off to compare.
+var fastPaths = true
+
 // yamlToJSON converts the document's YAML to JSON, or records why it
-// cannot and returns nil. Keys given twice are problems, and the document
+// cannot and returns nil. The block-style YAML of most manifests takes the
+// fast path (fastyaml.go); the rest, and every document with a problem,
+// goes through go-yaml. Keys given twice are problems, and the document
 // is read on with the later value, to find more.
 func (l *decoder) yamlToJSON() []byte {
 	d := l.d
+	if fastPaths {
+		if js, ok := fastYAMLToJSON(d.text); ok {
+			return js
+		}
+	}
 	js, err := sigsyaml.YAMLToJSONStrict(d.text)
 	if err == nil {
 		return js

@@ -16,14 +16,20 @@
 // validation Strict: field names are case-sensitive, and an unknown field, a
 // field given twice or a value of the wrong type is a problem. A typo such
 // as podSelectr would otherwise silently widen a policy. What the API
-// server writes never fails a load: unknown fields in status (a status
-// that cannot be read at all is dropped with a notice), the fields of
+// server writes never fails a load: unknown fields and fields given twice
+// in status (a status that cannot be read at all is dropped with a notice), the fields of
 // metadata and spec that older versions carried (metadata.clusterName,
 // metadata.initializers, Service spec.topologyKeys), and the metadata of
 // lists.
 //
 // Documents are turned into JSON, and objects decoded, on every core; the
-// result and every message come in input order all the same.
+// result and every message come in input order all the same. YAML is read
+// as go-yaml v2 (through sigs.k8s.io/yaml) reads it, with YAML 1.1 scalars:
+// yes, on and off are booleans, 0755 is an octal number; block-style YAML
+// takes a faster path that gives the same JSON.
+//
+// Of a Pod's status only phase, podIP, podIPs, hostIP and hostIPs are read,
+// which is all the simulation uses; the rest of it is skipped.
 //
 // [LoadKustomizations] builds kustomizations (kubectl's -k) in process and
 // reads their output the same way; its problems name the kustomization file.
@@ -106,8 +112,9 @@
 //
 // A load holds at most [Options.MaxPods] pods (150,000, the most a cluster
 // supports, by default), given and generated together. It reads at most
-// [Options.MaxBytes] of input in all and [Options.MaxDocumentBytes] per
-// document or list item; a NUL byte ends the reading of a file at once, so
+// [Options.MaxBytes] of input in all (files and kustomize output) and
+// [Options.MaxDocumentBytes] per document or list item, each a problem
+// whose Err is [ErrMaxBytes] or [ErrMaxDocumentBytes]; a NUL byte ends the reading of a file at once, so
 // that /dev/zero or an endless stream fails with a problem, not out of
 // memory.
 //

@@ -82,18 +82,15 @@ func isJSONDelim(c byte) bool {
 func skipString(data []byte, pos int) (int, bool) {
 	i := pos + 1
 	for {
-		j := bytes.IndexAny(data[i:], "\"\\")
+		j := bytes.IndexByte(data[i:], '"')
 		if j < 0 {
 			return 0, false
 		}
 		i += j
-		if data[i] == '"' {
+		if !escaped(data, i, pos+1) {
 			return i + 1, true
 		}
-		i += 2 // a backslash and the byte it escapes
-		if i > len(data) {
-			return 0, false
-		}
+		i++
 	}
 }
 
@@ -124,6 +121,12 @@ type member struct {
 // until visit returns false. It reports false when obj is not an object
 // that scans; members already visited stay visited.
 func members(obj []byte, visit func(f member) bool) bool {
+	return membersSkip(obj, visit, nil)
+}
+
+// membersSkip is members, with skip, when not nil, finding the end of each
+// value in place of skipValue.
+func membersSkip(obj []byte, visit func(f member) bool, skip func(key string, data []byte, pos int) (int, bool)) bool {
 	pos := skipSpace(obj, 0)
 	if pos >= len(obj) || obj[pos] != '{' {
 		return false
@@ -149,7 +152,12 @@ func members(obj []byte, visit func(f member) bool) bool {
 			return false
 		}
 		pos = skipSpace(obj, pos+1)
-		vend, ok := skipValue(obj, pos)
+		var vend int
+		if skip != nil {
+			vend, ok = skip(key, obj, pos)
+		} else {
+			vend, ok = skipValue(obj, pos)
+		}
 		if !ok {
 			return false
 		}
@@ -175,31 +183,38 @@ func members(obj []byte, visit func(f member) bool) bool {
 // with its offset in arr. It reports false when arr is not an array that
 // scans.
 func elements(arr []byte, visit func(i int, value []byte, off int)) bool {
-	pos := skipSpace(arr, 0)
+	_, ok := scanElements(arr, skipSpace(arr, 0), visit)
+	return ok
+}
+
+// scanElements calls visit for every element of the JSON array at
+// arr[pos], with its offset in arr, and returns the offset just after the
+// array, or false when it does not scan.
+func scanElements(arr []byte, pos int, visit func(i int, value []byte, off int)) (int, bool) {
 	if pos >= len(arr) || arr[pos] != '[' {
-		return false
+		return 0, false
 	}
 	pos = skipSpace(arr, pos+1)
 	if pos < len(arr) && arr[pos] == ']' {
-		return true
+		return pos + 1, true
 	}
 	for i := 0; ; i++ {
 		end, ok := skipValue(arr, pos)
 		if !ok {
-			return false
+			return 0, false
 		}
 		visit(i, arr[pos:end], pos)
 		pos = skipSpace(arr, end)
 		if pos >= len(arr) {
-			return false
+			return 0, false
 		}
 		switch arr[pos] {
 		case ']':
-			return true
+			return pos + 1, true
 		case ',':
 			pos = skipSpace(arr, pos+1)
 		default:
-			return false
+			return 0, false
 		}
 	}
 }

@@ -63,6 +63,11 @@ func typed[T any, P apiObject[T]](l *decoder, o *object, raw []byte) P {
 	if !l.decode(o, raw, p) {
 		return nil
 	}
+	return finishTyped(l, o, p)
+}
+
+// finishTyped is typed after the decoding of p.
+func finishTyped[T any, P apiObject[T]](l *decoder, o *object, p P) P {
 	p.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(kinds[o.kind].apiVersion, o.kind))
 	if !kinds[o.kind].namespaced {
 		p.SetNamespace("")
@@ -141,7 +146,15 @@ func (l *decoder) load(o *object, raw []byte) {
 			l.add(o, func(c *simulate.Cluster) { c.Nodes = append(c.Nodes, *x) })
 		}
 	case "Pod":
-		if x := typed[corev1.Pod](l, o, raw); x != nil {
+		var x *corev1.Pod
+		ok := false
+		if fastPaths {
+			x, ok = l.fastPod(o, raw)
+		}
+		if !ok {
+			x = typed[corev1.Pod](l, o, podStatusRead(raw))
+		}
+		if x != nil {
 			l.fieldProblems(o, podPorts(&x.Spec, specPath), nil)
 			l.pod(o, x)
 		}

@@ -78,8 +78,16 @@ func (l *loader) kustomization(fsys filesys.FileSystem, dir string) {
 		}})
 		return
 	}
+	// The build's output counts against the limit of the load as input
+	// read from files does.
+	if size := int64(len(out)); size > l.opts.maxBytes()-l.bytesRead {
+		p := l.limitProblem(name, size)
+		l.docs = append(l.docs, &doc{src: p.Source, problem: p})
+		return
+	}
+	l.bytesRead += int64(len(out))
 	first := len(l.docs)
-	l.split(name, out, false)
+	l.split(name, out, false, nil)
 	for _, d := range l.docs[first:] {
 		d.src.Line, d.lineBase, d.lines = 0, 0, nil
 		if d.problem != nil {

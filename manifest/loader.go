@@ -88,8 +88,10 @@ func (l *loader) merge() {
 			owned[*e.entry.owner] = true
 		}
 	})
-	// Size the pods once: a Pod is too big to copy as the slice grows.
-	pods := 0
+	// Size the pods, the other objects and the index of names once: a Pod
+	// is too big to copy as the slice grows.
+	pods, entries := 0, 0
+	byKind := map[string]int{}
 	l.each(func(e event) {
 		switch x := e.entry; {
 		case x == nil:
@@ -97,11 +99,35 @@ func (l *loader) merge() {
 			pods++
 		case x.work != nil && x.work.n > 0 && !owned[ownerKey{x.kind, x.namespace, x.name}]:
 			pods += x.work.n
+		case x.add != nil:
+			byKind[x.kind]++
+		}
+		if e.entry != nil {
+			entries++
 		}
 	})
+	pods = min(pods, l.opts.maxPods())
 	if pods > 0 {
-		l.cluster.Pods = make([]corev1.Pod, 0, min(pods, l.opts.maxPods()))
+		l.cluster.Pods = make([]corev1.Pod, 0, pods)
 	}
+	if len(l.seen) == 0 {
+		l.seen = make(map[objKey]origin, entries+pods)
+	}
+	c := &l.cluster
+	presize(&c.Namespaces, byKind["Namespace"])
+	presize(&c.Nodes, byKind["Node"])
+	presize(&c.Services, byKind["Service"])
+	presize(&c.Ingresses, byKind["Ingress"])
+	presize(&c.NetworkPolicies, byKind["NetworkPolicy"])
+	defer func() {
+		// Kinds that had only duplicates stay nil, as they would without
+		// the sizing.
+		unsize(&c.Namespaces)
+		unsize(&c.Nodes)
+		unsize(&c.Services)
+		unsize(&c.Ingresses)
+		unsize(&c.NetworkPolicies)
+	}()
 	var (
 		finishedCount int
 		finishedMsg   func(string)
@@ -163,19 +189,35 @@ func (l *loader) merge() {
 	}
 }
 
+// presize gives *s room for n elements, when n is not 0.
+func presize[T any](s *[]T, n int) {
+	if n > 0 && *s == nil {
+		*s = make([]T, 0, n)
+	}
+}
+
+// unsize makes an empty *s nil.
+func unsize[T any](s *[]T) {
+	if len(*s) == 0 {
+		*s = nil
+	}
+}
+
 // each calls f for every event of the input in order, those of a unit at
 // its place.
 func (l *loader) each(f func(e event)) {
 	for _, d := range l.docs {
-		for _, e := range d.events {
-			if e.unit != nil {
-				for _, ue := range e.unit.events {
-					f(ue)
-				}
-				continue
-			}
-			f(e)
+		eachEvent(d.events, f)
+	}
+}
+
+func eachEvent(events []event, f func(e event)) {
+	for _, e := range events {
+		if e.unit != nil {
+			eachEvent(e.unit.events, f)
+			continue
 		}
+		f(e)
 	}
 }
 

@@ -9,6 +9,14 @@ import (
 // ([Options.Strict]) makes of its notices.
 var ErrNotice = errors.New("manifest: a notice, which a strict load does not allow")
 
+// ErrMaxBytes is the Err of the problem of a load whose input passes
+// [Options.MaxBytes]; ErrMaxDocumentBytes that of a document or list item
+// larger than [Options.MaxDocumentBytes].
+var (
+	ErrMaxBytes         = errors.New("manifest: input larger than Options.MaxBytes")
+	ErrMaxDocumentBytes = errors.New("manifest: document larger than Options.MaxDocumentBytes")
+)
+
 // Limits that apply when the corresponding field of [Options] is zero.
 const (
 	// DefaultMaxPods is the most pods a load yields, bare and generated
@@ -45,8 +53,9 @@ type Options struct {
 	// DefaultMaxDocumentBytes.
 	MaxDocumentBytes int64
 
-	// MaxBytes bounds the input of one load, all files together. Input
-	// past it is not read. Zero means DefaultMaxBytes.
+	// MaxBytes bounds the input of one load, all files (and the output of
+	// all kustomize builds) together. Input past it is not read. Zero means
+	// DefaultMaxBytes.
 	MaxBytes int64
 
 	// Progress, when not nil, is told how far the load has read each

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // This file reads the input, within the limits of the options, and splits
@@ -36,8 +37,8 @@ type doc struct {
 	problem *Problem
 }
 
-// errLimit marks the problems of input beyond a limit.
-var errLimit = errors.New("limit exceeded")
+// errNotText marks the problem of input that holds a NUL byte.
+var errNotText = errors.New("not a text")
 
 // path loads one argument of LoadPaths.
 func (l *loader) path(p string) {
@@ -111,19 +112,22 @@ func (l *loader) reader(name string, r io.Reader, _ bool) {
 
 // read reads r in full, within the limits, and splits it into documents.
 func (l *loader) read(name string, r io.Reader, walked bool) {
-	data, p := l.readBounded(name, r)
+	data, spans, p := l.readBounded(name, r)
 	if p != nil {
 		l.docs = append(l.docs, &doc{src: p.Source, problem: p})
 		return
 	}
-	l.split(name, data, walked)
+	l.split(name, data, walked, spans)
 }
 
 // readBounded reads r to its end. It stops with a problem as soon as the
 // input of the load passes MaxBytes, a document that is not a list passes
 // MaxDocumentBytes, or a NUL byte shows the input is not text: neither
 // /dev/zero nor an endless stream is read to the end of memory.
-func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
+//
+// Of JSON input, it returns where the objects and arrays at the top level
+// start and end, found while reading (see splitJSON).
+func (l *loader) readBounded(name string, r io.Reader) ([]byte, []itemSpan, *Problem) {
 	budget := l.opts.maxBytes() - l.bytesRead
 	var data []byte
 	report := ReadProgress{Name: name, Total: -1}
@@ -136,11 +140,16 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 	if f, ok := r.(*os.File); ok {
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
 			if info.Size() > budget {
-				return nil, l.limitProblem(name, info.Size())
+				return nil, nil, l.limitProblem(name, info.Size())
 			}
 			data = make([]byte, 0, info.Size()+1)
 			report.Total = info.Size()
 		}
+	}
+	if lr, ok := r.(interface{ Len() int }); ok && data == nil && int64(lr.Len()) <= budget {
+		// A bytes.Reader, strings.Reader or bytes.Buffer says how much it
+		// holds.
+		data = make([]byte, 0, lr.Len()+1)
 	}
 	if data == nil {
 		data = make([]byte, 0, 64<<10)
@@ -148,7 +157,9 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 	tr := docTracker{max: l.opts.maxDocumentBytes()}
 	for {
 		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
+			// Doubling: a stream of unknown size is copied a few times,
+			// not once per quarter of its size.
+			data = slices.Grow(data, cap(data))
 		}
 		// Never read past the budget (plus one byte, to see it passed).
 		room := min(int64(cap(data)-len(data)), budget+1-int64(len(data)), ProgressChunk)
@@ -161,31 +172,34 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, *Problem) {
 		}
 		if i := bytes.IndexByte(chunk, 0); i >= 0 {
 			at := len(data) - n + i
-			return nil, &Problem{
+			return nil, nil, &Problem{
 				Source:  Source{File: name, Document: -1},
 				Message: fmt.Sprintf("line %d: NUL byte: not a YAML or JSON text", 1+bytes.Count(data[:at], []byte("\n"))),
-				Err:     errLimit,
+				Err:     errNotText,
 			}
 		}
 		if int64(len(data)) > budget {
-			return nil, l.limitProblem(name, int64(len(data)))
+			return nil, nil, l.limitProblem(name, int64(len(data)))
 		}
 		if start, ok := tr.feed(data); !ok {
-			return nil, &Problem{
+			return nil, nil, &Problem{
 				Source:  Source{File: name, Document: -1},
 				Message: fmt.Sprintf("line %d: a document larger than %d bytes (the limit per document; see Options.MaxDocumentBytes)", 1+bytes.Count(data[:start], []byte("\n")), tr.max),
-				Err:     errLimit,
+				Err:     ErrMaxDocumentBytes,
 			}
 		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fileProblem(name, err)
+			return nil, nil, fileProblem(name, err)
 		}
 	}
 	l.bytesRead += int64(len(data))
-	return data, nil
+	if !tr.json || tr.broken || !fastPaths {
+		return data, nil, nil
+	}
+	return data, tr.spans, nil
 }
 
 // limitProblem reports input past MaxBytes.
@@ -193,7 +207,7 @@ func (l *loader) limitProblem(name string, size int64) *Problem {
 	return &Problem{
 		Source:  Source{File: name, Document: -1},
 		Message: fmt.Sprintf("input larger than %d bytes in all (the limit of one load; see Options.MaxBytes): read %d bytes before, %d or more here", l.opts.maxBytes(), l.bytesRead, size),
-		Err:     errLimit,
+		Err:     ErrMaxBytes,
 	}
 }
 
@@ -211,8 +225,11 @@ type docTracker struct {
 	// JSON state
 	depth    int
 	inString bool
-	escape   bool
 	keyStart int // offset of the string being read at depth 1
+	// spans are the objects and arrays at the top level so far; broken
+	// is set when a bracket closed what was not open.
+	spans  []itemSpan
+	broken bool
 	// YAML state: pos is always at the start of a line.
 }
 
@@ -256,23 +273,28 @@ func (t *docTracker) feedYAML(data []byte) {
 }
 
 func (t *docTracker) feedJSON(data []byte) {
-	for ; t.pos < len(data); t.pos++ {
-		c := data[t.pos]
+	for t.pos < len(data) {
 		if t.inString {
-			switch {
-			case t.escape:
-				t.escape = false
-			case c == '\\':
-				t.escape = true
-			case c == '"':
-				t.inString = false
-				if t.depth == 1 && string(data[t.keyStart:t.pos]) == "items" {
-					t.list = true
-				}
+			// Jump to the next quote that is not escaped; data holds the
+			// whole input so far, so the backslashes before it can be
+			// counted.
+			j := bytes.IndexByte(data[t.pos:], '"')
+			if j < 0 {
+				t.pos = len(data)
+				return
+			}
+			q := t.pos + j
+			t.pos = q + 1
+			if escaped(data, q, t.keyStart) {
+				continue
+			}
+			t.inString = false
+			if t.depth == 1 && string(data[t.keyStart:q]) == "items" {
+				t.list = true
 			}
 			continue
 		}
-		switch c {
+		switch data[t.pos] {
 		case '"':
 			t.inString, t.keyStart = true, t.pos+1
 		case '{', '[':
@@ -282,8 +304,25 @@ func (t *docTracker) feedJSON(data []byte) {
 			t.depth++
 		case '}', ']':
 			t.depth--
+			switch {
+			case t.depth == 0 && !t.broken:
+				t.spans = append(t.spans, itemSpan{t.start, t.pos + 1})
+			case t.depth < 0:
+				t.broken = true
+			}
 		}
+		t.pos++
 	}
+}
+
+// escaped reports whether the quote at data[q] is escaped: preceded by an
+// odd number of backslashes after offset from.
+func escaped(data []byte, q, from int) bool {
+	n := 0
+	for i := q - 1; i >= from && data[i] == '\\'; i-- {
+		n++
+	}
+	return n%2 == 1
 }
 
 // fileProblem records that the file at path cannot be read.

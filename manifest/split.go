@@ -15,9 +15,11 @@ import (
 // first non-space character is '{' is read as a stream of JSON values,
 // unless its first value is not JSON (a YAML flow mapping such as
 // {kind: Pod}); anything else is YAML documents separated by "---" lines.
-func (l *loader) split(name string, data []byte, walked bool) {
+// spans, when not nil, are where the objects and arrays at the top level
+// of JSON data start and end, as skipValue would find them.
+func (l *loader) split(name string, data []byte, walked bool, spans []itemSpan) {
 	lines := &lineTable{text: data}
-	if first := skipSpace(data, 0); first < len(data) && data[first] == '{' && l.splitJSON(name, data, walked, lines) {
+	if first := skipSpace(data, 0); first < len(data) && data[first] == '{' && l.splitJSON(name, data, walked, lines, spans) {
 		return
 	}
 	l.splitYAML(name, data, walked)
@@ -32,14 +34,23 @@ const firstJSONCheck = 1 << 20
 // ends the stream: there is no telling where the next value would start.
 // It returns false, having split nothing, when the first value is not
 // JSON.
-func (l *loader) splitJSON(name string, data []byte, walked bool, lines *lineTable) bool {
+func (l *loader) splitJSON(name string, data []byte, walked bool, lines *lineTable, spans []itemSpan) bool {
 	pos, n := 0, 0
 	for first := true; ; first = false {
 		pos = skipSpace(data, pos)
 		if pos >= len(data) {
 			return true
 		}
-		end, ok := skipValue(data, pos)
+		for len(spans) > 0 && spans[0].start < pos {
+			spans = spans[1:]
+		}
+		var end int
+		ok := len(spans) > 0 && spans[0].start == pos
+		if ok {
+			end = spans[0].end
+		} else {
+			end, ok = skipValue(data, pos)
+		}
 		if first {
 			switch {
 			case !ok:
@@ -211,14 +222,14 @@ func yamlMessages(err error, chunkLine int) []string {
 }
 
 // lineTable answers "on which line is this offset" for a text, from any
-// goroutine. It keeps the line of every 64 KiB mark, counted on first use.
+// goroutine. It keeps the line of every 4 KiB mark, counted on first use.
 type lineTable struct {
 	text  []byte
 	once  sync.Once
 	marks []int // line of offset i<<lineMarkShift
 }
 
-const lineMarkShift = 16
+const lineMarkShift = 12
 
 // at returns the 1-based line of offset off of the text, or 0 for a nil
 // table (a text without lines the user could look up).

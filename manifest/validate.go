@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/netpolsim/netpolsim/internal/k8sname"
 )
 
 // This file validates what the API server would validate and the
@@ -40,17 +42,51 @@ var nameChecks = map[string]apivalidation.ValidateNameFunc{
 func (l *decoder) checkMeta(o *object, m *metav1.ObjectMeta) {
 	var errs field.ErrorList
 	if check := nameChecks[o.kind]; check != nil {
-		for _, msg := range check(m.Name, false) {
-			errs = append(errs, field.Invalid(metaPath.Child("name"), m.Name, msg))
+		if !validName(o.kind, m.Name) {
+			for _, msg := range check(m.Name, false) {
+				errs = append(errs, field.Invalid(metaPath.Child("name"), m.Name, msg))
+			}
 		}
-		if kinds[o.kind].namespaced {
+		if kinds[o.kind].namespaced && !k8sname.DNS1123Label(m.Namespace) {
 			for _, msg := range apivalidation.ValidateNamespaceName(m.Namespace, false) {
 				errs = append(errs, field.Invalid(metaPath.Child("namespace"), m.Namespace, msg))
 			}
 		}
 	}
-	errs = append(errs, metav1validation.ValidateLabels(m.Labels, metaPath.Child("labels"))...)
+	if !validLabels(m.Labels) {
+		errs = append(errs, metav1validation.ValidateLabels(m.Labels, metaPath.Child("labels"))...)
+	}
 	l.fieldProblems(o, errs, nil)
+}
+
+// validName and validLabels accept exactly what apimachinery's validation
+// functions accept, without regular expressions (internal/k8sname): they
+// are asked first, and apimachinery's functions only for what they refuse,
+// to word the problems. A load of a dump validates the name and labels of
+// every pod.
+
+// validName reports whether name is valid for an object of kind (one of
+// nameChecks).
+func validName(kind, name string) bool {
+	switch kind {
+	case "Namespace":
+		return k8sname.DNS1123Label(name)
+	case "Service":
+		// An RFC 1035 label: an RFC 1123 label starting with a letter.
+		return name != "" && 'a' <= name[0] && name[0] <= 'z' && k8sname.DNS1123Label(name)
+	}
+	return k8sname.DNS1123Subdomain(name)
+}
+
+// validLabels reports whether every key of labels is a qualified name and
+// every value a label value.
+func validLabels(labels map[string]string) bool {
+	for k, v := range labels {
+		if !k8sname.LabelKey(k) || !k8sname.LabelValue(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkTemplate validates the labels and ports of a workload's pod

@@ -209,6 +209,8 @@ type common struct {
 	hostPods    string
 	strict      bool
 	maxPods     int
+	// The byte limits of -f and -k (input.go).
+	maxBytes, maxDocumentBytes byteSize
 }
 
 func newFlagSet(c command, e *env, co *common) *flag.FlagSet {

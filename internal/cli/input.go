@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"k8s.io/client-go/tools/clientcmd"
@@ -32,6 +35,12 @@ const inputFlags = `  -f PATH                 manifest file or directory, repeat
   -A, --all-namespaces    read every namespace
   matrix, exposure, lint and diff show only the pods, pairs or findings of
   -n's namespace, for any input (with -A, after reading every namespace)
+  --max-input-bytes SIZE  the most bytes -f and -k may read in all, such as
+                          500Mi or 4Gi (default 2Gi)
+  --max-document-bytes SIZE
+                          the most bytes of one document or list item
+                          (default 16Mi); a List dump is bounded by
+                          --max-input-bytes only
 `
 
 // addInputFlags defines the input flags on fs.
@@ -44,6 +53,47 @@ func (co *common) addInputFlags(fs *flag.FlagSet) {
 	fs.StringVar(&co.namespace, "namespace", "", "namespace")
 	fs.BoolVar(&co.allNamespaces, "A", false, "all namespaces")
 	fs.BoolVar(&co.allNamespaces, "all-namespaces", false, "all namespaces")
+	co.maxBytes, co.maxDocumentBytes = manifest.DefaultMaxBytes, manifest.DefaultMaxDocumentBytes
+	fs.Var(&co.maxBytes, "max-input-bytes", "the most bytes of input in all")
+	fs.Var(&co.maxDocumentBytes, "max-document-bytes", "the most bytes of one document")
+}
+
+// byteSize is a flag holding a number of bytes, given as a count with an
+// optional suffix: k, M, G, T (powers of 1000) or Ki, Mi, Gi, Ti (powers
+// of 1024), as Kubernetes writes quantities.
+type byteSize int64
+
+var sizeSuffixes = []struct {
+	suffix string
+	factor int64
+}{
+	{"Ki", 1 << 10}, {"Mi", 1 << 20}, {"Gi", 1 << 30}, {"Ti", 1 << 40},
+	{"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12},
+}
+
+func (b *byteSize) String() string {
+	for i := len(sizeSuffixes[:4]) - 1; i >= 0; i-- {
+		if f := sizeSuffixes[i].factor; *b >= byteSize(f) && int64(*b)%f == 0 {
+			return strconv.FormatInt(int64(*b)/f, 10) + sizeSuffixes[i].suffix
+		}
+	}
+	return strconv.FormatInt(int64(*b), 10)
+}
+
+func (b *byteSize) Set(s string) error {
+	num, factor := s, int64(1)
+	for _, x := range sizeSuffixes {
+		if n, ok := strings.CutSuffix(s, x.suffix); ok {
+			num, factor = n, x.factor
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/factor {
+		return errors.New("want a size in bytes above 0, such as 1048576, 64Mi or 2Gi")
+	}
+	*b = byteSize(n * factor)
+	return nil
 }
 
 // input reads the input the flags name; problems go to stderr.
@@ -64,7 +114,7 @@ func (co *common) input(e *env) (*manifest.Result, bool) {
 		fmt.Fprintf(e.stderr, "netpolsim: --max-pods %d: want a number of pods, 0 or more\n", co.maxPods)
 		return nil, false
 	}
-	opts := manifest.Options{Strict: co.strict, MaxPods: co.maxPods}
+	opts := manifest.Options{Strict: co.strict, MaxPods: co.maxPods, MaxBytes: int64(co.maxBytes), MaxDocumentBytes: int64(co.maxDocumentBytes)}
 	if co.maxPods == 0 {
 		opts.MaxPods = -1 // no pods at all
 	}
@@ -102,6 +152,12 @@ func (co *common) input(e *env) (*manifest.Result, bool) {
 			if strict > 0 {
 				fmt.Fprintf(e.stderr, "netpolsim: %d %s, errors with --strict\n", strict, plural(strict, "notice", "notices"))
 			}
+		}
+		if errors.Is(err, manifest.ErrMaxBytes) {
+			fmt.Fprintf(e.stderr, "netpolsim: the input passes --max-input-bytes %s; raise it to read more\n", &co.maxBytes)
+		}
+		if errors.Is(err, manifest.ErrMaxDocumentBytes) {
+			fmt.Fprintf(e.stderr, "netpolsim: a document passes --max-document-bytes %s; raise it to read larger ones\n", &co.maxDocumentBytes)
 		}
 		return nil, false
 	}

@@ -51,3 +51,56 @@ func TestStrictAndMaxPods(t *testing.T) {
 		t.Errorf("strict run prints the summary of a lenient one:\n%s", errOut)
 	}
 }
+
+func TestByteLimits(t *testing.T) {
+	path := noticesFile(t) // 183 bytes, its last document 61 with its "---" line
+	kdir := filepath.Dir(path)
+	if err := os.WriteFile(filepath.Join(kdir, "kustomization.yaml"), []byte("resources: [notices.yaml]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runErrors(t, []errorCase{
+		{"input", []string{"matrix", "-f", path, "--max-input-bytes", "100"}, ": input larger than 100 bytes in all (the limit of one load; see Options.MaxBytes): read 0 bytes before, 183 or more here\nnetpolsim: the input passes --max-input-bytes 100; raise it to read more\n"},
+		{"input with suffix", []string{"matrix", "-f", path, "--max-input-bytes", "0Ki"}, "invalid value \"0Ki\" for flag -max-input-bytes: want a size in bytes above 0, such as 1048576, 64Mi or 2Gi"},
+		{"document", []string{"matrix", "-f", path, "--max-document-bytes", "50"}, "line 8: a document larger than 50 bytes (the limit per document; see Options.MaxDocumentBytes)\nnetpolsim: a document passes --max-document-bytes 50; raise it to read larger ones\n"},
+		{"not a size", []string{"matrix", "-f", path, "--max-document-bytes", "1.5Gi"}, "want a size in bytes above 0"},
+		{"kustomization", []string{"matrix", "-k", kdir, "--max-input-bytes", "100"}, "kustomization.yaml: input larger than 100 bytes in all (the limit of one load; see Options.MaxBytes): read 0 bytes before, 185 or more here\nnetpolsim: the input passes --max-input-bytes 100; raise it to read more\n"},
+	})
+	// Raised, or at the default, the limits let the input through.
+	for _, args := range [][]string{
+		{"matrix", "-f", path, "--max-input-bytes", "1Ki", "--max-document-bytes", "1k"},
+		{"matrix", "-f", path},
+		{"matrix", "-k", kdir, "--max-input-bytes", "1k"},
+	} {
+		if _, errOut, code := run(t, "", args...); code != 0 {
+			t.Errorf("%q: exit status %d; stderr:\n%s", args, code, errOut)
+		}
+	}
+}
+
+func TestByteSize(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+		str  string
+	}{
+		{"1", 1, "1"},
+		{"1000", 1000, "1000"},
+		{"1k", 1000, "1000"},
+		{"64Mi", 64 << 20, "64Mi"},
+		{"2Gi", 2 << 30, "2Gi"},
+		{"3G", 3e9, "3000000000"},
+		{"1536Ki", 1536 << 10, "1536Ki"},
+		{"1Ti", 1 << 40, "1Ti"},
+	} {
+		var b byteSize
+		if err := b.Set(c.in); err != nil || int64(b) != c.want || b.String() != c.str {
+			t.Errorf("Set(%q): %d %q %v, want %d %q", c.in, int64(b), b.String(), err, c.want, c.str)
+		}
+	}
+	for _, in := range []string{"", "0", "-1", "Mi", "1.5Gi", "1mi", "1KiB", "9000000Ti", " 1"} {
+		var b byteSize
+		if err := b.Set(in); err == nil {
+			t.Errorf("Set(%q) = %d, want an error", in, int64(b))
+		}
+	}
+}

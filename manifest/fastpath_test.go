@@ -1,0 +1,200 @@
+package manifest
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+	sigsyaml "sigs.k8s.io/yaml"
+)
+
+// loadBoth loads in with the fast paths and without, and returns what each
+// gave, rendered for comparison.
+func loadBoth(t *testing.T, name, in string) (fast, slow string) {
+	t.Helper()
+	render := func() string {
+		// Few pods: a fuzzed replicas: 90000 would take seconds to render.
+		res, err := Options{MaxPods: 50}.LoadReader(name, strings.NewReader(in))
+		if err != nil {
+			return "error:\n" + err.Error()
+		}
+		var ns []string
+		for _, n := range res.Notices {
+			ns = append(ns, n.String())
+		}
+		cluster, err := json.Marshal(res.Cluster)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("notices: %q\ncluster: %s", ns, cluster)
+	}
+	fast = render()
+	fastPaths = false
+	defer func() { fastPaths = true }()
+	return fast, render()
+}
+
+// podJSON is a pod as kubectl writes it, status and all.
+const podJSON = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","namespace":"shop","labels":{"app":"web"},
+"uid":"u","creationTimestamp":"2024-05-01T10:00:00Z","ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web","uid":"r","controller":true}]},
+"spec":{"containers":[{"name":"main","image":"web:1","ports":[{"name":"http","containerPort":8080,"protocol":"TCP"}],
+"resources":{"requests":{"cpu":"100m","memory":"128Mi"}}}],"nodeName":"node-1","tolerations":[{"key":"k","operator":"Exists","tolerationSeconds":300}]},
+"status":{"phase":"Running","hostIP":"192.168.0.1","podIP":"10.0.0.1","podIPs":[{"ip":"10.0.0.1"}],"hostIPs":[{"ip":"192.168.0.1"}],
+"conditions":[{"type":"Ready","status":"True","lastTransitionTime":"2024-05-01T10:00:05Z"}],"qosClass":"Burstable",
+"containerStatuses":[{"name":"main","ready":true,"restartCount":0,"state":{"running":{"startedAt":"2024-05-01T10:00:03Z"}}}]}}`
+
+// podEdits are changes to podJSON that the fast paths must treat as the
+// slow ones do: problems in every part of a pod, and what is no problem.
+var podEdits = [][2]string{
+	{`"status":{"phase":"Running",`, `"status":{"phase":"Succeeded",`},
+	{`"status":{"phase":"Running",`, `"status":{"phase":5,`},
+	{`"status":{"phase":"Running",`, `"status":{"phase":"Running","phase":"Failed",`},
+	{`"status":{"phase":"Running",`, `"status":{"phase":"Running","phse":"x",`},
+	{`"qosClass":"Burstable"`, `"qosClass":7`},
+	{`"conditions":[`, `"conditions":7,"x":[`},
+	{`"podIPs":[{"ip":"10.0.0.1"}]`, `"podIPs":"10.0.0.1"`},
+	{`"podIPs":[{"ip":"10.0.0.1"}]`, `"podIPs":[{"ip":"10.0.0.1","extra":1}]`},
+	{`"podIPs":[{"ip":"10.0.0.1"}]`, `"podIPs":[{"ip":"10.0.0.2"}],"podIPs":[{"ip":"10.0.0.3"}]`},
+	{`"hostIPs":[{"ip":"192.168.0.1"}]`, `"hostIPs":null`},
+	{`"podIPs":[{"ip":"10.0.0.1"}]`, `"podIPs":[{"IP":"10.0.0.9"}]`},
+	{`"restartCount":0`, `"restartCount":0 0`},
+	{`,"status":{`, `,"statos":{`},
+	{`,"status":{`, `,"status":"gone","x":{`},
+	{`,"status":{`, `,"status":null,"x":{`},
+	{`"nodeName":"node-1"`, `"nodeNam":"node-1"`},
+	{`"nodeName":"node-1"`, `"nodeName":1`},
+	{`"containerPort":8080`, `"containerPort":99999`},
+	{`"containerPort":8080`, `"containerPort":8080,"containerPort":8081`},
+	{`"name":"web-1"`, `"name":"Web_1"`},
+	{`"name":"web-1",`, ``},
+	{`"namespace":"shop"`, `"namespace":"shop","clusterName":"c"`},
+	{`"namespace":"shop"`, `"namespac":"shop"`},
+	{`"labels":{"app":"web"}`, `"labels":{"bad key":"web"}`},
+	{`"metadata":{`, `"metadata":{"managedFields":[{"manager":"m","operation":"Update","fieldsV1":{"f:spec":{}}}],`},
+	{`{"apiVersion":"v1",`, `{"apiVersion":"v1","extra":true,`},
+	{`{"apiVersion":"v1",`, `{"apiVersion":"v1","metadata":{},`},
+	{`"kind":"Pod",`, `"kind":"Pod","spec":{},`},
+	{`"cpu":"100m"`, `"cpu":"lots"`},
+	{`"tolerationSeconds":300`, `"tolerationSeconds":"300"`},
+	{`"image":"web:1"`, `"image":"web:1\u00e9\"\\"`},
+}
+
+// TestFastPathsProperty: documents of pods and policies, edited in ways
+// that matter, in JSON and in YAML, load to the same result, notices and
+// problems with the fast paths as without them.
+func TestFastPathsProperty(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		var pods []string
+		for i := range rapid.IntRange(1, 3).Draw(rt, "pods") {
+			pod := strings.Replace(podJSON, `"web-1"`, fmt.Sprintf(`"web-%d"`, i), 1)
+			for range rapid.IntRange(0, 2).Draw(rt, "edits") {
+				e := rapid.SampledFrom(podEdits).Draw(rt, "edit")
+				pod = strings.Replace(pod, e[0], e[1], 1)
+			}
+			pods = append(pods, pod)
+		}
+		var in, name string
+		switch rapid.IntRange(0, 2).Draw(rt, "form") {
+		case 0:
+			in, name = `{"apiVersion":"v1","kind":"List","items":[`+strings.Join(pods, ",")+`]}`, "in.json"
+		case 1:
+			in, name = strings.Join(pods, "\n"), "in.json"
+		default:
+			var docs []string
+			for _, p := range pods {
+				y, err := sigsyaml.JSONToYAML([]byte(p))
+				if err != nil {
+					y = []byte(p) // not JSON: as it is, a flow mapping
+				}
+				docs = append(docs, string(y))
+			}
+			in, name = strings.Join(docs, "---\n"), "in.yaml"
+		}
+		fast, slow := loadBoth(t, name, in)
+		if fast != slow {
+			rt.Fatalf("input:\n%s\nfast and slow paths differ (-slow +fast):\n%s", in, cmp.Diff(slow, fast))
+		}
+	})
+}
+
+// TestFastPathsTestdata: the test data loads the same with and without
+// the fast paths.
+func TestFastPathsTestdata(t *testing.T) {
+	for _, doc := range append(fastAccepted, fastDeclined...) {
+		fast, slow := loadBoth(t, "in.yaml", doc)
+		if fast != slow {
+			t.Errorf("input:\n%s\nfast and slow paths differ (-slow +fast):\n%s", doc, cmp.Diff(slow, fast))
+		}
+	}
+}
+
+// TestTrackerSpans: the top-level objects and arrays that the reader's
+// tracker finds, fed in any chunks, end where skipValue says they end.
+func TestTrackerSpans(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		data := []byte("{" + rapid.StringMatching(`[{}\[\]"\\ a,:\n]{0,40}`).Draw(t, "data"))
+		tr := docTracker{max: 1 << 30}
+		for _, cut := range rapid.SliceOfN(rapid.IntRange(0, len(data)), 0, 4).Draw(t, "cuts") {
+			if cut >= tr.pos {
+				tr.feed(data[:cut])
+			}
+		}
+		tr.feed(data)
+		if tr.broken {
+			return
+		}
+		for _, sp := range tr.spans {
+			if end, ok := skipValue(data, sp.start); !ok || end != sp.end {
+				t.Fatalf("%q: tracker says %d..%d, skipValue %d %v", data, sp.start, sp.end, end, ok)
+			}
+		}
+	})
+}
+
+// TestJSONEscapedQuotes: quotes and brackets inside JSON strings, escaped
+// or after escaped backslashes, do not end a string or an object.
+func TestJSONEscapedQuotes(t *testing.T) {
+	const in = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","annotations":{"x":"say \"}]\" \\","y":"\\\\"}}}
+{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"b","annotations":{"x":"\\\"{["}}}]}`
+	for _, fast := range []bool{true, false} {
+		fastPaths = fast
+		res, err := LoadReader("in.json", strings.NewReader(in))
+		fastPaths = true
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range res.Cluster.Pods {
+			got = append(got, p.Name+" "+p.Annotations["x"]+" "+p.Annotations["y"])
+		}
+		want := []string{`a say "}]" \ \\`, `b \"{[ `}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("fast %v: pods (-want +got):\n%s", fast, diff)
+		}
+	}
+}
+
+// FuzzFastPaths: any input loads the same with and without the fast
+// paths.
+func FuzzFastPaths(f *testing.F) {
+	f.Add([]byte(podJSON))
+	for _, e := range podEdits[:8] {
+		f.Add([]byte(strings.Replace(podJSON, e[0], e[1], 1)))
+	}
+	if y, err := sigsyaml.JSONToYAML([]byte(podJSON)); err == nil {
+		f.Add(y)
+	}
+	for _, d := range fastAccepted[:6] {
+		f.Add([]byte(d))
+	}
+	f.Add([]byte(benchManifests()))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, slow := loadBoth(t, "in.yaml", string(data))
+		if fast != slow {
+			t.Fatalf("fast and slow paths differ (-slow +fast):\n%s", cmp.Diff(slow, fast))
+		}
+	})
+}
