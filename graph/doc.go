@@ -35,8 +35,9 @@
 // model's (simulate.Model.NamedPort).
 //
 // Edges from the outside node say which pods some address outside the
-// cluster may reach, and on which ports; see Outside for how addresses are
-// chosen. Edges to the outside node (traffic leaving the cluster) come only
+// cluster may reach, and on which ports: the model's answer for every
+// such address at once (simulate.Model.AddressAccess, asked once per class
+// with simulate.Model.ClassAddressAccess; see Outside). Edges to the outside node (traffic leaving the cluster) come only
 // with OutsideEgress, for drawing: without it the outside node is only ever
 // a source, which is what attack paths between pods want.
 //

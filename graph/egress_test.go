@@ -57,6 +57,37 @@ func TestOutsideEgress(t *testing.T) {
 	}
 }
 
+// TestOutsideEgressPodBlock: an egress rule to an ipBlock that holds only
+// pods' addresses opens no way out of the cluster, so no edge goes to the
+// outside node; an ipBlock with one more address does.
+func TestOutsideEgressPodBlock(t *testing.T) {
+	for _, c := range []struct {
+		cidr string
+		want string
+	}{{"10.0.0.2/32", ""}, {"10.0.0.0/30", "TCP/5432"}} {
+		cl := shop()
+		cl.NetworkPolicies = append(cl.NetworkPolicies, networkingv1.NetworkPolicy{
+			ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "db-egress"},
+			Spec: networkingv1.NetworkPolicySpec{
+				PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "db"}},
+				Egress: []networkingv1.NetworkPolicyEgressRule{{
+					To:    []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: c.cidr}}},
+					Ports: []networkingv1.NetworkPolicyPort{port(5432)},
+				}},
+				PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+			},
+		})
+		g := build(t, compile(t, cl), graph.Outside(), graph.OutsideEgress())
+		var got string
+		if e := g.Edge(node(t, g, "shop/db").ID(), g.Outside().ID()); e != nil {
+			got = e.(*graph.Edge).Ports().String()
+		}
+		if got != c.want {
+			t.Errorf("egress to %s: edge shop/db → outside %q, want %q", c.cidr, got, c.want)
+		}
+	}
+}
+
 // TestOutsideBlock: the node of OutsideBlock is named by the block, and its
 // edges are, per pod, the union of the ports of the block's ranges that
 // simulate.Model.AddressAccess gives (in and, with OutsideEgress, out).

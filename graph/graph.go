@@ -130,14 +130,16 @@ type config struct {
 	hasBlock  bool
 }
 
-// OutsideEgress adds, with Outside, an edge from each node to the outside
-// node when some of its pods may open connections to some address outside
-// the cluster (the Outbound access of simulate.Model.Exposure, over the
-// node's pods: their union, or with EveryMember their intersection),
-// carrying those ports. The outside node is then a destination too, so
-// Reach and the paths walk through it: use it to draw traffic leaving the
-// cluster, not for attack paths between pods. It has no effect without
-// Outside, and adds O(pods) to New.
+// OutsideEgress adds, with Outside or OutsideBlock, an edge from each node
+// to the outside node when some of its pods may open connections to some
+// address the outside node stands for (over the ranges of
+// simulate.Model.AddressAccess with simulate.Egress; over the node's pods
+// their union, or with EveryMember their intersection), carrying the ports
+// on which some such address may be reached. The outside node is then a
+// destination too, so Reach and the paths walk through it: use it to draw
+// traffic leaving the cluster, not for attack paths between pods. It has
+// no effect without Outside or OutsideBlock, and adds what they add to New
+// once more (without the per-pod node traffic, which is only inbound).
 func OutsideEgress() Option { return func(c *config) { c.egress = true } }
 
 // ByWorkload makes one node per workload (simulate.Model.Workloads: the
@@ -155,27 +157,27 @@ func ByWorkload() Option { return func(c *config) { c.workloads = true } }
 func EveryMember() Option { return func(c *config) { c.every = true } }
 
 // Outside adds the node that stands for every address outside the cluster,
-// named OutsideName, with an edge to each pod that some outside address may
-// reach, carrying the ports on which some such address may reach it.
+// named OutsideName, with an edge to each node (pod or workload) that some
+// outside address may reach on some port, carrying every port on which
+// some outside address may reach it (over the node's pods: their union, or
+// with EveryMember their intersection).
 //
-// Without addrs, the addresses tried for each pod are 203.0.113.1 and
-// 2001:db8::1 (documentation addresses that stand for the internet at
-// large; the next free address should a pod have one of them), the
-// addresses of the pod's own node (simulate.Model.NodeAddresses: with
-// simulate.NodeTraffic, the default, they reach the pod on every port) and,
-// for every ipBlock in the ingress rules of the policies that isolate the
-// pod, the lowest address of the block that is neither in one of its
-// except ranges nor an address of a pod. An address outside the cluster is
-// allowed only by node traffic, by ipBlock rules and by rules that admit
-// any peer, so these witnesses make the edge exact: some address that is
-// no pod's may reach the pod on a port exactly when the edge carries it.
-// Node addresses count as outside the cluster, as simulate.IP treats them:
-// a hostNetwork pod's address is its node's.
+// The edges are the model's answer, not a sample: the ports of a pod are
+// those of the ranges simulate.Model.AddressAccess cuts simulate.Outside()
+// into for the pod (ipBlocks with their except ranges, tiered networks and
+// nodes peers, and with simulate.NodeTraffic, the default, the pod's own
+// node's addresses on every port), asked once per class
+// (simulate.Model.ClassAddressAccess) plus, for the pods of a class that
+// does not already admit every port, their node traffic
+// (simulate.Model.NodeTrafficFrom). An address of a pod is not outside the
+// cluster; a hostNetwork pod's address is its node's, and is, as
+// simulate.IP treats it.
 //
-// With addrs, exactly those addresses are tried, for instance the sources
-// a load balancer forwards. An address of a pod (other than a hostNetwork
-// pod, whose address is its node's) is not outside the cluster, and New
-// reports it as an error.
+// With addrs, the outside node stands for exactly those addresses, for
+// instance the sources a load balancer forwards: each is asked as
+// simulate.IP. An address of a pod (other than a hostNetwork pod, whose
+// address is its node's) is not outside the cluster, and New reports it as
+// an error.
 func Outside(addrs ...netip.Addr) Option {
 	return func(c *config) {
 		c.outside = true
@@ -187,13 +189,12 @@ func Outside(addrs ...netip.Addr) Option {
 // node stands for the addresses of p that are no pod's and is named by p
 // ("203.0.113.0/24", its bits past the prefix length cleared), and its
 // edges are exact: to each pod, the ports on which some address of the
-// block may reach it, over the ranges of simulate.Model.AddressAccess
-// (ipBlock except ranges, tiered networks peers and node traffic
-// included); with OutsideEgress, from each pod, the ports on which it may
-// reach some address of the block. The pods whose addresses p holds are
-// nodes of their own, not part of the outside node. It replaces the
-// addresses given to Outside, and adds O(pods × rules of their policies)
-// to New.
+// block may reach it, over the ranges of simulate.Model.AddressAccess,
+// asked as Outside asks them; with OutsideEgress, from each pod, the ports
+// on which it may reach some address of the block. The pods whose
+// addresses p holds are nodes of their own, not part of the outside node.
+// It replaces the addresses given to Outside, and adds to New what Outside
+// adds.
 func OutsideBlock(p netip.Prefix) Option {
 	return func(c *config) {
 		c.outside = true
@@ -209,8 +210,12 @@ func OutsideBlock(p netip.Prefix) Option {
 // graph takes simulate.Matrix.All, a workload graph
 // simulate.Model.WorkloadPairs. So New costs O(pods) for the nodes plus
 // O(classes + class pairs with some port considered + edges × log edges),
-// never O(pods²) unless the edges are that many; with Outside, add
-// O(pods × port pieces × addresses) calls of simulate.Model.Check.
+// never O(pods²) unless the edges are that many. Outside and OutsideBlock
+// add, per address endpoint (one without addrs), one
+// simulate.Model.ClassAddressAccess per class and direction (O(rules of the
+// class's policies + r log r) for r ranges) and one
+// simulate.Model.NodeTrafficFrom per pod of the classes that do not admit
+// every port (O(node addresses × log pods)), plus O(pods) to aggregate.
 func New(m *simulate.Model, opts ...Option) (*Graph, error) {
 	var c config
 	for _, o := range opts {
@@ -236,15 +241,17 @@ func New(m *simulate.Model, opts ...Option) (*Graph, error) {
 	case c.hasBlock && !c.block.IsValid():
 		return nil, fmt.Errorf("graph: invalid outside block %s", c.block)
 	case c.hasBlock:
-		if err := g.addBlock(c.block, c.workloads && c.every, c.egress); err != nil {
+		block := simulate.CIDR(c.block)
+		if err := g.addOutside(block.String(), []simulate.Endpoint{block}, c.workloads && c.every, c.egress); err != nil {
 			return nil, err
 		}
 	case c.outside:
-		if err := g.addOutside(c.addrs, c.workloads && c.every); err != nil {
+		es, err := outsideEndpoints(m, c.addrs)
+		if err != nil {
 			return nil, err
 		}
-		if c.egress {
-			g.addEgress(c.workloads && c.every)
+		if err := g.addOutside(OutsideName, es, c.workloads && c.every, c.egress); err != nil {
+			return nil, err
 		}
 	}
 	return g, nil

@@ -249,13 +249,76 @@ func (m *Model) AddressAccess(pod PodID, e Endpoint, d Direction) ([]AddressPort
 	if !ok {
 		return nil, fmt.Errorf("simulate: %s is no address outside the cluster, nor a CIDR or outside", e)
 	}
-	return m.addressPieces(i, set, d, AllPorts()), nil
+	return m.addressPieces(i, set, d, AllPorts(), true), nil
+}
+
+// ClassAddressAccess is [Model.AddressAccess] for every pod of class c at
+// once, but for node traffic: the addresses of a pod's own node, which
+// depend on the pod rather than its class (see [Model.NodeTrafficFrom]).
+// For a pod of c, AddressAccess with [Ingress] is these ranges with the
+// addresses NodeTrafficFrom gives allowed on every port; with [Egress] it
+// is these ranges. So the ports on which some address of e may reach a pod
+// of c (Ingress) are the union of the ranges' ports, and every port when
+// NodeTrafficFrom gives the pod some address. It costs what AddressAccess
+// costs for the class's representative. An endpoint of another kind is an
+// error; an ID that is not one of m's classes panics.
+func (m *Model) ClassAddressAccess(c ClassID, e Endpoint, d Direction) ([]AddressPorts, error) {
+	if int(c) >= len(m.classes) || c < 0 {
+		panic(fmt.Sprintf("simulate: ClassAddressAccess(%d): the model has %d classes", c, len(m.classes)))
+	}
+	if d != Ingress && d != Egress {
+		return nil, fmt.Errorf("simulate: invalid direction %s", d)
+	}
+	set, ok := m.outsideOf(e)
+	if !ok {
+		return nil, fmt.Errorf("simulate: %s is no address outside the cluster, nor a CIDR or outside", e)
+	}
+	return m.addressPieces(m.classes[c].members[0], set, d, AllPorts(), false), nil
+}
+
+// NodeTrafficFrom returns the addresses of e outside the cluster (as in
+// [Model.AddressAccess]) that reach pod on every port because they are
+// its own node's ([NodeAddresses]) and [NodeTraffic] allows node traffic
+// (the default): sorted, disjoint ranges, none that only pods' addresses
+// make up; nil without the option, for a pod whose node has no address
+// the model knows, and when e holds none of them. It costs O(node
+// addresses × log pods). An unknown pod, or an endpoint of another kind,
+// is an error.
+func (m *Model) NodeTrafficFrom(pod PodID, e Endpoint) ([]AddressRange, error) {
+	i, ok := m.podByID[pod]
+	if !ok {
+		return nil, m.notFoundPod(Pod(pod.Namespace, pod.Name))
+	}
+	set, ok := m.outsideOf(e)
+	if !ok {
+		return nil, fmt.Errorf("simulate: %s is no address outside the cluster, nor a CIDR or outside", e)
+	}
+	var out []AddressRange
+	for _, r := range m.nodeTraffic(i).intersect(set) {
+		if !onlyPods(m.podAddrs(), r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// nodeTraffic returns the addresses that node traffic admits into pod i
+// on every port: its node's, with [NodeTraffic]; none without.
+func (m *Model) nodeTraffic(i int32) addrSet {
+	if !m.opts.nodeAllowed {
+		return nil
+	}
+	var nodes addrSet
+	for _, a := range m.nodeByName[m.pods[i].pod.Spec.NodeName] {
+		nodes = nodes.union(addrSet{{a, a}})
+	}
+	return nodes
 }
 
 // addressPieces is AddressAccess for pod index i and the addresses set,
 // on the ports of within only: ranges that differ on other ports only are
-// one.
-func (m *Model) addressPieces(i int32, set addrSet, d Direction, within PortSet) []AddressPorts {
+// one. Node traffic counts only with nodes.
+func (m *Model) addressPieces(i int32, set addrSet, d Direction, within PortSet, nodes bool) []AddressPorts {
 	dir := ingress
 	if d == Egress {
 		dir = egress
@@ -270,13 +333,9 @@ func (m *Model) addressPieces(i int32, set addrSet, d Direction, within PortSet)
 			accesses = append(accesses, access{sourcesSet(a.Sources), ports})
 		}
 	}
-	if d == Ingress && m.opts.nodeAllowed {
-		var nodes addrSet
-		for _, a := range m.nodeByName[m.pods[i].pod.Spec.NodeName] {
-			nodes = nodes.union(addrSet{{a, a}})
-		}
-		if len(nodes) > 0 && !within.IsEmpty() {
-			accesses = append(accesses, access{nodes, within})
+	if d == Ingress && nodes {
+		if n := m.nodeTraffic(i); len(n) > 0 && !within.IsEmpty() {
+			accesses = append(accesses, access{n, within})
 		}
 	}
 	// Cut set at every edge of every access set: within a piece, every
@@ -471,7 +530,7 @@ func (m *Model) addressVerdicts(i int32, set addrSet, d Direction, port PortSpec
 		port.Start, port.End = 0, 0
 	}
 	var out []AddressVerdict
-	for _, p := range m.addressPieces(i, set, d, want) {
+	for _, p := range m.addressPieces(i, set, d, want, true) {
 		out = append(out, AddressVerdict{Pod: m.pods[i].id, Direction: d, Addresses: p.Addresses, Port: port,
 			Ports: p.Ports, Allowed: !want.IsEmpty() && p.Ports.Equal(want)})
 	}

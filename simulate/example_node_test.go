@@ -50,3 +50,38 @@ func ExampleHostNetworkPods() {
 	// node false
 	// pod true
 }
+
+func ExampleModel_ClassAddressAccess() {
+	c := exampleCluster()
+	db1 := *c.Pods[2].DeepCopy()
+	db1.Name = "db-1"
+	c.Pods = append(c.Pods, db1)
+	c.Pods[2].Spec.NodeName, c.Pods[3].Spec.NodeName = "node-1", "node-2"
+	for i, name := range []string{"node-1", "node-2"} {
+		var n corev1.Node
+		n.Name = name
+		n.Status.Addresses = []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: fmt.Sprintf("172.16.0.%d", i+1)}}
+		c.Nodes = append(c.Nodes, n)
+	}
+	m, err := simulate.Compile(c)
+	if err != nil {
+		panic(err)
+	}
+	db0, db1ID := simulate.PodID{Namespace: "shop", Name: "db-0"}, simulate.PodID{Namespace: "shop", Name: "db-1"}
+	class, _ := m.ClassOf(db0)
+	// What the class's policies admit from outside: nothing.
+	part, _ := m.ClassAddressAccess(class, simulate.Outside(), simulate.Ingress)
+	for _, p := range part {
+		fmt.Println(p.Addresses, p.Ports)
+	}
+	// What each pod's own node adds, on every port.
+	for _, pod := range []simulate.PodID{db0, db1ID} {
+		nodes, _ := m.NodeTrafficFrom(pod, simulate.Outside())
+		fmt.Println(pod, nodes)
+	}
+	// Output:
+	// 0.0.0.0/0 none
+	// ::/0 none
+	// shop/db-0 [172.16.0.1/32]
+	// shop/db-1 [172.16.0.2/32]
+}

@@ -174,8 +174,9 @@ const graphExamples = `  netpolsim graph -f deploy/ > cluster.dot
 
 // runGraph is the graph command. Building the graph costs what graph.New
 // costs: O(pods + classes + class pairs considered + edges × log edges),
-// plus O(pods × port pieces) Checks for the outside node; drawing it costs
-// O(nodes + edges).
+// plus for the outside node one simulate.Model.ClassAddressAccess per class
+// and direction and one NodeTrafficFrom per pod of the classes not open on
+// every port; drawing it costs O(nodes + edges).
 func runGraph(e *env, args []string) int {
 	c := lookup("graph")
 	var co common
@@ -453,31 +454,41 @@ type exitHop struct {
 
 // exfiltration finds the nearest node of the blast radius r of root (root
 // included) whose pods may open connections to some address outside the
-// cluster (simulate.Model.Exposure's Outbound, the ports on which some
-// address is reachable, over the node's pods), within maxHops (negative: no
-// limit), on port when restricted (addresses outside serve no named port).
-// Nearest means fewest hops, then the order of r. It costs O(pods + nodes).
+// cluster (the ports of the ranges simulate.Model.ClassAddressAccess gives
+// for simulate.Outside() and simulate.Egress, as graph.OutsideEgress reads
+// them, over the node's pods), within maxHops (negative: no limit), on
+// port when restricted (addresses outside serve no named port). Nearest
+// means fewest hops, then the order of r. It costs one ClassAddressAccess
+// per class plus O(pods + nodes).
 func exfiltration(g *graph.Graph, root *graph.Node, r graph.Reachable, maxHops int, restricted bool, port simulate.PortSpec) (exitHop, bool) {
 	if root.IsOutside() || maxHops == 0 || (restricted && port.Name != "") {
 		return exitHop{}, false
 	}
-	open := map[simulate.PodID]simulate.PortSet{}
-	for _, x := range g.Model().Exposure() {
+	m := g.Model()
+	classes := m.Classes()
+	byClass := make([]simulate.PortSet, len(classes))
+	for _, c := range classes {
+		pieces, err := m.ClassAddressAccess(c.ID, simulate.Outside(), simulate.Egress)
+		if err != nil {
+			continue // cannot happen: Outside is an address endpoint, c a class of m
+		}
 		var ports simulate.PortSet
-		for _, a := range x.Outbound {
-			if !a.Sources.IsEmpty() {
-				ports = ports.Union(a.Ports)
-			}
+		for _, p := range pieces {
+			ports = ports.Union(p.Ports)
 		}
 		if restricted {
 			ports = ports.Intersect(simulate.NewPortSet(simulate.PortRange{Protocol: port.Protocol, Start: port.Start, End: port.End}))
 		}
-		open[x.Pod] = ports
+		byClass[c.ID] = ports
+	}
+	open := func(p simulate.PodID) simulate.PortSet {
+		c, _ := m.ClassOf(p) // p is a pod of m
+		return byClass[c]
 	}
 	of := func(n *graph.Node) simulate.PortSet {
 		var ports simulate.PortSet
 		for _, p := range n.Pods() {
-			ports = ports.Union(open[p])
+			ports = ports.Union(open(p))
 		}
 		return ports
 	}

@@ -9,6 +9,7 @@ package cli
 import (
 	"encoding/csv"
 	"encoding/json"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
@@ -534,14 +535,22 @@ func graphNode(t *testing.T, g *graph.Graph, name string) *graph.Node {
 
 // graphCase is a graph command's graph options as the library takes them.
 type graphCase struct {
-	path string
-	pods bool   // --group pod
-	port string // --port
+	path   string
+	pods   bool   // --group pod
+	port   string // --port
+	block  string // a CIDR named as --from, --to or NODE: graph.OutsideBlock
+	egress bool   // paths --to outside or a CIDR: graph.OutsideEgress
 }
 
 func (c graphCase) build(t *testing.T) *graph.Graph {
 	t.Helper()
 	opts := []graph.Option{graph.Outside()}
+	if c.block != "" {
+		opts = append(opts, graph.OutsideBlock(netip.MustParsePrefix(c.block)))
+	}
+	if c.egress {
+		opts = append(opts, graph.OutsideEgress())
+	}
 	if !c.pods {
 		opts = append(opts, graph.ByWorkload())
 	}
@@ -563,6 +572,7 @@ func (c graphCase) build(t *testing.T) *graph.Graph {
 
 func (c graphCase) flags() []string {
 	out := []string{"-f", c.path}
+	// c.block and c.egress follow from the NODE arguments.
 	if c.pods {
 		out = append(out, "--group", "pod")
 	}
@@ -617,6 +627,10 @@ func TestPathsSemantics(t *testing.T) {
 		{graphCase{path: shop, port: "9090"}, "shop/db", "shop/api", 3},
 		{graphCase{path: shop}, "outside", "svc/shop/db", 3},
 		{graphCase{path: multitenant, pods: true}, "outside", "tenant-b/web-0", 3},
+		{graphCase{path: shop, block: "203.0.113.0/24"}, "203.0.113.0/24", "shop/db", 3},
+		{graphCase{path: shop, egress: true}, "shop/frontend", "outside", 3},
+		{graphCase{path: shop, block: "192.0.2.0/24", egress: true, pods: true}, "shop/api-0", "192.0.2.0/24", 2},
+		{graphCase{path: exposedAfter, block: "192.0.2.0/28"}, "192.0.2.0/28", "kube-system/coredns", 2},
 	} {
 		g := c.build(t)
 		src, dst := graphNode(t, g, c.from), graphNode(t, g, c.to)
@@ -653,8 +667,9 @@ func TestPathsSemantics(t *testing.T) {
 // nodes of graph.Reach with their hop counts, each reached over an edge of
 // the graph from a node one hop nearer (or the root) with that edge's
 // ports; and that the row "outside", when there is one, names a node of
-// the radius whose pods simulate.Model.Exposure lets reach some address
-// outside on exactly the ports shown.
+// the radius whose pods simulate.Model.AddressAccess (simulate.Outside(),
+// simulate.Egress, asked pod by pod) lets reach some address outside on
+// exactly the ports shown.
 func TestBlastRadiusSemantics(t *testing.T) {
 	rows := 0
 	for _, c := range []struct {
@@ -671,6 +686,10 @@ func TestBlastRadiusSemantics(t *testing.T) {
 		{graphCase{path: shop, port: "443"}, "kube-system/coredns", -1},
 		{graphCase{path: shop, port: "5432"}, "shop/db", -1},
 		{graphCase{path: multitenant, pods: true}, "outside", 2},
+		{graphCase{path: shop, block: "203.0.113.0/24"}, "203.0.113.0/24", -1},
+		{graphCase{path: shop, block: "10.0.0.0/8", pods: true}, "10.0.0.0/8", 2},
+		{graphCase{path: exposedAfter, block: "192.0.2.0/28"}, "192.0.2.0/28", -1},
+		{graphCase{path: exposedAfter}, "kube-system/coredns", -1},
 	} {
 		g := c.build(t)
 		root := graphNode(t, g, c.root)
@@ -694,14 +713,13 @@ func TestBlastRadiusSemantics(t *testing.T) {
 			rows++
 			if node == graph.OutsideName {
 				var want simulate.PortSet
-				for _, x := range g.Model().Exposure() {
-					if !slices.Contains(graphNode(t, g, via).Pods(), x.Pod) {
-						continue
+				for _, pod := range graphNode(t, g, via).Pods() {
+					pieces, err := g.Model().AddressAccess(pod, simulate.Outside(), simulate.Egress)
+					if err != nil {
+						t.Fatal(err)
 					}
-					for _, a := range x.Outbound {
-						if !a.Sources.IsEmpty() {
-							want = want.Union(a.Ports)
-						}
+					for _, piece := range pieces {
+						want = want.Union(piece.Ports)
 					}
 				}
 				if c.port != "" {
