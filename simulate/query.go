@@ -262,15 +262,12 @@ func (m *Model) externalNameAnswer(a *Answer, srcs []Endpoint, svc *corev1.Servi
 func (m *Model) resolveSet(e Endpoint) ([]Endpoint, error) {
 	switch e.kind {
 	case kindBlock, kindOutside:
-		set, ok := m.outsideOf(e)
-		if !ok {
-			return nil, fmt.Errorf("simulate: invalid CIDR endpoint")
-		}
-		if e.kind == kindOutside {
-			return nil, nil
+		pods, err := m.Resolve(e) // a CIDR's pods; outside holds none
+		if err != nil {
+			return nil, err
 		}
 		var out []Endpoint
-		for _, p := range m.podsIn(set) {
+		for _, p := range pods {
 			out = append(out, Pod(p.Namespace, p.Name))
 		}
 		return out, nil
