@@ -5,7 +5,6 @@ import (
 	"iter"
 	"net/netip"
 	"slices"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -68,23 +67,33 @@ func (m *Model) Selecting(pod PodID) (ingressPolicies, egressPolicies []*policy.
 // and name. They are shared: callers must not change them.
 func (m *Model) Policies() []*policy.Policy { return slices.Clone(m.policies) }
 
-// policyIndex finds a policy by "namespace/name".
-func (m *Model) policyIndex(id string) (int32, error) {
-	ns, name, _ := strings.Cut(id, "/")
-	i, found := slices.BinarySearchFunc(m.policies, PodID{ns, name}, func(p *policy.Policy, t PodID) int {
-		return cmpID(PodID{p.Namespace, p.Name}, t)
+// policyIndex finds a NetworkPolicy by ID; an unknown one is a
+// *NotFoundError with the nearest policies.
+func (m *Model) policyIndex(id ObjectID) (int32, error) {
+	i, found := slices.BinarySearchFunc(m.policies, id, func(p *policy.Policy, t ObjectID) int {
+		return cmpID(ObjectID{p.Namespace, p.Name}, t)
 	})
 	if !found {
-		return 0, fmt.Errorf("simulate: no NetworkPolicy %s", id)
+		names := make([]string, len(m.policies))
+		for i, p := range m.policies {
+			names[i] = p.ID()
+		}
+		return 0, &NotFoundError{What: "NetworkPolicy", Name: id.String(), Suggestions: suggest(id.String(), names)}
 	}
 	return int32(i), nil
 }
 
-// SelectedBy returns the pods the policy "namespace/name" selects (its
-// subjects; hostNetwork pods are never selected), sorted. It costs
-// O(result × log result).
-func (m *Model) SelectedBy(policyID string) ([]PodID, error) {
-	pi, err := m.policyIndex(policyID)
+// policyID returns the ID of the policy with index pi.
+func (m *Model) policyID(pi int32) ObjectID {
+	return ObjectID{m.policies[pi].Namespace, m.policies[pi].Name}
+}
+
+// SelectedBy returns the pods the NetworkPolicy id selects (its subjects;
+// hostNetwork pods are never selected), sorted; none (nil) when it selects
+// none. An unknown policy is a *[NotFoundError]. It costs O(result × log
+// result).
+func (m *Model) SelectedBy(id ObjectID) ([]PodID, error) {
+	pi, err := m.policyIndex(id)
 	if err != nil {
 		return nil, err
 	}
