@@ -29,9 +29,9 @@ func (m *Model) PodObject(id PodID) (*corev1.Pod, error) {
 // NodeAddresses option name no node and are not among them. An unknown pod
 // is an error. It costs O(addresses of the node).
 func (m *Model) NodeAddresses(pod PodID) ([]netip.Addr, error) {
-	i, ok := m.podByID[pod]
-	if !ok {
-		return nil, fmt.Errorf("simulate: no pod %s", pod)
+	i, err := m.podIndex(pod)
+	if err != nil {
+		return nil, err
 	}
 	addrs := m.nodeByName[m.pods[i].pod.Spec.NodeName]
 	if len(addrs) == 0 {
@@ -47,9 +47,9 @@ func (m *Model) NodeAddresses(pod PodID) ([]netip.Addr, error) {
 // for a pod no policy selects. The policies are shared: callers must not
 // change them.
 func (m *Model) Selecting(pod PodID) (ingressPolicies, egressPolicies []*policy.Policy, err error) {
-	i, ok := m.podByID[pod]
-	if !ok {
-		return nil, nil, fmt.Errorf("simulate: no pod %s", pod)
+	i, err := m.podIndex(pod)
+	if err != nil {
+		return nil, nil, err
 	}
 	out := [2][]*policy.Policy{}
 	c := m.podClass[i]

@@ -9,16 +9,25 @@ import (
 )
 
 // tieredIndex finds a tiered policy by its ID; an unknown one is a
-// *NotFoundError with the nearest tiered policies.
+// *NotFoundError with the nearest tiered policies: those of the same name
+// (another kind), else the nearest IDs.
 func (m *Model) tieredIndex(id TieredPolicyID) (int32, error) {
 	if ti, ok := m.tier.byID[id.String()]; ok {
 		return ti, nil
 	}
-	names := make([]string, len(m.tier.policies))
-	for i, p := range m.tier.policies {
-		names[i] = p.ID()
+	// A policy of the same name and another kind is the nearest; else the
+	// nearest IDs.
+	var same, names []string
+	for _, p := range m.tier.policies {
+		if p.Name == id.Name {
+			same = append(same, p.ID())
+		}
+		names = append(names, p.ID())
 	}
-	return 0, &NotFoundError{What: "tiered policy", Name: id.String(), Suggestions: suggest(id.String(), names)}
+	if len(same) == 0 {
+		same = suggest(id.String(), names)
+	}
+	return 0, &NotFoundError{What: "tiered policy", Name: id.String(), Suggestions: same}
 }
 
 // tieredRuleIndex finds a tiered rule: its policy's index and direction.
