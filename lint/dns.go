@@ -25,7 +25,7 @@ type serviceTarget struct {
 func (l *linter) serviceTargets() []serviceTarget {
 	var out []serviceTarget
 	for _, svc := range l.m.ServiceObjects() {
-		targets, err := l.m.ServicePorts(svc.Namespace, svc.Name)
+		targets, err := l.m.ServicePorts(simulate.ObjectID{Namespace: svc.Namespace, Name: svc.Name})
 		must(err)
 		for _, t := range targets {
 			if t.Port != 0 {

@@ -92,7 +92,7 @@ func newLinter(m *simulate.Model, cfg config) *linter {
 	l.peers = make([][2][]simulate.ClassSet, len(l.policies))
 	for pi, p := range l.policies {
 		l.polIdx[p.ID()] = pi
-		cs, err := m.SelectedClasses(p.ID())
+		cs, err := m.SelectedClasses(simulate.ObjectID{Namespace: p.Namespace, Name: p.Name})
 		must(err)
 		l.subjects[pi] = cs
 		for d := range dirNames {
@@ -126,7 +126,8 @@ func rules(p *policy.Policy, d int) []policy.Rule {
 
 // ref names rule ri of direction d of policy pi for the model.
 func (l *linter) ref(pi, d, ri int) simulate.RuleRef {
-	return simulate.RuleRef{Policy: l.policies[pi].ID(), Direction: directions[d], Index: ri}
+	p := l.policies[pi]
+	return simulate.RuleRef{Policy: simulate.ObjectID{Namespace: p.Namespace, Name: p.Name}, Direction: directions[d], Index: ri}
 }
 
 // rulePeers returns the classes rule ri of policy pi admits in direction d.

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/netpolsim/netpolsim/simulate"
 )
 
 // servicesWithoutBackends reports Services with a selector that selects no
@@ -19,7 +21,7 @@ func (l *linter) servicesWithoutBackends() []Finding {
 		if svc.Spec.Type == corev1.ServiceTypeExternalName || len(svc.Spec.Selector) == 0 {
 			continue
 		}
-		backends, err := l.m.Backends(svc.Namespace, svc.Name)
+		backends, err := l.m.Backends(simulate.ObjectID{Namespace: svc.Namespace, Name: svc.Name})
 		must(err)
 		if len(backends) > 0 {
 			continue
@@ -39,7 +41,7 @@ func (l *linter) servicesWithoutBackends() []Finding {
 func (l *linter) targetPortsUnserved() []Finding {
 	var out []Finding
 	for _, svc := range l.m.ServiceObjects() {
-		targets, err := l.m.ServicePorts(svc.Namespace, svc.Name)
+		targets, err := l.m.ServicePorts(simulate.ObjectID{Namespace: svc.Namespace, Name: svc.Name})
 		must(err)
 		missing := make([][]int, len(svc.Spec.Ports)) // per Service port: backends that serve no such name
 		for _, t := range targets {

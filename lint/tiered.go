@@ -42,7 +42,7 @@ func (l *linter) initTiered() {
 	t.tports = map[tierPortKey]simulate.PortSet{}
 	for ti, p := range t.tiered {
 		var err error
-		t.tsubj[ti], err = l.m.TieredSelectedClasses(p.ID())
+		t.tsubj[ti], err = l.m.TieredSelectedClasses(simulate.TieredPolicyID{Kind: p.Kind, Name: p.Name})
 		must(err)
 		t.tbits[ti] = bitset.New(len(l.rep))
 		for _, c := range t.tsubj[ti] {
@@ -85,8 +85,9 @@ func (l *linter) trule(r tierRule) *policy.ClusterRule {
 }
 
 // tref names a tiered rule for the model.
-func (l *linter) tref(r tierRule) simulate.RuleRef {
-	return simulate.RuleRef{Policy: l.tiered[r.ti].ID(), Direction: directions[r.d], Index: r.ri}
+func (l *linter) tref(r tierRule) simulate.TieredRuleRef {
+	p := l.tiered[r.ti]
+	return simulate.TieredRuleRef{Policy: simulate.TieredPolicyID{Kind: p.Kind, Name: p.Name}, Direction: directions[r.d], Index: r.ri}
 }
 
 // tportsAt returns the ports rule r matches toward dest (zero: outside).

@@ -188,8 +188,8 @@ func propRoundTrip(t *rapid.T) {
 		// these show a lost label even where other rules hide it in the
 		// matrix.
 		for _, p := range m1.Policies() {
-			id := p.Namespace + "/" + p.Name
-			rtSame(t, data, "SelectedBy("+id+")", func(m *simulate.Model) ([]simulate.PodID, error) { return m.SelectedBy(id) }, m1, m2)
+			id := simulate.ObjectID{Namespace: p.Namespace, Name: p.Name}
+			rtSame(t, data, "SelectedBy("+id.String()+")", func(m *simulate.Model) ([]simulate.PodID, error) { return m.SelectedBy(id) }, m1, m2)
 			for _, d := range []struct {
 				dir   simulate.Direction
 				rules int

@@ -3,7 +3,6 @@ package simulate
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // Decider names what decided one direction of a connection.
@@ -16,11 +15,13 @@ type Decider struct {
 	// the options) or "" (nothing isolates the pod and no tiered rule
 	// matches: allowed).
 	By string
-	// Rule is the deciding tiered rule when By is "admin" or "baseline".
-	Rule TierRuleRef
+	// Rule is the deciding tiered rule when By is "admin" or "baseline";
+	// the zero TieredMatch otherwise.
+	Rule TieredMatch
 	// Policies are the NetworkPolicies when By is "networkpolicy": those
-	// that allow, or, when denied, those that isolate the pod.
-	Policies []string
+	// that allow, or, when denied, those that isolate the pod, sorted by
+	// namespace and name; nil otherwise.
+	Policies []ObjectID
 }
 
 // String renders d as "denied by admin policy x (priority 10) egress rule
@@ -35,9 +36,9 @@ func (d Decider) String() string {
 		return fmt.Sprintf("%s by %s (%s)", verb, d.Rule, d.Rule.Action)
 	case "networkpolicy":
 		if d.Allowed {
-			return fmt.Sprintf("%s by NetworkPolicy %s", verb, strings.Join(d.Policies, ", "))
+			return fmt.Sprintf("%s by NetworkPolicy %s", verb, joinIDs(d.Policies))
 		}
-		return fmt.Sprintf("%s: isolated by NetworkPolicy %s, no rule allows it", verb, strings.Join(d.Policies, ", "))
+		return fmt.Sprintf("%s: isolated by NetworkPolicy %s, no rule allows it", verb, joinIDs(d.Policies))
 	case "exempt":
 		return verb + " (exempt: own traffic or node traffic)"
 	}

@@ -110,8 +110,8 @@ func TestAttributeChanged(t *testing.T) {
 		found = true
 		want := Attribution{From: x.From, To: x.To, Port: TCP(80),
 			BeforeEgress: Decider{Allowed: true}, AfterEgress: Decider{Allowed: true},
-			BeforeIngress: Decider{By: "baseline", Rule: TierRuleRef{Tier: "baseline", Policy: "tenant-default-deny", Direction: Ingress, Action: "Deny"}},
-			AfterIngress:  Decider{Allowed: true, By: "baseline", Rule: TierRuleRef{Tier: "baseline", Policy: "tenant-default-deny", Direction: Ingress, Action: "Pass"}},
+			BeforeIngress: Decider{By: "baseline", Rule: TieredMatch{TieredRuleRef: TieredRuleRef{Policy: cnpID("tenant-default-deny"), Direction: Ingress}, Tier: "baseline", Action: "Deny"}},
+			AfterIngress:  Decider{Allowed: true, By: "baseline", Rule: TieredMatch{TieredRuleRef: TieredRuleRef{Policy: cnpID("tenant-default-deny"), Direction: Ingress}, Tier: "baseline", Action: "Pass"}},
 		}
 		if diff := cmp.Diff(want, x); diff != "" {
 			t.Errorf("attribution (-want +got):\n%s", diff)

@@ -86,11 +86,12 @@ func (m *Model) classSetOf(classes []int32) ClassSet {
 	return ClassSet{s}
 }
 
-// SelectedClasses returns the classes of the pods the policy
-// "namespace/name" selects (its subjects), sorted. It costs O(result); an
-// unknown policy is an error. Every pod of a returned class is selected.
-func (m *Model) SelectedClasses(policyID string) ([]ClassID, error) {
-	pi, err := m.policyIndex(policyID)
+// SelectedClasses returns the classes of the pods the NetworkPolicy id
+// selects (its subjects), sorted; none when it selects none. Every pod of a
+// returned class is selected. It costs O(result); an unknown policy is a
+// *[NotFoundError].
+func (m *Model) SelectedClasses(id ObjectID) ([]ClassID, error) {
+	pi, err := m.policyIndex(id)
 	if err != nil {
 		return nil, err
 	}

@@ -23,17 +23,17 @@ func TestRuleFactsAgreeWithPods(t *testing.T) {
 		return out
 	}
 	for _, p := range m.Policies() {
-		cs, err := m.SelectedClasses(p.ID())
+		cs, err := m.SelectedClasses(oid(p.ID()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, _ := m.SelectedBy(p.ID())
+		want, _ := m.SelectedBy(oid(p.ID()))
 		if got := expand(cs); !slices.Equal(got, want) {
 			t.Errorf("%s: SelectedClasses expands to %v, SelectedBy says %v", p.ID(), got, want)
 		}
 		for d, n := range map[Direction]int{Ingress: len(p.IngressRules), Egress: len(p.EgressRules)} {
 			for i := range n {
-				ref := RuleRef{Policy: p.ID(), Direction: d, Index: i}
+				ref := RuleRef{Policy: oid(p.ID()), Direction: d, Index: i}
 				set, err := m.RulePeerClasses(ref)
 				if err != nil {
 					t.Fatal(err)
@@ -46,7 +46,7 @@ func TestRuleFactsAgreeWithPods(t *testing.T) {
 			}
 		}
 	}
-	for _, ref := range []RuleRef{{Policy: "shop/nope", Direction: Ingress}, {Policy: "shop/default-deny", Direction: 0}, {Policy: "shop/db-from-api", Direction: Ingress, Index: 1}} {
+	for _, ref := range []RuleRef{{Policy: oid("shop/nope"), Direction: Ingress}, {Policy: oid("shop/default-deny"), Direction: 0}, {Policy: oid("shop/db-from-api"), Direction: Ingress, Index: 1}} {
 		if _, err := m.RulePeerClasses(ref); err == nil {
 			t.Errorf("RulePeerClasses(%s): no error", ref)
 		}
@@ -54,7 +54,7 @@ func TestRuleFactsAgreeWithPods(t *testing.T) {
 			t.Errorf("RulePorts(%s): no error", ref)
 		}
 	}
-	if _, err := m.SelectedClasses("shop/nope"); err == nil {
+	if _, err := m.SelectedClasses(oid("shop/nope")); err == nil {
 		t.Error("SelectedClasses of an unknown policy: no error")
 	}
 }
@@ -79,7 +79,7 @@ func TestClassSetAlgebra(t *testing.T) {
 
 func TestRulePorts(t *testing.T) {
 	m := mustCompile(t, shop())
-	ref := RuleRef{Policy: "shop/api-from-frontend", Direction: Ingress}
+	ref := RuleRef{Policy: oid("shop/api-from-frontend"), Direction: Ingress}
 	if got, err := m.RulePorts(ref, PodID{"shop", "api-0"}); err != nil || got.String() != "TCP/9090" {
 		t.Errorf("RulePorts at api-0 = %s, %v; want TCP/9090", got, err)
 	}
@@ -89,7 +89,7 @@ func TestRulePorts(t *testing.T) {
 	if _, err := m.RulePorts(ref, PodID{"shop", "nope"}); err == nil {
 		t.Error("RulePorts at an unknown pod: no error")
 	}
-	if got, _ := m.RulePorts(RuleRef{Policy: "shop/frontend-egress", Direction: Egress}, PodID{}); !got.IsAll() {
+	if got, _ := m.RulePorts(RuleRef{Policy: oid("shop/frontend-egress"), Direction: Egress}, PodID{}); !got.IsAll() {
 		t.Errorf("RulePorts of a rule without ports = %s; want all", got)
 	}
 }

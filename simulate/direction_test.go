@@ -16,12 +16,12 @@ func TestDirection(t *testing.T) {
 			t.Errorf("Direction(%d).String() = %q, want %q", uint8(c.d), got, c.want)
 		}
 	}
-	b, err := json.Marshal(RuleRef{Policy: "shop/db", Direction: Egress, Index: 2})
+	b, err := json.Marshal(RuleRef{Policy: oid("shop/db"), Direction: Egress, Index: 2})
 	if err != nil || string(b) != `{"Policy":"shop/db","Direction":"egress","Index":2}` {
 		t.Errorf("json.Marshal(RuleRef) = %s, %v", b, err)
 	}
 	var r RuleRef
-	if err := json.Unmarshal([]byte(`{"Policy":"shop/db","Direction":"ingress","Index":1}`), &r); err != nil || r != (RuleRef{"shop/db", Ingress, 1}) {
+	if err := json.Unmarshal([]byte(`{"Policy":"shop/db","Direction":"ingress","Index":1}`), &r); err != nil || r != (RuleRef{oid("shop/db"), Ingress, 1}) {
 		t.Errorf("json.Unmarshal = %+v, %v", r, err)
 	}
 	if err := json.Unmarshal([]byte(`{"Direction":"sideways"}`), &r); err == nil {
@@ -37,10 +37,10 @@ func TestDirection(t *testing.T) {
 // egress rule.
 func TestDirectionSelectsList(t *testing.T) {
 	m := mustCompile(t, shop())
-	if _, err := m.RulePeers(RuleRef{Policy: "shop/db-from-api", Direction: Ingress}); err != nil {
+	if _, err := m.RulePeers(RuleRef{Policy: oid("shop/db-from-api"), Direction: Ingress}); err != nil {
 		t.Errorf("ingress rule 0: %v", err)
 	}
-	if _, err := m.RulePeers(RuleRef{Policy: "shop/db-from-api", Direction: Egress}); err == nil {
+	if _, err := m.RulePeers(RuleRef{Policy: oid("shop/db-from-api"), Direction: Egress}); err == nil {
 		t.Error("egress rule 0 of a policy without egress rules: no error")
 	}
 }

@@ -10,6 +10,19 @@
 // backend pods after port translation). [Model.Matrix] gives the allow
 // matrix over all pods, with the allowed ports of every pair.
 //
+// # Names
+//
+// A namespaced object (a pod, a Service, a NetworkPolicy) is named by an
+// [ObjectID], namespace and name, everywhere the package takes or returns
+// one; [PodID] is the same type, named for pods. A tiered cluster policy,
+// cluster-scoped, is named by a [TieredPolicyID], kind and name. A rule is
+// named by its policy's ID, its direction and its index: [RuleRef] for a
+// NetworkPolicy, [TieredRuleRef] for a tiered policy. IDs print and marshal
+// to text as "namespace/name" and "Kind/name" and parse back
+// ([ParseObjectID], [ParseTieredPolicyID]). An ID the model does not hold is
+// an error wrapping [ErrNotFound]. Questions name their ends with an
+// [Endpoint], which may also stand for a set of pods or addresses.
+//
 // # Semantics
 //
 // The engine follows networking.k8s.io/v1 NetworkPolicy as the Kubernetes API
@@ -60,7 +73,7 @@
 // manifests and match nothing, which verdicts say. A peer with no field set
 // fails closed, as the API tells consumers: an Accept rule with one matches
 // nothing, a Deny or Pass rule becomes a deny-all. Verdicts name the
-// deciding tier, policy and rule ([Side.Tiered], [TierRuleRef]);
+// deciding tier, policy and rule ([Side.Tiered], [TieredMatch]);
 // [Model.Explain] lists a pod's tiered policies per direction in evaluation
 // order; [Attribute] says which tier, policy and rule (or NetworkPolicies)
 // decided each connection of a [Diff] before and after. For checks over the

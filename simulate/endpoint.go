@@ -10,14 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/selection"
 )
 
-// PodID names a pod by namespace and name.
-type PodID struct {
-	Namespace, Name string
-}
-
-// String returns "namespace/name".
-func (p PodID) String() string { return p.Namespace + "/" + p.Name }
-
 type endpointKind uint8
 
 const (

@@ -10,7 +10,7 @@ import (
 // A RuleRef names a rule by its policy, its list (Ingress or Egress) and its
 // position; in JSON the direction is a word.
 func ExampleDirection() {
-	ref := simulate.RuleRef{Policy: "shop/db-from-api", Direction: simulate.Ingress, Index: 0}
+	ref := simulate.RuleRef{Policy: simulate.ObjectID{Namespace: "shop", Name: "db-from-api"}, Direction: simulate.Ingress, Index: 0}
 	b, _ := json.Marshal(ref)
 	fmt.Println(ref)
 	fmt.Println(string(b))

@@ -5,7 +5,6 @@ import (
 	"iter"
 	"net/netip"
 	"slices"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -30,9 +29,9 @@ func (m *Model) PodObject(id PodID) (*corev1.Pod, error) {
 // NodeAddresses option name no node and are not among them. An unknown pod
 // is an error. It costs O(addresses of the node).
 func (m *Model) NodeAddresses(pod PodID) ([]netip.Addr, error) {
-	i, ok := m.podByID[pod]
-	if !ok {
-		return nil, fmt.Errorf("simulate: no pod %s", pod)
+	i, err := m.podIndex(pod)
+	if err != nil {
+		return nil, err
 	}
 	addrs := m.nodeByName[m.pods[i].pod.Spec.NodeName]
 	if len(addrs) == 0 {
@@ -48,9 +47,9 @@ func (m *Model) NodeAddresses(pod PodID) ([]netip.Addr, error) {
 // for a pod no policy selects. The policies are shared: callers must not
 // change them.
 func (m *Model) Selecting(pod PodID) (ingressPolicies, egressPolicies []*policy.Policy, err error) {
-	i, ok := m.podByID[pod]
-	if !ok {
-		return nil, nil, fmt.Errorf("simulate: no pod %s", pod)
+	i, err := m.podIndex(pod)
+	if err != nil {
+		return nil, nil, err
 	}
 	out := [2][]*policy.Policy{}
 	c := m.podClass[i]
@@ -68,23 +67,33 @@ func (m *Model) Selecting(pod PodID) (ingressPolicies, egressPolicies []*policy.
 // and name. They are shared: callers must not change them.
 func (m *Model) Policies() []*policy.Policy { return slices.Clone(m.policies) }
 
-// policyIndex finds a policy by "namespace/name".
-func (m *Model) policyIndex(id string) (int32, error) {
-	ns, name, _ := strings.Cut(id, "/")
-	i, found := slices.BinarySearchFunc(m.policies, PodID{ns, name}, func(p *policy.Policy, t PodID) int {
-		return cmpID(PodID{p.Namespace, p.Name}, t)
+// policyIndex finds a NetworkPolicy by ID; an unknown one is a
+// *NotFoundError with the nearest policies.
+func (m *Model) policyIndex(id ObjectID) (int32, error) {
+	i, found := slices.BinarySearchFunc(m.policies, id, func(p *policy.Policy, t ObjectID) int {
+		return cmpID(ObjectID{p.Namespace, p.Name}, t)
 	})
 	if !found {
-		return 0, fmt.Errorf("simulate: no NetworkPolicy %s", id)
+		names := make([]string, len(m.policies))
+		for i, p := range m.policies {
+			names[i] = p.ID()
+		}
+		return 0, &NotFoundError{What: "NetworkPolicy", Name: id.String(), Suggestions: suggest(id.String(), names)}
 	}
 	return int32(i), nil
 }
 
-// SelectedBy returns the pods the policy "namespace/name" selects (its
-// subjects; hostNetwork pods are never selected), sorted. It costs
-// O(result × log result).
-func (m *Model) SelectedBy(policyID string) ([]PodID, error) {
-	pi, err := m.policyIndex(policyID)
+// policyID returns the ID of the policy with index pi.
+func (m *Model) policyID(pi int32) ObjectID {
+	return ObjectID{m.policies[pi].Namespace, m.policies[pi].Name}
+}
+
+// SelectedBy returns the pods the NetworkPolicy id selects (its subjects;
+// hostNetwork pods are never selected), sorted; none (nil) when it selects
+// none. An unknown policy is a *[NotFoundError]. It costs O(result × log
+// result).
+func (m *Model) SelectedBy(id ObjectID) ([]PodID, error) {
+	pi, err := m.policyIndex(id)
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func TestSelectedByAndRulePeers(t *testing.T) {
 		{"shop/db-from-api", ids("shop/db-0")},
 		{"shop/frontend-egress", ids("shop/frontend-0")},
 	} {
-		got, err := m.SelectedBy(c.policy)
+		got, err := m.SelectedBy(oid(c.policy))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestSelectedByAndRulePeers(t *testing.T) {
 		// No from: every pod.
 		{"shop/frontend-from-anywhere", Ingress, 0, ids("ops/monitor-0", "shop/api-0", "shop/db-0", "shop/frontend-0")},
 	} {
-		got, err := m.RulePeers(RuleRef{Policy: c.policy, Direction: c.dir, Index: c.rule})
+		got, err := m.RulePeers(RuleRef{Policy: oid(c.policy), Direction: c.dir, Index: c.rule})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,11 +62,11 @@ func TestSelectedByAndRulePeers(t *testing.T) {
 		err  error
 		want string
 	}{
-		{second(m.SelectedBy("shop/nope")), "simulate: no NetworkPolicy shop/nope"},
-		{second(m.RulePeers(RuleRef{Policy: "shop/nope", Direction: Ingress})), "simulate: no NetworkPolicy shop/nope"},
-		{second(m.RulePeers(RuleRef{Policy: "shop/db-from-api", Direction: 7})), "simulate: rule shop/db-from-api Direction(7)[0]: Direction(7) is not a direction: want Ingress or Egress"},
-		{second(m.RulePeers(RuleRef{Policy: "shop/db-from-api", Direction: Ingress, Index: 1})), "simulate: NetworkPolicy shop/db-from-api has no ingress rule 1"},
-		{second(m.RulePeers(RuleRef{Policy: "shop/db-from-api", Direction: Egress})), "simulate: NetworkPolicy shop/db-from-api has no egress rule 0"},
+		{second(m.SelectedBy(oid("shop/nope"))), "simulate: no NetworkPolicy shop/nope"},
+		{second(m.RulePeers(RuleRef{Policy: oid("shop/nope"), Direction: Ingress})), "simulate: no NetworkPolicy shop/nope"},
+		{second(m.RulePeers(RuleRef{Policy: oid("shop/db-from-api"), Direction: 7})), "simulate: rule shop/db-from-api Direction(7)[0]: Direction(7) is not a direction: want Ingress or Egress"},
+		{second(m.RulePeers(RuleRef{Policy: oid("shop/db-from-api"), Direction: Ingress, Index: 1})), "simulate: NetworkPolicy shop/db-from-api has no ingress rule 1"},
+		{second(m.RulePeers(RuleRef{Policy: oid("shop/db-from-api"), Direction: Egress})), "simulate: NetworkPolicy shop/db-from-api has no egress rule 0"},
 	} {
 		if c.err == nil || c.err.Error() != c.want {
 			t.Errorf("error %v, want %q", c.err, c.want)

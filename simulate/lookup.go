@@ -8,19 +8,22 @@ import (
 	"strings"
 )
 
-// ErrNotFound is wrapped by every error about an endpoint the model does
-// not hold: an unknown pod, workload, Service or namespace, or a selector
-// that matches no pod (see [Model.Resolve]). Use errors.As with
-// *[NotFoundError] for the name and the suggestions.
+// ErrNotFound is wrapped by every error about an endpoint or object the
+// model does not hold: an unknown pod, workload, Service, namespace,
+// NetworkPolicy or tiered policy, or a selector that matches no pod (see
+// [Model.Resolve]). Use errors.As with *[NotFoundError] for the name and the
+// suggestions.
 var ErrNotFound = errors.New("not found")
 
 // NotFoundError says which endpoint the model does not hold and which of
 // its names are nearest to it.
 type NotFoundError struct {
-	// What is "pod", "workload or pod", "service", "namespace" or
-	// "pod matching".
+	// What is "pod", "workload or pod", "service", "namespace",
+	// "NetworkPolicy", "tiered policy" or "pod matching".
 	What string
-	// Name is the name asked for, as the endpoint renders it.
+	// Name is the name asked for, as the endpoint or ID renders it
+	// ("svc/shop/db" for a Service endpoint, "shop/db" for an [ObjectID],
+	// "AdminNetworkPolicy/x" for a [TieredPolicyID]).
 	Name string
 	// Suggestions are up to three names of the model nearest to Name (by
 	// prefix, then edit distance), nearest first; nil when none is near.

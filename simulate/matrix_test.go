@@ -231,9 +231,9 @@ func TestCheckPortRange(t *testing.T) {
 	rng := func(a, b int32) PortSpec { return PortSpec{Protocol: tcp, Start: a, End: b} }
 	notIsolated := func(id PodID) Side { return Side{Pod: id, Allowed: true} }
 	dbIngress := func(allowed bool, by ...RuleRef) Side {
-		return Side{Pod: shopDB, Isolated: true, Policies: []string{"shop/db-from-api", "shop/default-deny"}, AllowedBy: by, Allowed: allowed}
+		return Side{Pod: shopDB, Isolated: true, Policies: oids("shop/db-from-api", "shop/default-deny"), AllowedBy: by, Allowed: allowed}
 	}
-	dbFromAPI := RuleRef{Policy: "shop/db-from-api", Direction: Ingress, Index: 0}
+	dbFromAPI := RuleRef{Policy: oid("shop/db-from-api"), Direction: Ingress, Index: 0}
 	type sides struct {
 		Allowed         bool
 		Egress, Ingress Side
@@ -261,31 +261,31 @@ func TestCheckPortRange(t *testing.T) {
 			"allowed: shop/api-0 → ops/monitor-0 on TCP/1-65535: shop/api-0 is not isolated for egress; ops/monitor-0 is not isolated for ingress"}},
 		{Pod("shop", "frontend-0"), Pod("shop", "api-0"), rng(9000, 9100), sides{
 			false,
-			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, AllowedBy: []RuleRef{{"shop/frontend-egress", Egress, 0}}, Allowed: true},
-			Side{Pod: shopAPI, Isolated: true, Policies: []string{"shop/api-from-frontend", "shop/default-deny"}, AllowedBy: []RuleRef{{"shop/api-from-frontend", Ingress, 0}}, Allowed: false},
+			Side{Pod: shopFrontend, Isolated: true, Policies: oids("shop/frontend-egress"), AllowedBy: []RuleRef{{oid("shop/frontend-egress"), Egress, 0}}, Allowed: true},
+			Side{Pod: shopAPI, Isolated: true, Policies: oids("shop/api-from-frontend", "shop/default-deny"), AllowedBy: []RuleRef{{oid("shop/api-from-frontend"), Ingress, 0}}, Allowed: false},
 			"denied: shop/api-0 is isolated for ingress by shop/api-from-frontend, shop/default-deny; its ingress rules allow shop/frontend-0 on only part of TCP/9000-9100"}},
 		// frontend's egress allows 443 only to addresses outside 10/8, and
 		// api only within the cluster.
 		{Pod("shop", "frontend-0"), addrOf("192.0.2.1"), rng(440, 445), sides{
 			false,
-			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, AllowedBy: []RuleRef{{"shop/frontend-egress", Egress, 1}}, Allowed: false},
+			Side{Pod: shopFrontend, Isolated: true, Policies: oids("shop/frontend-egress"), AllowedBy: []RuleRef{{oid("shop/frontend-egress"), Egress, 1}}, Allowed: false},
 			Side{Allowed: true},
 			"denied: shop/frontend-0 is isolated for egress by shop/frontend-egress; its egress rules allow 192.0.2.1 on only part of TCP/440-445"}},
 		{Pod("shop", "frontend-0"), addrOf("192.0.2.1"), rng(443, 443), sides{
 			true,
-			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, AllowedBy: []RuleRef{{"shop/frontend-egress", Egress, 1}}, Allowed: true},
+			Side{Pod: shopFrontend, Isolated: true, Policies: oids("shop/frontend-egress"), AllowedBy: []RuleRef{{oid("shop/frontend-egress"), Egress, 1}}, Allowed: true},
 			Side{Allowed: true},
 			"allowed: shop/frontend-0 → 192.0.2.1 on TCP/443: egress allowed by shop/frontend-egress egress[1]; 192.0.2.1 is outside the cluster"}},
 		{Pod("shop", "frontend-0"), Pod("shop", "db-0"), rng(5432, 5432), sides{
 			false,
-			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, Allowed: false},
+			Side{Pod: shopFrontend, Isolated: true, Policies: oids("shop/frontend-egress"), Allowed: false},
 			dbIngress(false),
 			"denied: shop/frontend-0 is isolated for egress by shop/frontend-egress; no egress rule allows shop/db-0 on TCP/5432; shop/db-0 is isolated for ingress by shop/db-from-api, shop/default-deny; no ingress rule allows shop/frontend-0 on TCP/5432"}},
 		// A named port the destination does not serve: isolated sides allow
 		// nothing, unisolated ones everything.
 		{Pod("shop", "frontend-0"), Pod("shop", "db-0"), PortSpec{Protocol: tcp, Name: "http"}, sides{
 			false,
-			Side{Pod: shopFrontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, Allowed: false},
+			Side{Pod: shopFrontend, Isolated: true, Policies: oids("shop/frontend-egress"), Allowed: false},
 			dbIngress(false),
 			`denied: shop/db-0 serves no TCP port named "http"`}},
 	} {

@@ -559,7 +559,7 @@ func propQueryMatchesOracle(t *rapid.T) {
 		for _, b := range oracleBackends(c, svc) {
 			wantBackends = append(wantBackends, simulate.PodID{Namespace: b.Namespace, Name: b.Name})
 		}
-		if got, err := m.Backends(svc.Namespace, svc.Name); err != nil || !slices.Equal(got, wantBackends) {
+		if got, err := m.Backends(simulate.ObjectID{Namespace: svc.Namespace, Name: svc.Name}); err != nil || !slices.Equal(got, wantBackends) {
 			t.Fatalf("Backends(%s/%s) = %v, %v; oracle says %v\n%s", svc.Namespace, svc.Name, got, err, wantBackends, describe(c))
 		}
 		qs := []question{{corev1.ProtocolTCP, 1, ""}, {corev1.ProtocolUDP, 0, "nope"}, {corev1.ProtocolTCP, 443, ""}}

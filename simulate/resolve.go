@@ -283,26 +283,31 @@ func (m *Model) serviceSelects(si, p int32) bool {
 	return ok
 }
 
-// serviceByID returns the index of a Service, or an error naming it.
-func (m *Model) serviceByID(namespace, name string) (int32, error) {
-	i, ok := m.svcByID[PodID{namespace, name}]
+// serviceByID returns the index of a Service; an unknown one is a
+// *NotFoundError with the nearest Services.
+func (m *Model) serviceByID(id ObjectID) (int32, error) {
+	i, ok := m.svcByID[id]
 	if !ok {
-		return 0, fmt.Errorf("simulate: no service %s/%s", namespace, name)
+		names := make([]string, len(m.services))
+		for i, s := range m.services {
+			names[i] = s.Namespace + "/" + s.Name
+		}
+		return 0, &NotFoundError{What: "service", Name: id.String(), Suggestions: suggest(id.String(), names)}
 	}
 	return i, nil
 }
 
-// Backends returns the pods a Service selects in its namespace, sorted;
-// none for a Service without a selector. As the endpoints controller does,
+// Backends returns the pods the Service svc selects in its namespace,
+// sorted; none (nil) for a Service without a selector. As the endpoints controller does,
 // it leaves out a pod whose status holds no address (status.podIP and
 // status.podIPs empty while status.phase is set, as for a Pending pod); a
 // pod without any status (from a manifest or a workload's template) stands
 // for the pod once it runs and is a backend. Readiness is not modelled: a
-// pod that is not Ready still counts. An unknown Service is an error.
-// The first call indexes every Service (see [Model.ServicePorts]); each
-// call then costs O(backends).
-func (m *Model) Backends(namespace, name string) ([]PodID, error) {
-	si, err := m.serviceByID(namespace, name)
+// pod that is not Ready still counts. An unknown Service is a
+// *[NotFoundError]. The first call indexes every Service (see
+// [Model.ServicePorts]); each call then costs O(backends).
+func (m *Model) Backends(svc ObjectID) ([]PodID, error) {
+	si, err := m.serviceByID(svc)
 	if err != nil {
 		return nil, err
 	}
@@ -332,21 +337,22 @@ type ServiceTarget struct {
 	Port int32
 }
 
-// ServicePorts returns, for every backend of a Service (see
+// ServicePorts returns, for every backend of the Service svc (see
 // [Model.Backends]) and every port of the Service, where the port leads,
-// sorted by backend and then Index. An unknown Service is an error. The
-// first call of ServicePorts or Backends indexes the Services of the whole
-// model, once; each call then costs O(backends × ports × container ports).
-func (m *Model) ServicePorts(namespace, name string) ([]ServiceTarget, error) {
-	si, err := m.serviceByID(namespace, name)
+// sorted by backend and then Index; none (nil) for a Service without
+// backends. An unknown Service is a *[NotFoundError]. The first call of
+// ServicePorts or Backends indexes the Services of the whole model, once;
+// each call then costs O(backends × ports × container ports).
+func (m *Model) ServicePorts(svc ObjectID) ([]ServiceTarget, error) {
+	si, err := m.serviceByID(svc)
 	if err != nil {
 		return nil, err
 	}
 	backends, _ := m.serviceIndex()
-	svc := m.services[si]
+	obj := m.services[si]
 	var out []ServiceTarget
 	for _, p := range backends[si] {
-		for j, sp := range svc.Spec.Ports {
+		for j, sp := range obj.Spec.Ports {
 			t := ServiceTarget{Backend: m.pods[p].id, Index: j, Protocol: protocolOf(sp.Protocol)}
 			if sp.TargetPort.Type == intstr.String {
 				t.Name = sp.TargetPort.StrVal
@@ -439,7 +445,8 @@ func rulePorts(r policy.Rule, dest *corev1.Pod) PortSet {
 // RulePorts returns the ports a rule allows toward the pod dest, its named
 // ports resolved at dest as in every verdict (see [Model.NamedPorts]). The
 // zero PodID stands for an address outside the cluster, where a named port
-// matches nothing. An unknown policy, direction, rule or pod is an error.
+// matches nothing. An unknown policy, direction, rule or pod is an error
+// (an unknown policy or pod a *[NotFoundError]).
 // It says nothing of whether the rule's peers admit anyone; see
 // [Model.RulePeers].
 func (m *Model) RulePorts(ref RuleRef, dest PodID) (PortSet, error) {

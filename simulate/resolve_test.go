@@ -98,7 +98,7 @@ func TestNamedPortEveryContainer(t *testing.T) {
 	if err != nil || len(a.Verdicts) != 1 || a.Verdicts[0].Port.Start != 8080 || !a.Verdicts[0].Allowed {
 		t.Errorf("Query to the Service = %v, %v; want one verdict allowed on 8080", a, err)
 	}
-	sp, err := m.ServicePorts("ns", "web")
+	sp, err := m.ServicePorts(ObjectID{"ns", "web"})
 	wantSP := []ServiceTarget{{Backend: PodID{"ns", "web-0"}, Index: 0, Protocol: corev1.ProtocolTCP, Name: "http", Port: 8080}}
 	if err != nil || !cmp.Equal(sp, wantSP) {
 		t.Errorf("ServicePorts = %+v, %v; want %+v", sp, err, wantSP)
@@ -193,19 +193,19 @@ func TestBackendsIndex(t *testing.T) {
 					ServiceTarget{Backend: p.id, Index: 1, Protocol: corev1.ProtocolUDP, Port: 53})
 			}
 		}
-		got, err := m.Backends(s.Namespace, s.Name)
+		got, err := m.Backends(ObjectID{s.Namespace, s.Name})
 		if err != nil || !slices.Equal(got, want) {
 			t.Errorf("Backends %s/%s = %v, %v; want %v", s.Namespace, s.Name, got, err, want)
 		}
-		sp, err := m.ServicePorts(s.Namespace, s.Name)
+		sp, err := m.ServicePorts(ObjectID{s.Namespace, s.Name})
 		if err != nil || !cmp.Equal(sp, wantSP) {
 			t.Errorf("ServicePorts %s/%s = %v, %v; want %v", s.Namespace, s.Name, sp, err, wantSP)
 		}
 	}
-	if _, err := m.Backends("ns-0", "nope"); err == nil {
+	if _, err := m.Backends(ObjectID{"ns-0", "nope"}); err == nil {
 		t.Error("Backends of an unknown Service: no error")
 	}
-	if _, err := m.ServicePorts("ns-0", "nope"); err == nil {
+	if _, err := m.ServicePorts(ObjectID{"ns-0", "nope"}); err == nil {
 		t.Error("ServicePorts of an unknown Service: no error")
 	}
 }

@@ -88,7 +88,7 @@ func TestBackendsNeedAnAddress(t *testing.T) {
 		Services: []corev1.Service{svc("web", "web", corev1.ServiceTypeNodePort, map[string]string{"app": "web"}, corev1.ServicePort{Port: 80, TargetPort: intstr.FromString("http"), NodePort: 30080})},
 	}
 	m := mustCompile(t, c)
-	got, err := m.Backends("web", "web")
+	got, err := m.Backends(ObjectID{"web", "web"})
 	if err != nil {
 		t.Fatal(err)
 	}

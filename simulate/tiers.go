@@ -612,40 +612,14 @@ func (m *Model) isSelectedNodeAddr(addr netip.Addr, sel selector.Selector) bool 
 	return false
 }
 
-// TierRuleRef names one rule of a tiered cluster policy, e.g. "admin
-// policy deny-to-kube-system (priority 10) egress rule 0".
-type TierRuleRef struct {
-	// Tier is "admin" or "baseline".
-	Tier string
-	// Policy is the policy's display name: the name of a
-	// ClusterNetworkPolicy, "Kind/name" for the legacy kinds.
-	Policy string
-	// Priority is the policy's (none for a BaselineAdminNetworkPolicy).
-	Priority int32
-	// Direction is the rule's list (spec.ingress or spec.egress); Index
-	// its position there.
-	Direction Direction
-	Index     int
-	// Action is "Accept", "Deny" or "Pass".
-	Action string
-}
-
-func (r TierRuleRef) String() string {
-	prio := fmt.Sprintf(" (priority %d)", r.Priority)
-	if strings.HasPrefix(r.Policy, policy.KindBaselineAdminNetworkPolicy+"/") {
-		prio = ""
-	}
-	return fmt.Sprintf("%s policy %s%s %s rule %d", r.Tier, r.Policy, prio, r.Direction, r.Index)
-}
-
-func (m *Model) tierRef(ti int32, d, ri int) TierRuleRef {
+func (m *Model) tierRef(ti int32, d, ri int) TieredMatch {
 	p := m.tier.policies[ti]
 	tier := "admin"
 	if p.Tier == policy.Baseline {
 		tier = "baseline"
 	}
-	return TierRuleRef{Tier: tier, Policy: p.DisplayName(), Priority: p.Priority, Direction: directionOf(d), Index: ri,
-		Action: m.tieredRules(ti, d)[ri].Action.String()}
+	return TieredMatch{TieredRuleRef: TieredRuleRef{Policy: TieredPolicyID{p.Kind, p.Name}, Direction: directionOf(d), Index: ri},
+		Tier: tier, Priority: p.Priority, Action: m.tieredRules(ti, d)[ri].Action.String()}
 }
 
 // tierSide explains a side whose group has tiered policies; s has Pod and
@@ -654,7 +628,7 @@ func (m *Model) tierSide(v Verdict, d int, g, subject, peer int32, addr netip.Ad
 	np := m.dir[d].policies[g]
 	s.Isolated = len(np) > 0
 	for _, pi := range np {
-		s.Policies = append(s.Policies, m.policies[pi].ID())
+		s.Policies = append(s.Policies, m.policyID(pi))
 	}
 	exempt := v.reason == bySelf || v.reason == byNode
 	if v.reason == byNoSuchPort {
@@ -676,7 +650,7 @@ func (m *Model) tierSide(v Verdict, d int, g, subject, peer int32, addr netip.Ad
 			for _, pi := range np {
 				for ri := range m.rules(pi, d) {
 					if m.ruleAllows(pi, d, ri, subject, peer, addr, k) {
-						ref := RuleRef{Policy: m.policies[pi].ID(), Direction: directionOf(d), Index: ri}
+						ref := RuleRef{Policy: m.policyID(pi), Direction: directionOf(d), Index: ri}
 						if !slices.Contains(s.AllowedBy, ref) {
 							s.AllowedBy = append(s.AllowedBy, ref)
 						}
@@ -690,7 +664,7 @@ func (m *Model) tierSide(v Verdict, d int, g, subject, peer int32, addr netip.Ad
 	return s
 }
 
-func appendRef(refs []TierRuleRef, r TierRuleRef) []TierRuleRef {
+func appendRef(refs []TieredMatch, r TieredMatch) []TieredMatch {
 	if slices.Contains(refs, r) {
 		return refs
 	}
@@ -755,7 +729,7 @@ func (v Verdict) tierSentence(d int, s Side) string {
 			}
 			parts = append(parts, fmt.Sprintf("%s allowed by %s", dirName[d], strings.Join(refs, ", ")))
 		} else {
-			parts = append(parts, fmt.Sprintf("%s is isolated for %s by %s; no %s rule allows %s on %s", s.Pod, dirName[d], strings.Join(s.Policies, ", "), dirName[d], other, port))
+			parts = append(parts, fmt.Sprintf("%s is isolated for %s by %s; no %s rule allows %s on %s", s.Pod, dirName[d], joinIDs(s.Policies), dirName[d], other, port))
 		}
 	default:
 		parts = append(parts, fmt.Sprintf("%s is not isolated for %s and no cluster policy rule matches", s.Pod, dirName[d]))

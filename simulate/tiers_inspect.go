@@ -8,18 +8,30 @@ import (
 	"github.com/netpolsim/netpolsim/policy"
 )
 
-// tieredIndex finds a tiered policy by its ID ("Kind/name", see
-// [policy.ClusterPolicy.ID]).
-func (m *Model) tieredIndex(id string) (int32, error) {
-	if ti, ok := m.tier.byID[id]; ok {
+// tieredIndex finds a tiered policy by its ID; an unknown one is a
+// *NotFoundError with the nearest tiered policies: those of the same name
+// (another kind), else the nearest IDs.
+func (m *Model) tieredIndex(id TieredPolicyID) (int32, error) {
+	if ti, ok := m.tier.byID[id.String()]; ok {
 		return ti, nil
 	}
-	return 0, fmt.Errorf("simulate: no tiered policy %s", id)
+	// A policy of the same name and another kind is the nearest; else the
+	// nearest IDs.
+	var same, names []string
+	for _, p := range m.tier.policies {
+		if p.Name == id.Name {
+			same = append(same, p.ID())
+		}
+		names = append(names, p.ID())
+	}
+	if len(same) == 0 {
+		same = suggest(id.String(), names)
+	}
+	return 0, &NotFoundError{What: "tiered policy", Name: id.String(), Suggestions: same}
 }
 
-// tieredRuleIndex finds a tiered rule: ref.Policy is the policy's ID
-// ("Kind/name").
-func (m *Model) tieredRuleIndex(ref RuleRef) (int32, int, error) {
+// tieredRuleIndex finds a tiered rule: its policy's index and direction.
+func (m *Model) tieredRuleIndex(ref TieredRuleRef) (int32, int, error) {
 	ti, err := m.tieredIndex(ref.Policy)
 	if err != nil {
 		return 0, 0, err
@@ -35,11 +47,10 @@ func (m *Model) tieredRuleIndex(ref RuleRef) (int32, int, error) {
 }
 
 // TieredSelectedClasses returns the classes of the pods the tiered policy
-// with the given ID ("Kind/name", see [policy.ClusterPolicy.ID]) selects,
-// sorted; hostNetwork pods are never among them. It costs O(result); an
-// unknown policy is an error.
-func (m *Model) TieredSelectedClasses(policyID string) ([]ClassID, error) {
-	ti, err := m.tieredIndex(policyID)
+// id selects, sorted; none when it selects none; hostNetwork pods are never
+// among them. It costs O(result); an unknown policy is a *[NotFoundError].
+func (m *Model) TieredSelectedClasses(id TieredPolicyID) ([]ClassID, error) {
+	ti, err := m.tieredIndex(id)
 	if err != nil {
 		return nil, err
 	}
@@ -52,15 +63,14 @@ func (m *Model) TieredSelectedClasses(policyID string) ([]ClassID, error) {
 }
 
 // TieredRulePeerClasses returns the classes whose pods a tiered rule
-// matches as the remote end, as verdicts match them: ref.Policy is the
-// policy's ID ("Kind/name"). A rule that fails closed matches every class
+// matches as the remote end, as verdicts match them. A rule that fails closed matches every class
 // (Deny, Pass) or none (Accept); namespaces and pods peers never match
 // hostNetwork pods, networks peers match pods by address, nodes peers the
 // hostNetwork pods of the selected Nodes, domainNames peers nothing. Every
 // pod of a returned class is matched. It costs O(1) (the model's own set)
 // or O(classes) for a rule that fails closed. An unknown policy, direction
-// or rule is an error.
-func (m *Model) TieredRulePeerClasses(ref RuleRef) (ClassSet, error) {
+// or rule is an error (an unknown policy a *[NotFoundError]).
+func (m *Model) TieredRulePeerClasses(ref TieredRuleRef) (ClassSet, error) {
 	ti, d, err := m.tieredRuleIndex(ref)
 	if err != nil {
 		return ClassSet{}, err
@@ -88,8 +98,9 @@ func (m *Model) TieredRulePeerClasses(ref RuleRef) (ClassSet, error) {
 // tiered named port has no protocol: every container port of that name, in
 // any protocol). The zero PodID stands for an address outside the cluster,
 // where a named port matches nothing. A rule without ports matches every
-// port. An unknown policy, direction, rule or pod is an error.
-func (m *Model) TieredRulePorts(ref RuleRef, dest PodID) (PortSet, error) {
+// port. An unknown policy, direction, rule or pod is an error (an unknown
+// policy or pod a *[NotFoundError]).
+func (m *Model) TieredRulePorts(ref TieredRuleRef, dest PodID) (PortSet, error) {
 	ti, d, err := m.tieredRuleIndex(ref)
 	if err != nil {
 		return PortSet{}, err

@@ -73,11 +73,11 @@ func TestTierVerdicts(t *testing.T) {
 		Text            string
 	}
 	frontend, monitor, dns, agent := PodID{"shop", "frontend-0"}, PodID{"ops", "monitor-0"}, PodID{"ops", "dns-0"}, PodID{"ops", "agent-0"}
-	admin := func(pol string, prio int32, dir Direction, i int, action string) TierRuleRef {
-		return TierRuleRef{Tier: "admin", Policy: pol, Priority: prio, Direction: dir, Index: i, Action: action}
+	admin := func(pol string, prio int32, dir Direction, i int, action string) TieredMatch {
+		return TieredMatch{TieredRuleRef: TieredRuleRef{Policy: cnpID(pol), Direction: dir, Index: i}, Tier: "admin", Priority: prio, Action: action}
 	}
-	baseline := func(pol string, dir Direction, i int, action string) TierRuleRef {
-		return TierRuleRef{Tier: "baseline", Policy: pol, Direction: dir, Index: i, Action: action}
+	baseline := func(pol string, dir Direction, i int, action string) TieredMatch {
+		return TieredMatch{TieredRuleRef: TieredRuleRef{Policy: cnpID(pol), Direction: dir, Index: i}, Tier: "baseline", Action: action}
 	}
 	for _, c := range []struct {
 		from, to Endpoint
@@ -85,30 +85,30 @@ func TestTierVerdicts(t *testing.T) {
 		want     sides
 	}{
 		{Pod("shop", "frontend-0"), Pod("ops", "monitor-0"), TCP(80), sides{false,
-			Side{Pod: frontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, Tiered: []TierRuleRef{admin("deny-to-ops", 10, Egress, 1, "Deny")}},
-			Side{Pod: monitor, Tiered: []TierRuleRef{baseline("tenant-default-deny", Ingress, 0, "Deny")}},
+			Side{Pod: frontend, Isolated: true, Policies: oids("shop/frontend-egress"), Tiered: []TieredMatch{admin("deny-to-ops", 10, Egress, 1, "Deny")}},
+			Side{Pod: monitor, Tiered: []TieredMatch{baseline("tenant-default-deny", Ingress, 0, "Deny")}},
 			"denied: shop/frontend-0 egress denied by admin policy deny-to-ops (priority 10) egress rule 1 before any NetworkPolicy; " +
 				"ops/monitor-0 is isolated for ingress by no NetworkPolicy; denied by baseline policy tenant-default-deny (priority 0) ingress rule 0"}},
 		{Pod("shop", "frontend-0"), Pod("ops", "dns-0"), UDP(53), sides{false,
-			Side{Pod: frontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, Tiered: []TierRuleRef{admin("allow-dns", 5, Egress, 0, "Accept")}, Allowed: true},
-			Side{Pod: dns, Tiered: []TierRuleRef{baseline("tenant-default-deny", Ingress, 0, "Deny")}},
+			Side{Pod: frontend, Isolated: true, Policies: oids("shop/frontend-egress"), Tiered: []TieredMatch{admin("allow-dns", 5, Egress, 0, "Accept")}, Allowed: true},
+			Side{Pod: dns, Tiered: []TieredMatch{baseline("tenant-default-deny", Ingress, 0, "Deny")}},
 			"denied: ops/dns-0 is isolated for ingress by no NetworkPolicy; denied by baseline policy tenant-default-deny (priority 0) ingress rule 0"}},
 		{Pod("shop", "frontend-0"), Pod("shop", "api-0"), TCP(9090), sides{true,
-			Side{Pod: frontend, Isolated: true, Policies: []string{"shop/frontend-egress"}, AllowedBy: []RuleRef{{"shop/frontend-egress", Egress, 0}},
-				Tiered: []TierRuleRef{admin("deny-to-ops", 10, Egress, 0, "Pass")}, Allowed: true},
-			Side{Pod: PodID{"shop", "api-0"}, Isolated: true, Policies: []string{"shop/api-from-frontend", "shop/default-deny"}, AllowedBy: []RuleRef{{"shop/api-from-frontend", Ingress, 0}}, Allowed: true},
+			Side{Pod: frontend, Isolated: true, Policies: oids("shop/frontend-egress"), AllowedBy: []RuleRef{{oid("shop/frontend-egress"), Egress, 0}},
+				Tiered: []TieredMatch{admin("deny-to-ops", 10, Egress, 0, "Pass")}, Allowed: true},
+			Side{Pod: PodID{"shop", "api-0"}, Isolated: true, Policies: oids("shop/api-from-frontend", "shop/default-deny"), AllowedBy: []RuleRef{{oid("shop/api-from-frontend"), Ingress, 0}}, Allowed: true},
 			"allowed: shop/frontend-0 → shop/api-0 on TCP/9090: egress passed by admin policy deny-to-ops (priority 10) egress rule 0 to NetworkPolicies; egress allowed by shop/frontend-egress egress[0]; ingress allowed by shop/api-from-frontend ingress[0]"}},
 		{Pod("ops", "monitor-0"), Pod("ops", "agent-0"), TCP(10250), sides{true,
 			Side{Pod: monitor, Allowed: true}, Side{Pod: agent, Allowed: true},
 			"allowed: ops/monitor-0 → ops/agent-0 on TCP/10250: ops/monitor-0 is not isolated for egress and no cluster policy rule matches; ops/agent-0 is not isolated for ingress"}},
 		{Pod("shop", "db-0"), Pod("ops", "agent-0"), TCP(10250), sides{false,
-			Side{Pod: PodID{"shop", "db-0"}, Tiered: []TierRuleRef{admin("deny-to-ops", 10, Egress, 1, "Deny")}}, Side{Pod: agent, Allowed: true},
+			Side{Pod: PodID{"shop", "db-0"}, Tiered: []TieredMatch{admin("deny-to-ops", 10, Egress, 1, "Deny")}}, Side{Pod: agent, Allowed: true},
 			"denied: shop/db-0 egress denied by admin policy deny-to-ops (priority 10) egress rule 1 before any NetworkPolicy"}},
 		{Pod("shop", "db-0"), IP(netip.MustParseAddr("172.16.0.1")), TCP(22), sides{false,
-			Side{Pod: PodID{"shop", "db-0"}, Tiered: []TierRuleRef{admin("deny-to-ops", 10, Egress, 1, "Deny")}}, Side{Allowed: true},
+			Side{Pod: PodID{"shop", "db-0"}, Tiered: []TieredMatch{admin("deny-to-ops", 10, Egress, 1, "Deny")}}, Side{Allowed: true},
 			"denied: shop/db-0 egress denied by admin policy deny-to-ops (priority 10) egress rule 1 before any NetworkPolicy"}},
 		{Pod("ops", "monitor-0"), IP(netip.MustParseAddr("203.0.113.9")), TCP(443), sides{false,
-			Side{Pod: monitor, Tiered: []TierRuleRef{baseline("tenant-default-deny", Egress, 0, "Deny")}}, Side{Allowed: true},
+			Side{Pod: monitor, Tiered: []TieredMatch{baseline("tenant-default-deny", Egress, 0, "Deny")}}, Side{Allowed: true},
 			"denied: ops/monitor-0 is isolated for egress by no NetworkPolicy; denied by baseline policy tenant-default-deny (priority 0) egress rule 0"}},
 		{Pod("ops", "monitor-0"), IP(netip.MustParseAddr("203.0.113.9")), TCP(80), sides{true,
 			Side{Pod: monitor, Allowed: true}, Side{Allowed: true},

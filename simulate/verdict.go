@@ -219,15 +219,6 @@ func (m *Model) isNodeOf(addr netip.Addr, pod int32) bool {
 	return slices.Contains(m.nodeByName[m.pods[pod].pod.Spec.NodeName], addr)
 }
 
-// RuleRef names one rule of one policy, e.g. "shop/db-allow-api ingress[0]".
-type RuleRef struct {
-	Policy    string // namespace/name
-	Direction Direction
-	Index     int // position in spec.ingress or spec.egress
-}
-
-func (r RuleRef) String() string { return fmt.Sprintf("%s %s[%d]", r.Policy, r.Direction, r.Index) }
-
 // Side explains one direction of a verdict: the sender's egress or the
 // receiver's ingress.
 type Side struct {
@@ -236,8 +227,9 @@ type Side struct {
 	Pod PodID
 	// Isolated is true when some policy selects Pod for this direction.
 	Isolated bool
-	// Policies are the policies that isolate Pod for this direction, sorted.
-	Policies []string
+	// Policies are the NetworkPolicies that isolate Pod for this direction,
+	// sorted by namespace and name; nil when none does.
+	Policies []ObjectID
 	// AllowedBy are the rules that allow at least one port of the verdict's
 	// Port, sorted.
 	AllowedBy []RuleRef
@@ -246,7 +238,7 @@ type Side struct {
 	// it on to NetworkPolicies (Pass), in evaluation order; nil when none
 	// matched. When a tiered rule decides, Isolated and Policies still
 	// name the NetworkPolicies, which then had no say.
-	Tiered []TierRuleRef
+	Tiered []TieredMatch
 	// Allowed is true when this side lets every port of the verdict's Port
 	// through, or when the traffic is exempt from policy (a pod to itself, a
 	// node to its own pods).
@@ -283,7 +275,7 @@ func (v Verdict) side(d int) Side {
 		s.Allowed = false
 	}
 	for _, pi := range m.dir[d].policies[g] {
-		s.Policies = append(s.Policies, m.policies[pi].ID())
+		s.Policies = append(s.Policies, m.policyID(pi))
 	}
 	if v.Port.Start == 0 {
 		return s
@@ -295,7 +287,7 @@ func (v Verdict) side(d int) Side {
 			for ri := range m.rules(pi, d) {
 				if m.ruleAllows(pi, d, ri, subject, peer, addr, k) {
 					ok = true
-					ref := RuleRef{Policy: m.policies[pi].ID(), Direction: directionOf(d), Index: ri}
+					ref := RuleRef{Policy: m.policyID(pi), Direction: directionOf(d), Index: ri}
 					if !slices.Contains(s.AllowedBy, ref) {
 						s.AllowedBy = append(s.AllowedBy, ref)
 					}
@@ -368,9 +360,9 @@ func (v Verdict) String() string {
 				parts = append(parts, fmt.Sprintf("%s is not isolated for %s", s.Pod, dirName[d]))
 			}
 		case !s.Allowed:
-			msg := fmt.Sprintf("%s is isolated for %s by %s; no %s rule allows %s on %s", s.Pod, dirName[d], strings.Join(s.Policies, ", "), dirName[d], other, port)
+			msg := fmt.Sprintf("%s is isolated for %s by %s; no %s rule allows %s on %s", s.Pod, dirName[d], joinIDs(s.Policies), dirName[d], other, port)
 			if len(s.AllowedBy) > 0 {
-				msg = fmt.Sprintf("%s is isolated for %s by %s; its %s rules allow %s on only part of %s", s.Pod, dirName[d], strings.Join(s.Policies, ", "), dirName[d], other, port)
+				msg = fmt.Sprintf("%s is isolated for %s by %s; its %s rules allow %s on only part of %s", s.Pod, dirName[d], joinIDs(s.Policies), dirName[d], other, port)
 			}
 			parts = append(parts, msg)
 		case !v.Allowed:

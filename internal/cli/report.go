@@ -501,7 +501,11 @@ func sideText(dir string, s simulate.Side) string {
 	case s.Allowed:
 		return dir + ": exempt from policy"
 	default:
-		return dir + ": denied (isolated by " + strings.Join(s.Policies, ", ") + ")"
+		ids := make([]string, len(s.Policies))
+		for i, id := range s.Policies {
+			ids[i] = id.String()
+		}
+		return dir + ": denied (isolated by " + strings.Join(ids, ", ") + ")"
 	}
 }
 
