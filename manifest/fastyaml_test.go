@@ -417,7 +417,9 @@ func TestFastYAMLProperty(t *testing.T) {
 }
 
 // TestFastYAMLTakes checks that the generator does reach the fast path:
-// most of the documents it makes of plain words are taken.
+// about a quarter of the documents it makes are taken (the rest use what
+// the fast path leaves to go-yaml), so fewer than a tenth means the fast
+// path or the generator broke (by chance: about once in 10,000 runs of 100).
 func TestFastYAMLTakes(t *testing.T) {
 	taken, n := 0, 0
 	rapid.Check(t, func(t *rapid.T) {
@@ -427,7 +429,7 @@ func TestFastYAMLTakes(t *testing.T) {
 		}
 	})
 	t.Logf("fast path takes %d of %d generated documents", taken, n)
-	if taken < n/5 {
+	if taken < n/10 {
 		t.Errorf("fast path takes %d of %d generated documents", taken, n)
 	}
 }
