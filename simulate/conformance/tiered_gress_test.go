@@ -108,6 +108,8 @@ func TestTierGress(t *testing.T) {
 		{"CNPAdminTierGress", "gress-rules", v1beta1.AdminTier, 15,
 			[]simulate.PortSpec{simulate.TCP(8080), simulate.UDP(5353), simulate.SCTP(9003)},
 			[]simulate.PortSpec{simulate.TCP(80), simulate.UDP(5353), simulate.SCTP(9003)}},
+		// The Baseline manifest's egress Accept of hufflepuff is named
+		// for 8080 and 5353 only, but its ports hold SCTP/9003 too.
 		{"CNPBaselineTierGress", "default", v1beta1.BaselineTier, 10,
 			[]simulate.PortSpec{simulate.TCP(8080), simulate.UDP(5353), simulate.SCTP(9003)},
 			[]simulate.PortSpec{simulate.TCP(80), simulate.UDP(5353), simulate.SCTP(9003)}},
