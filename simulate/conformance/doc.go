@@ -21,10 +21,15 @@
 // Tiered cluster policies are checked on the model of the upstream
 // ClusterNetworkPolicy conformance suite (four house namespaces with two
 // pods each, and hostNetwork pods on labelled Nodes for the node-peer
-// tests; see tiered_test.go and tiered_rules_test.go), transcribing its
-// tests step by step, including the steps that patch a priority, an
-// action, the order of rules, a port into a named port, or a namespace's
-// labels.
+// tests; see tiered_test.go, tiered_rules_test.go and tiered_gress_test.go),
+// transcribing its tests step by step, including the steps that patch a
+// priority, an action, the order of rules (in one direction, or in both
+// directions of a policy with ingress and egress rules), a port into a
+// named port, or a namespace's labels. Transcribed: the priority-field and
+// integration tests, the per-protocol ingress and egress tests of both
+// tiers with their named-port variants, the inline-CIDR and node peer
+// tests, and the combined ingress-and-egress ("gress") tests of both
+// tiers.
 //
 // A failing scenario prints both tables as grids ("." allowed, "X" denied)
 // in a go-cmp diff, and every differing cell with the engine's explanation.

@@ -9,16 +9,14 @@ package conformance_test
 // test probes a few pairs, every pair of house pods is asserted, each
 // expected value derived from the semantics in the comments.
 //
-// Transcribed (here and in tiered_rules_test.go): CNPAdminTierPriorityField,
-// CNPAdminTierIntegration, the twelve per-protocol rule tests
-// (CNP{Admin,Baseline}Tier{Ingress,Egress}{TCP,UDP,SCTP}), the four
-// named-port tests, CNP{Admin,Baseline}TierEgressInlineCIDRPeers (with the
-// namespace relabelling steps) and CNP{Admin,Baseline}TierEgressNodePeers
-// (with host ports of our choosing: the suite takes them as parameters).
-//
-// Not transcribed: CNP{Admin,Baseline}TierGress (the combined
-// ingress-and-egress policies across protocols), which manifests could
-// check but which this suite does not hold yet.
+// Transcribed (here, in tiered_rules_test.go and in tiered_gress_test.go):
+// CNPAdminTierPriorityField, CNPAdminTierIntegration, the twelve
+// per-protocol rule tests (CNP{Admin,Baseline}Tier{Ingress,Egress}{TCP,UDP,SCTP}),
+// the four named-port tests, CNP{Admin,Baseline}TierEgressInlineCIDRPeers
+// (with the namespace relabelling steps), CNP{Admin,Baseline}TierEgressNodePeers
+// (with host ports of our choosing: the suite takes them as parameters) and
+// CNP{Admin,Baseline}TierGress (one policy with ingress and egress rules
+// across protocols, with the steps that reorder both directions at once).
 
 import (
 	"fmt"
