@@ -343,7 +343,10 @@ func oracleTierRuleMatches(c simulate.Cluster, o oracleOpts, r oTierRule, remote
 	}
 	for _, p := range r.ports {
 		if p.name != "" {
-			if n, ok := oracleNamedPortAnyProto(dest, p.name, proto); ok && n == port {
+			// A tiered named port, like a NetworkPolicy's, stands for
+			// every container port of that name (here in the protocol
+			// asked: a tiered named port has none of its own).
+			if oracleServes(dest, p.name, proto, port) {
 				return true
 			}
 			continue
@@ -353,12 +356,6 @@ func oracleTierRuleMatches(c simulate.Cluster, o oracleOpts, r oTierRule, remote
 		}
 	}
 	return false
-}
-
-// oracleNamedPortAnyProto returns the number of dest's container port named
-// name if its protocol is proto.
-func oracleNamedPortAnyProto(dest *corev1.Pod, name string, proto corev1.Protocol) (int32, bool) {
-	return oracleNamedPort(dest, name, proto)
 }
 
 // oracleTierPeerMatches reports whether peer p matches the remote end: a

@@ -49,3 +49,35 @@ func TestTierOutcomeNamedPortPerSubject(t *testing.T) {
 		}
 	}
 }
+
+// A tiered named port stands for every container port of that name, as a
+// NetworkPolicy's does (one rule for all policies, see resolve.go): a pod
+// whose two containers both name a port http (80 and 53) is denied on both.
+func TestTierNamedPortEveryMatch(t *testing.T) {
+	target := mkPod("app", "web-0", "10.0.0.1", map[string]string{"app": "web"}, cport("http", corev1.ProtocolTCP, 80))
+	target.Spec.Containers = append(target.Spec.Containers, corev1.Container{Name: "side", Ports: []corev1.ContainerPort{cport("http", corev1.ProtocolTCP, 53)}})
+	c := Cluster{
+		Namespaces: []corev1.Namespace{mkNs("app", nil)},
+		Pods:       []corev1.Pod{target, mkPod("app", "client-0", "10.0.0.3", map[string]string{"app": "client"})},
+		ClusterNetworkPolicies: []v1beta1.ClusterNetworkPolicy{
+			cnp("deny-http", v1beta1.AdminTier, 1, func(s *v1beta1.ClusterNetworkPolicySpec) {
+				s.Ingress = []v1beta1.ClusterNetworkPolicyIngressRule{{Action: "Deny",
+					From:      []v1beta1.ClusterNetworkPolicyIngressPeer{{Namespaces: &metav1.LabelSelector{}}},
+					Protocols: []v1beta1.ClusterNetworkPolicyProtocol{{DestinationNamedPort: "http"}}}}
+			}),
+		},
+	}
+	m := mustCompile(t, c)
+	for _, port := range []int32{80, 53} {
+		v, err := m.Check(Pod("app", "client-0"), Pod("app", "web-0"), TCP(port))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Allowed {
+			t.Errorf("client-0 → web-0 on TCP/%d allowed; the Admin Deny of the named port http covers it", port)
+		}
+	}
+	if v, err := m.Check(Pod("app", "client-0"), Pod("app", "web-0"), TCP(8080)); err != nil || !v.Allowed {
+		t.Errorf("client-0 → web-0 on TCP/8080: %v %v, want allowed (no rule names it)", v, err)
+	}
+}
