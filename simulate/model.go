@@ -128,7 +128,11 @@ type run struct {
 // [policy.Compile] reports them).
 //
 // Compile costs about O(pods × labels + policies × classes/64 × rules);
-// see BENCHMARKS.md for figures at Kubernetes' scale limits.
+// see BENCHMARKS.md for figures at Kubernetes' scale limits. A large
+// cluster is compiled on every core (GOMAXPROCS goroutines); the model is
+// the same whatever the number of cores. Compile does not change c, and
+// the model keeps pointers into c's pods, Services and Ingresses: c must
+// not be changed while the model is in use.
 func Compile(c Cluster, opts ...Option) (*Model, error) {
 	m := &Model{opts: defaultOptions()}
 	for _, o := range opts {
