@@ -60,6 +60,7 @@ type selectorUse struct {
 	keys     map[string]map[string]bool // label key → values compared with
 	names    map[namedPort]bool         // named ports of rules
 	prefixes []netip.Prefix             // ipBlock CIDRs and excepts
+	cuts     [3][]int32                 // per protocol: where numbered rule ports start and end+1
 }
 
 func newSelectorUse() *selectorUse {
@@ -95,9 +96,13 @@ func (u *selectorUse) merge(o *selectorUse) {
 		u.names[np] = true
 	}
 	u.prefixes = append(u.prefixes, o.prefixes...)
+	for p := range u.cuts {
+		u.cuts[p] = append(u.cuts[p], o.cuts[p]...)
+	}
 }
 
-// notePolicy notes what p looks at and returns its rules' peer keys (see
+// notePolicy notes what p looks at (its selectors, named ports, ipBlocks
+// and the bounds of its numbered ports) and returns its rules' peer keys (see
 // rulePeerKey) per direction; buf is a reused buffer, returned for the next
 // call.
 func (u *selectorUse) notePolicy(p *policy.Policy, ipBlockPods bool, buf []byte) ([2][]string, []byte) {
@@ -119,6 +124,9 @@ func (u *selectorUse) notePolicy(p *policy.Policy, ipBlockPods bool, buf []byte)
 			for _, port := range r.Ports {
 				if port.Name != "" {
 					u.names[namedPort{port.Name, port.Protocol}] = true
+				} else {
+					pi := protoIndex(port.Protocol)
+					u.cuts[pi] = append(u.cuts[pi], port.Start, port.End+1)
 				}
 			}
 			buf = rulePeerKey(buf[:0], p, r)

@@ -146,21 +146,11 @@ func (m *Model) ipBlockClasses(cs *classSets, b *policy.IPBlock) bitset.Set {
 // buildPortClasses cuts each protocol's port space at every boundary a rule
 // or a named port in use can draw.
 func (m *Model) buildPortClasses() {
+	// The NetworkPolicies' bounds were noted while they were compiled
+	// (selectorUse.notePolicy).
 	var cuts [3][]int32
 	for p := range cuts {
-		cuts[p] = []int32{1}
-	}
-	for _, pol := range m.policies {
-		for _, rules := range [2][]policy.Rule{pol.IngressRules, pol.EgressRules} {
-			for _, r := range rules {
-				for _, port := range r.Ports {
-					if port.Name == "" {
-						p := protoIndex(port.Protocol)
-						cuts[p] = append(cuts[p], port.Start, port.End+1)
-					}
-				}
-			}
-		}
+		cuts[p] = append([]int32{1}, m.use.cuts[p]...)
 	}
 	m.tierPortCuts(&cuts)
 	for _, ci := range m.classes {
@@ -360,7 +350,10 @@ func (m *Model) buildRows() {
 	})
 	inParallel(in, len(tasks), func(f *interner, i int) {
 		t := &tasks[i]
-		row := m.buildRow(t.d, t.class, t.pols, serving, f)
+		var row []run
+		if len(t.pols) > 0 {
+			row = m.buildRow(t.d, t.class, t.pols, serving, f)
+		}
 		if t.tier >= 0 {
 			row = tierRow(row, len(t.pols) > 0, tierRuns[t.tier], n, f)
 		}
