@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netpolsim/netpolsim/internal/fielderr"
+
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -72,7 +74,7 @@ func checkCompile(t tester, np *networkingv1.NetworkPolicy) {
 			t.Fatalf("Compile error %T %q is not an *Error with field errors", err, err)
 		}
 		for _, line := range strings.Split(err.Error(), "\n") {
-			if !strings.HasPrefix(line, "policy: "+np.Namespace+"/"+np.Name+": ") {
+			if !strings.HasPrefix(line, fielderr.OneLine("policy: "+np.Namespace+"/"+np.Name)+": ") {
 				t.Fatalf("error line %q lacks the policy prefix", line)
 			}
 		}

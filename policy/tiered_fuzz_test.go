@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netpolsim/netpolsim/internal/fielderr"
+
 	"sigs.k8s.io/network-policy-api/apis/v1alpha1"
 	"sigs.k8s.io/network-policy-api/apis/v1beta1"
 )
@@ -53,7 +55,7 @@ func checkTiered(t *testing.T, kind, name string, p *ClusterPolicy, err error) {
 			t.Fatalf("%s %s: error %T %q with policy %v", kind, name, err, err, p)
 		}
 		for _, line := range strings.Split(err.Error(), "\n") {
-			if !strings.HasPrefix(line, "policy: "+kind+" "+name+": ") {
+			if !strings.HasPrefix(line, fielderr.OneLine("policy: "+kind+" "+name)+": ") {
 				t.Fatalf("error line %q lacks the policy prefix", line)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -31,9 +32,29 @@ func Message(e *field.Error) string {
 		}
 	}
 	if e.Field == "" {
-		return msg
+		return OneLine(msg)
 	}
-	return e.Field + ": " + msg
+	return OneLine(e.Field + ": " + msg)
+}
+
+// OneLine returns s with every control character (a line break, a tab, a
+// NUL…) written as its Go escape, so that a name or value taken from input
+// cannot break a one-problem-a-line message in two. s without control
+// characters is returned as is.
+func OneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func quote(v any) string {
@@ -47,8 +68,11 @@ func quote(v any) string {
 }
 
 // Lines renders errs one a line, each line starting with prefix and ": ".
-// The order of errs is kept.
+// The order of errs is kept. Control characters in prefix and in the
+// messages are escaped (see [OneLine]), so the result has exactly len(errs)
+// lines.
 func Lines(prefix string, errs field.ErrorList) string {
+	prefix = OneLine(prefix)
 	var b strings.Builder
 	for i, e := range errs {
 		if i > 0 {
