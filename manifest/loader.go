@@ -70,6 +70,12 @@ func (l *loader) notice(n Notice) func(msg string) {
 func (l *loader) result() (*Result, error) {
 	l.decodeAll()
 	l.merge()
+	// The events hold every decoded object a second time (the cluster
+	// holds copies) and the units' raw text and members; the result keeps
+	// only the documents' text and line tables, for FieldSource.
+	for _, d := range l.docs {
+		d.events = nil
+	}
 	if len(l.problems) > 0 {
 		return nil, &Error{Problems: l.problems}
 	}
