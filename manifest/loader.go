@@ -76,10 +76,25 @@ func (l *loader) result() (*Result, error) {
 	for _, d := range l.docs {
 		d.events = nil
 	}
+	if l.opts.DropText {
+		dropText(l.seen)
+	}
 	if len(l.problems) > 0 {
 		return nil, &Error{Problems: l.problems}
 	}
 	return &Result{Cluster: l.cluster, Notices: l.notices, origins: l.seen}, nil
+}
+
+// dropText gives every object of origins its own line for good and
+// forgets its document, so that the documents' text and line tables are
+// no longer reachable from the result.
+func dropText(origins map[objKey]origin) {
+	for _, at := range origins {
+		if o := at.o; o.d != nil {
+			o.src = o.source()
+			o.d = nil
+		}
+	}
 }
 
 // merge replays the events of every document in input order: it checks

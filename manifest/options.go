@@ -58,6 +58,13 @@ type Options struct {
 	// DefaultMaxBytes.
 	MaxBytes int64
 
+	// DropText makes the load forget the input's text once it is
+	// loaded, which saves about the input's size in memory. Source is
+	// unchanged; FieldSource then gives the object's own line, as Source
+	// does, rather than the line of the field asked for. Problems and
+	// notices found by the load keep their fields' lines either way.
+	DropText bool
+
 	// Progress, when not nil, is told how far the load has read each
 	// input: after every read of at most ProgressChunk bytes, and once
 	// more with Done set when the input is read to its end or stopped by a

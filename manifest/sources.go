@@ -11,7 +11,8 @@ import "strings"
 // does not hold (such as an implied Namespace), and on a nil Result or one
 // not made by a load.
 //
-// A Result keeps the text it was loaded from for Source and FieldSource.
+// A Result keeps the text it was loaded from for Source and FieldSource
+// (but see [Options.DropText]).
 // The first call on an object inside a YAML list parses that document again
 // (once per document); other calls cost a map lookup.
 func (r *Result) Source(kind, namespace, name string) (src Source, ok bool) {

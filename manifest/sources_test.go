@@ -126,3 +126,54 @@ func TestTemplatePath(t *testing.T) {
 		}
 	}
 }
+
+// TestDropText: with Options.DropText every object keeps its own line
+// (items of JSON and YAML lists included), FieldSource falls back to it,
+// and no object still reaches its document's text.
+func TestDropText(t *testing.T) {
+	const yamlIn = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: shop}
+- apiVersion: networking.k8s.io/v1
+  kind: NetworkPolicy
+  metadata: {name: db, namespace: shop}
+  spec:
+    podSelector: {}
+    ingress:
+    - from: [{podSelector: {}}]
+`
+	const jsonIn = `{"apiVersion":"v1","kind":"List","items":[
+{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"shop"},"spec":{"containers":[{"name":"c","image":"i"}]}},
+{"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"shop"},
+ "spec":{"ports":[{"port":80}]}}]}
+`
+	for name, in := range map[string]string{"in.yaml": yamlIn, "in.json": jsonIn} {
+		kept, err := LoadReader(name, strings.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dropped, err := Options{DropText: true}.LoadReader(name, strings.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dropped.origins) != len(kept.origins) || len(kept.origins) == 0 {
+			t.Fatalf("%s: %d objects with DropText, %d without", name, len(dropped.origins), len(kept.origins))
+		}
+		for k, at := range dropped.origins {
+			if at.o.d != nil {
+				t.Errorf("%s: %v still reaches its document", name, k)
+			}
+			want, _ := kept.Source(k.kind, k.namespace, k.name)
+			got, ok := dropped.Source(k.kind, k.namespace, k.name)
+			if !ok || got != want || got.Line == 0 {
+				t.Errorf("%s: Source of %v = %v, %v; want %v", name, k, got, ok, want)
+			}
+			if field, ok := dropped.FieldSource(k.kind, k.namespace, k.name, "spec"); !ok || field != want {
+				t.Errorf("%s: FieldSource of %v spec = %v, %v; want the object's %v", name, k, field, ok, want)
+			}
+		}
+	}
+}

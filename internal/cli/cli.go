@@ -211,6 +211,10 @@ type common struct {
 	maxPods     int
 	// The byte limits of -f and -k (input.go).
 	maxBytes, maxDocumentBytes byteSize
+	// fieldLines is set by a command that asks the result for fields'
+	// lines (FieldSource); other commands let the load drop the input's
+	// text.
+	fieldLines bool
 }
 
 func newFlagSet(c command, e *env, co *common) *flag.FlagSet {

@@ -114,7 +114,7 @@ func (co *common) input(e *env) (*manifest.Result, bool) {
 		fmt.Fprintf(e.stderr, "netpolsim: --max-pods %d: want a number of pods, 0 or more\n", co.maxPods)
 		return nil, false
 	}
-	opts := manifest.Options{Strict: co.strict, MaxPods: co.maxPods, MaxBytes: int64(co.maxBytes), MaxDocumentBytes: int64(co.maxDocumentBytes)}
+	opts := manifest.Options{Strict: co.strict, MaxPods: co.maxPods, MaxBytes: int64(co.maxBytes), MaxDocumentBytes: int64(co.maxDocumentBytes), DropText: !co.fieldLines}
 	if co.maxPods == 0 {
 		opts.MaxPods = -1 // no pods at all
 	}

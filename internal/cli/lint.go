@@ -103,6 +103,7 @@ func runLint(e *env, args []string) int {
 			return usageError(e, c.name, fmt.Errorf("--disable %s: no such check (want one of %s)", d, strings.Join(ids, ", ")))
 		}
 	}
+	co.fieldLines = *output == "sarif"
 	m, res, ok := co.load(e)
 	if !ok {
 		return exitError

@@ -135,6 +135,7 @@ func runReport(e *env, args []string) int {
 	if *output != "-" && slices.Contains(co.files, *output) {
 		return usageError(e, c.name, fmt.Errorf("-o %s is also an input", *output))
 	}
+	co.fieldLines = true // findings name their fields' lines
 	m, res, ok := co.load(e)
 	if !ok {
 		return exitError

@@ -274,3 +274,31 @@ func TestReportByNamespace(t *testing.T) {
 		})
 	}
 }
+
+// TestReportFindingFieldLine: a finding about a field names that field's
+// line, not its object's (the report keeps the input's text for it).
+func TestReportFindingFieldLine(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "policy.yaml")
+	const in = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: nobody
+  namespace: shop
+spec:
+  policyTypes: [Ingress]
+  podSelector:
+    matchLabels: {app: nosuchapp}
+`
+	if err := os.WriteFile(file, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	page := reportFile(t, "-f", file)
+	if want := "<code>" + file + ":13</code>"; !strings.Contains(page, want) {
+		t.Errorf("the page lacks %s, the line of spec.podSelector", want)
+	}
+}
