@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -48,6 +49,10 @@ type unit struct {
 	depth  int
 	// fields are the members of raw, as object scanned them.
 	fields []member
+	// pod is set for a Pod, whose decoding waits until every pod of the
+	// input is found, so that each is decoded straight into its place in
+	// one array (decodePods).
+	pod bool
 }
 
 // object is what is known of the object being loaded, for messages.
@@ -69,6 +74,10 @@ type decoder struct {
 	events []event
 	// fields are the members of the object being loaded, when known.
 	fields []member
+	// deferPods makes a Pod a unit to decode later (unit.pod); podInto,
+	// when not nil, is where that later decoding puts it.
+	deferPods bool
+	podInto   *corev1.Pod
 }
 
 // parallel calls f(0), …, f(n-1) on every core and returns when all
@@ -109,11 +118,51 @@ func (l *loader) decodeAll() {
 		}
 	}
 	parallel(len(units), func(i int) { l.process(units[i]) })
+	l.decodePods()
+}
+
+// decodePods decodes the pods that process set aside, on every core, each
+// into its place in one array in input order (l.podStore), which the
+// merge then compacts into the cluster's pods without a copy of them all.
+// With more pods than the pod limit, which the load rejects anyway, each
+// is decoded on its own, so that the array stays bounded.
+func (l *loader) decodePods() {
+	var pods []*unit
+	var find func(events []event)
+	find = func(events []event) {
+		for _, e := range events {
+			switch {
+			case e.unit == nil:
+			case e.unit.pod:
+				pods = append(pods, e.unit)
+			default:
+				find(e.unit.events)
+			}
+		}
+	}
+	for _, d := range l.docs {
+		find(d.events)
+	}
+	if len(pods) == 0 {
+		return
+	}
+	if len(pods) <= l.opts.maxPods() {
+		l.podStore = make([]corev1.Pod, len(pods))
+	}
+	parallel(len(pods), func(i int) {
+		u := pods[i]
+		dec := &decoder{l: l, d: u.o.d, fields: u.fields}
+		if l.podStore != nil {
+			dec.podInto = &l.podStore[i]
+		}
+		dec.loadPod(u.o, u.raw)
+		u.events, u.fields = dec.events, nil
+	})
 }
 
 // process decodes the object of u, and the objects it holds in turn.
 func (l *loader) process(u *unit) {
-	dec := &decoder{l: l, d: u.o.d}
+	dec := &decoder{l: l, d: u.o.d, deferPods: true}
 	if u.header {
 		dec.object(u.o, u.raw, u.depth)
 	} else {
@@ -123,7 +172,7 @@ func (l *loader) process(u *unit) {
 	}
 	u.events = dec.events
 	for _, e := range u.events {
-		if e.unit != nil {
+		if e.unit != nil && !e.unit.pod {
 			l.process(e.unit)
 		}
 	}
@@ -131,7 +180,7 @@ func (l *loader) process(u *unit) {
 
 // prepare turns a document into JSON and finds its objects.
 func (l *loader) prepare(d *doc) {
-	dec := &decoder{l: l, d: d}
+	dec := &decoder{l: l, d: d, deferPods: true}
 	if d.problem != nil {
 		dec.events = append(dec.events, event{problem: d.problem})
 	}

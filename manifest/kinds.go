@@ -123,6 +123,26 @@ func controllerOf(m metav1.Object, ns string) *ownerKey {
 	return &ownerKey{ref.Kind, ns, ref.Name}
 }
 
+// loadPod loads a Pod, into l.podInto when that is set.
+func (l *decoder) loadPod(o *object, raw []byte) {
+	var x *corev1.Pod
+	ok := false
+	if fastPaths {
+		x, ok = l.fastPod(o, raw)
+	}
+	if !ok {
+		x = typed[corev1.Pod](l, o, podStatusRead(raw))
+		if x != nil && l.podInto != nil {
+			*l.podInto = *x
+			x = l.podInto
+		}
+	}
+	if x != nil {
+		l.fieldProblems(o, podPorts(&x.Spec, specPath), nil)
+		l.pod(o, x)
+	}
+}
+
 // add records an object; the merge adds it to the cluster with add unless
 // it is a duplicate.
 func (l *decoder) add(o *object, add func(c *simulate.Cluster)) {
@@ -146,18 +166,11 @@ func (l *decoder) load(o *object, raw []byte) {
 			l.add(o, func(c *simulate.Cluster) { c.Nodes = append(c.Nodes, *x) })
 		}
 	case "Pod":
-		var x *corev1.Pod
-		ok := false
-		if fastPaths {
-			x, ok = l.fastPod(o, raw)
+		if l.deferPods {
+			l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: l.fields, pod: true}})
+			return
 		}
-		if !ok {
-			x = typed[corev1.Pod](l, o, podStatusRead(raw))
-		}
-		if x != nil {
-			l.fieldProblems(o, podPorts(&x.Spec, specPath), nil)
-			l.pod(o, x)
-		}
+		l.loadPod(o, raw)
 	case "Service":
 		if x := typed[corev1.Service](l, o, raw); x != nil {
 			l.fieldProblems(o, servicePorts(&x.Spec), nil)
@@ -230,6 +243,7 @@ func (l *decoder) pod(o *object, x *corev1.Pod) {
 	case l.l.podsDecoded.Add(1) > int64(l.l.opts.maxPods()):
 		e.dropped = overLimit
 	default:
+		l.l.share.pod(x)
 		e.pod = x
 	}
 	l.events = append(l.events, event{entry: e})
@@ -244,6 +258,7 @@ func (l *decoder) ingress(o *object, x *networkingv1.Ingress) {
 // records it.
 func (l *decoder) networkPolicy(o *object, x *networkingv1.NetworkPolicy) {
 	l.checkPolicy(o, x)
+	l.l.share.networkPolicy(x)
 	l.add(o, func(c *simulate.Cluster) { c.NetworkPolicies = append(c.NetworkPolicies, *x) })
 }
 

@@ -28,6 +28,11 @@ type loader struct {
 	// podsDecoded counts the Pod objects kept while decoding, on every
 	// core, so that a load past MaxPods stops keeping them.
 	podsDecoded atomic.Int64
+	// podStore holds the decoded pods in input order (decodePods), nil
+	// when there are none or too many.
+	podStore []corev1.Pod
+	// share lets equal parts of decoded objects share one copy (share.go).
+	share *sharer
 
 	// The merge's state.
 	cluster  simulate.Cluster
@@ -48,7 +53,7 @@ type origin struct {
 }
 
 func newLoader(o Options) *loader {
-	return &loader{opts: o, seen: make(map[objKey]origin)}
+	return &loader{opts: o, seen: make(map[objKey]origin), share: newSharer()}
 }
 
 func (l *loader) problem(p Problem) { l.problems = append(l.problems, p) }
@@ -111,7 +116,7 @@ func (l *loader) merge() {
 	})
 	// Size the pods, the other objects and the index of names once: a Pod
 	// is too big to copy as the slice grows.
-	pods, entries := 0, 0
+	pods, entries, generated := 0, 0, 0
 	byKind := map[string]int{}
 	l.each(func(e event) {
 		switch x := e.entry; {
@@ -120,6 +125,7 @@ func (l *loader) merge() {
 			pods++
 		case x.work != nil && x.work.n > 0 && !owned[ownerKey{x.kind, x.namespace, x.name}]:
 			pods += x.work.n
+			generated += x.work.n
 		case x.add != nil:
 			byKind[x.kind]++
 		}
@@ -128,9 +134,25 @@ func (l *loader) merge() {
 		}
 	})
 	pods = min(pods, l.opts.maxPods())
-	if pods > 0 {
+	// Without generated pods, every kept pod moves to a place at or before
+	// its own in podStore, so the cluster's pods are podStore compacted in
+	// place. Otherwise they are copied into a new array.
+	inPlace := l.podStore != nil && generated == 0
+	switch {
+	case inPlace:
+		l.cluster.Pods = l.podStore[:0]
+	case pods > 0:
 		l.cluster.Pods = make([]corev1.Pod, 0, pods)
 	}
+	defer func() {
+		if inPlace {
+			clear(l.podStore[len(l.cluster.Pods):]) // moved or dropped
+			if len(l.cluster.Pods) == 0 {
+				l.cluster.Pods = nil
+			}
+		}
+		l.podStore = nil
+	}()
 	if len(l.seen) == 0 {
 		l.seen = make(map[objKey]origin, entries+pods)
 	}
@@ -181,8 +203,10 @@ func (l *loader) merge() {
 					return
 				}
 				l.cluster.Pods = append(l.cluster.Pods, *x.pod)
+				x.pod = nil // the copy is the cluster's: let the decoded one go
 			default:
 				x.add(&l.cluster)
+				x.add = nil // as for pods
 			}
 		}
 	})

@@ -17,6 +17,11 @@ type Result struct {
 	// workload in replica order at the workload's place. Namespaced objects
 	// without a namespace are in "default"; every object has its apiVersion
 	// and kind set.
+	//
+	// Objects share the maps and slices in which the input gives them equal
+	// values (the labels, owner and containers of a ReplicaSet's pods, the
+	// selectors of policies, a workload's template in its pods), so the
+	// Cluster is to be read, not changed: copy an object to change it.
 	Cluster simulate.Cluster
 
 	// Notices lists what the load did that the input did not say in so

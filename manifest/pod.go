@@ -63,7 +63,12 @@ func (l *decoder) fastPod(o *object, raw []byte) (*corev1.Pod, bool) {
 	if !ok || bad {
 		return nil, false
 	}
-	x := new(corev1.Pod)
+	x := l.podInto
+	if x == nil {
+		x = new(corev1.Pod)
+	} else {
+		*x = corev1.Pod{}
+	}
 	if meta != nil && !strictInto(meta, &x.ObjectMeta) || spec != nil && !strictInto(spec, &x.Spec) {
 		return nil, false
 	}

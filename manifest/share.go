@@ -1,0 +1,175 @@
+package manifest
+
+import (
+	"hash/maphash"
+	"maps"
+	"reflect"
+	"slices"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// This file lets equal parts of decoded objects share one copy: the
+// replicas of a ReplicaSet in a dump carry the same labels, owner and
+// containers, and many policies name the same selectors. At 150,000 pods
+// and 300,000 policies that is several hundred megabytes held once rather
+// than thousands of times. Parts are shared only when equal in full
+// (a hash finds the candidate, a comparison decides), so what a load
+// yields is unchanged but for the sharing.
+
+// sharer holds one copy of each part seen so far, for the decoders of one
+// load on every core.
+type sharer struct {
+	seed   maphash.Seed
+	shards [64]shareShard
+}
+
+type shareShard struct {
+	mu sync.Mutex
+	m  map[shareKey]any
+}
+
+// shareKey is a part's hash; what tells parts of different types apart.
+type shareKey struct {
+	what uint8
+	hash uint64
+}
+
+// The kinds of shared parts.
+const (
+	shareLabels     uint8 = iota // labels and annotations: map[string]string
+	shareOwners                  // []metav1.OwnerReference
+	shareContainers              // []corev1.Container
+	shareSelector                // *metav1.LabelSelector
+)
+
+func newSharer() *sharer { return &sharer{seed: maphash.MakeSeed()} }
+
+// share returns the copy of v kept so far under (what, h) when equal says
+// it is equal to v, and else v, which is kept when nothing is kept there
+// yet.
+func share[T any](s *sharer, what uint8, h uint64, v T, equal func(a, b T) bool) T {
+	sh := &s.shards[h%uint64(len(s.shards))]
+	k := shareKey{what, h}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if kept, ok := sh.m[k]; ok {
+		if kv := kept.(T); equal(kv, v) {
+			return kv
+		}
+		return v
+	}
+	if sh.m == nil {
+		sh.m = make(map[shareKey]any)
+	}
+	sh.m[k] = v
+	return v
+}
+
+// labels returns m, or an equal map kept before. Nil and empty maps are
+// kept as they are: they are not worth sharing, and nil differs from
+// empty.
+func (s *sharer) labels(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return m
+	}
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	hashLabels(&h, m)
+	return share(s, shareLabels, h.Sum64(), m, maps.Equal)
+}
+
+// hashLabels adds m to h independently of map order: the sum of the
+// entries' own hashes.
+func hashLabels(h *maphash.Hash, m map[string]string) {
+	var sum uint64
+	for k, v := range m {
+		sum += maphash.String(h.Seed(), k) ^ maphash.String(h.Seed(), v)*0x9e3779b97f4a7c15
+	}
+	maphash.WriteComparable(h, sum)
+	maphash.WriteComparable(h, len(m))
+}
+
+// pod shares the parts of x that replicas have in common.
+func (s *sharer) pod(x *corev1.Pod) {
+	x.Labels = s.labels(x.Labels)
+	x.Annotations = s.labels(x.Annotations)
+	if len(x.OwnerReferences) > 0 {
+		var h maphash.Hash
+		h.SetSeed(s.seed)
+		for _, r := range x.OwnerReferences {
+			h.WriteString(r.Kind)
+			h.WriteString(r.Name)
+			h.WriteString(string(r.UID))
+		}
+		x.OwnerReferences = share(s, shareOwners, h.Sum64(), x.OwnerReferences, deepEqual)
+	}
+	if len(x.Spec.Containers) > 0 {
+		// A signature of the containers finds the candidate; the full
+		// comparison decides.
+		var h maphash.Hash
+		h.SetSeed(s.seed)
+		for _, c := range x.Spec.Containers {
+			h.WriteString(c.Name)
+			h.WriteString(c.Image)
+			for _, p := range c.Ports {
+				h.WriteString(p.Name)
+				maphash.WriteComparable(&h, p.ContainerPort)
+			}
+			maphash.WriteComparable(&h, len(c.Env))
+			maphash.WriteComparable(&h, len(c.VolumeMounts))
+		}
+		x.Spec.Containers = share(s, shareContainers, h.Sum64(), x.Spec.Containers, deepEqual)
+	}
+}
+
+// networkPolicy shares the selectors of x.
+func (s *sharer) networkPolicy(x *networkingv1.NetworkPolicy) {
+	x.Spec.PodSelector.MatchLabels = s.labels(x.Spec.PodSelector.MatchLabels)
+	peers := func(ps []networkingv1.NetworkPolicyPeer) {
+		for i := range ps {
+			ps[i].PodSelector = s.selector(ps[i].PodSelector)
+			ps[i].NamespaceSelector = s.selector(ps[i].NamespaceSelector)
+		}
+	}
+	for i := range x.Spec.Ingress {
+		peers(x.Spec.Ingress[i].From)
+	}
+	for i := range x.Spec.Egress {
+		peers(x.Spec.Egress[i].To)
+	}
+}
+
+// selector returns sel, or an equal selector kept before.
+func (s *sharer) selector(sel *metav1.LabelSelector) *metav1.LabelSelector {
+	if sel == nil {
+		return nil
+	}
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	hashLabels(&h, sel.MatchLabels)
+	maphash.WriteComparable(&h, sel.MatchLabels == nil)
+	for _, r := range sel.MatchExpressions {
+		h.WriteString(r.Key)
+		h.WriteString(string(r.Operator))
+		for _, v := range r.Values {
+			h.WriteString(v)
+		}
+		maphash.WriteComparable(&h, len(r.Values))
+	}
+	return share(s, shareSelector, h.Sum64(), sel, selectorEqual)
+}
+
+// selectorEqual is reflect.DeepEqual for selectors, without reflection.
+func selectorEqual(a, b *metav1.LabelSelector) bool {
+	return (a.MatchLabels == nil) == (b.MatchLabels == nil) && maps.Equal(a.MatchLabels, b.MatchLabels) &&
+		(a.MatchExpressions == nil) == (b.MatchExpressions == nil) &&
+		slices.EqualFunc(a.MatchExpressions, b.MatchExpressions, func(x, y metav1.LabelSelectorRequirement) bool {
+			return x.Key == y.Key && x.Operator == y.Operator && (x.Values == nil) == (y.Values == nil) && slices.Equal(x.Values, y.Values)
+		})
+}
+
+func deepEqual[T any](a, b T) bool { return reflect.DeepEqual(a, b) }
