@@ -22,28 +22,29 @@ import (
 type kindInfo struct {
 	apiVersion string // the version read; convert.go reads older ones, tiered.go alsoReads
 	namespaced bool
+	kind       string // the kind's name, the key
 }
 
 // kinds lists the supported kinds. Their lists (PodList, …) in the same
 // version are supported too.
 var kinds = map[string]kindInfo{
-	"Namespace":             {"v1", false},
-	"Node":                  {"v1", false},
-	"Pod":                   {"v1", true},
-	"Service":               {"v1", true},
-	"ReplicationController": {"v1", true},
-	"NetworkPolicy":         {"networking.k8s.io/v1", true},
-	"Ingress":               {"networking.k8s.io/v1", true},
-	"Deployment":            {"apps/v1", true},
-	"ReplicaSet":            {"apps/v1", true},
-	"StatefulSet":           {"apps/v1", true},
-	"DaemonSet":             {"apps/v1", true},
-	"Job":                   {"batch/v1", true},
-	"CronJob":               {"batch/v1", true},
+	"Namespace":             {"v1", false, "Namespace"},
+	"Node":                  {"v1", false, "Node"},
+	"Pod":                   {"v1", true, "Pod"},
+	"Service":               {"v1", true, "Service"},
+	"ReplicationController": {"v1", true, "ReplicationController"},
+	"NetworkPolicy":         {"networking.k8s.io/v1", true, "NetworkPolicy"},
+	"Ingress":               {"networking.k8s.io/v1", true, "Ingress"},
+	"Deployment":            {"apps/v1", true, "Deployment"},
+	"ReplicaSet":            {"apps/v1", true, "ReplicaSet"},
+	"StatefulSet":           {"apps/v1", true, "StatefulSet"},
+	"DaemonSet":             {"apps/v1", true, "DaemonSet"},
+	"Job":                   {"batch/v1", true, "Job"},
+	"CronJob":               {"batch/v1", true, "CronJob"},
 
-	"ClusterNetworkPolicy":       {policyGroup + "/v1beta1", false},
-	"AdminNetworkPolicy":         {policyGroup + "/v1alpha1", false},
-	"BaselineAdminNetworkPolicy": {policyGroup + "/v1alpha1", false},
+	"ClusterNetworkPolicy":       {policyGroup + "/v1beta1", false, "ClusterNetworkPolicy"},
+	"AdminNetworkPolicy":         {policyGroup + "/v1alpha1", false, "AdminNetworkPolicy"},
+	"BaselineAdminNetworkPolicy": {policyGroup + "/v1alpha1", false, "BaselineAdminNetworkPolicy"},
 }
 
 // apiObject is a pointer to a Kubernetes API object type.
@@ -68,7 +69,13 @@ func typed[T any, P apiObject[T]](l *decoder, o *object, raw []byte) P {
 
 // finishTyped is typed after the decoding of p.
 func finishTyped[T any, P apiObject[T]](l *decoder, o *object, p P) P {
-	p.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(kinds[o.kind].apiVersion, o.kind))
+	if tm, ok := p.GetObjectKind().(*metav1.TypeMeta); ok {
+		// The table's strings, rather than new ones for every object.
+		k := kinds[o.kind]
+		tm.APIVersion, tm.Kind = k.apiVersion, k.kind
+	} else {
+		p.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(kinds[o.kind].apiVersion, o.kind))
+	}
 	if !kinds[o.kind].namespaced {
 		p.SetNamespace("")
 	} else if p.GetNamespace() == "" {

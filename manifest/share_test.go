@@ -102,3 +102,13 @@ func TestShareSelector(t *testing.T) {
 		}
 	})
 }
+
+// TestKindNames: the kind each entry of the table sets on its objects is
+// its own name.
+func TestKindNames(t *testing.T) {
+	for name, k := range kinds {
+		if k.kind != name {
+			t.Errorf("kinds[%q].kind = %q", name, k.kind)
+		}
+	}
+}

@@ -1,56 +1,86 @@
+// Command memprobe loads manifests and compiles them, as the CLI does, and
+// says how much heap is live after each step and how the runtime's memory
+// is made up at the end, for the memory figures in BENCHMARKS.md:
+//
+//	go run ./internal/scale/gencluster -pods 150000 -policies 300000 -o /tmp/limits
+//	go build -o /tmp/memprobe ./internal/scale/memprobe
+//	/usr/bin/time -f '%M KB' /tmp/memprobe [-keep-text] /tmp/limits
+//
+// "peak live" is the largest live heap the collector found, sampled every
+// 10 ms; the live heap after a step is measured after a forced collection.
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"runtime"
 	"runtime/metrics"
-	"runtime/pprof"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/netpolsim/netpolsim/manifest"
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
-func live() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
 func main() {
-	var peak uint64
-	done := make(chan bool)
+	keepText := flag.Bool("keep-text", false, "keep the input's text for FieldSource, as a library load does by default (the CLI drops it)")
+	flag.Parse()
+	if flag.NArg() == 0 {
+		fmt.Fprintln(os.Stderr, "usage: memprobe [-keep-text] PATH...")
+		os.Exit(2)
+	}
+	var peak atomic.Uint64
+	stop := make(chan struct{})
 	go func() {
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
 		for {
 			select {
-			case <-done:
+			case <-stop:
 				return
-			case <-time.After(20 * time.Millisecond):
-				if v := live(); v > peak {
-					peak = v
+			case <-t.C:
+				if v := read("/gc/heap/live:bytes"); v > peak.Load() {
+					peak.Store(v)
 				}
 			}
 		}
 	}()
-	t := time.Now()
-	res, err := manifest.LoadPaths(os.Args[1])
+	start := time.Now()
+	res, err := manifest.Options{DropText: !*keepText}.LoadPaths(flag.Args()...)
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	fmt.Printf("load %v peak live %d MB\n", time.Since(t), peak>>20)
-	runtime.GC()
-	fmt.Printf("after load live %d MB\n", live()>>20)
-	f, _ := os.Create("/tmp/heap.prof")
-	pprof.WriteHeapProfile(f)
-	f.Close()
+	fmt.Printf("load      %6.2f s  peak live %5d MB  live after %5d MB\n", time.Since(start).Seconds(), peak.Load()>>20, liveAfterGC()>>20)
+	start = time.Now()
 	m, err := simulate.Compile(res.Cluster)
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	runtime.GC()
-	fmt.Printf("after compile live %d MB peak %d MB\n", live()>>20, peak>>20)
-	runtime.KeepAlive(res)
+	fmt.Printf("compile   %6.2f s  peak live %5d MB  live after %5d MB (cluster and model)\n", time.Since(start).Seconds(), peak.Load()>>20, liveAfterGC()>>20)
+	res = nil
+	fmt.Printf("model and the pods it holds: live %d MB\n", liveAfterGC()>>20)
+	close(stop)
+	for _, d := range metrics.All() {
+		if strings.HasPrefix(d.Name, "/memory/classes/") {
+			fmt.Printf("%-48s %6d MB\n", d.Name, read(d.Name)>>20)
+		}
+	}
 	runtime.KeepAlive(m)
-	close(done)
+}
+
+// read reads one uint64 runtime metric.
+func read(name string) uint64 {
+	s := []metrics.Sample{{Name: name}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// liveAfterGC collects and returns the live heap.
+func liveAfterGC() uint64 {
+	runtime.GC()
+	return read("/gc/heap/live:bytes")
 }
