@@ -156,7 +156,7 @@ func (l *loader) decodePods() {
 			dec.podInto = &l.podStore[i]
 		}
 		dec.loadPod(u.o, u.raw)
-		u.events, u.fields = dec.events, nil
+		u.events, u.fields, u.raw = dec.events, nil, nil
 	})
 }
 
@@ -176,6 +176,7 @@ func (l *loader) process(u *unit) {
 			l.process(e.unit)
 		}
 	}
+	u.raw = nil // decoded: only a Pod's own unit still needs its text
 }
 
 // prepare turns a document into JSON and finds its objects.

@@ -74,15 +74,17 @@ func (l *loader) notice(n Notice) func(msg string) {
 // result decodes what was read, merges it, and ends the load.
 func (l *loader) result() (*Result, error) {
 	l.decodeAll()
+	if l.opts.DropText {
+		// Before the merge, which holds the cluster and the decoded
+		// objects at once: the load's peak.
+		l.dropText()
+	}
 	l.merge()
 	// The events hold every decoded object a second time (the cluster
-	// holds copies) and the units' raw text and members; the result keeps
-	// only the documents' text and line tables, for FieldSource.
+	// holds copies) and the units' members; the result keeps only the
+	// documents' text and line tables, for FieldSource.
 	for _, d := range l.docs {
 		d.events = nil
-	}
-	if l.opts.DropText {
-		dropText(l.seen)
 	}
 	if len(l.problems) > 0 {
 		return nil, &Error{Problems: l.problems}
@@ -90,15 +92,21 @@ func (l *loader) result() (*Result, error) {
 	return &Result{Cluster: l.cluster, Notices: l.notices, origins: l.seen}, nil
 }
 
-// dropText gives every object of origins its own line for good and
-// forgets its document, so that the documents' text and line tables are
-// no longer reachable from the result.
-func dropText(origins map[objKey]origin) {
-	for _, at := range origins {
-		if o := at.o; o.d != nil {
-			o.src = o.source()
-			o.d = nil
+// dropText gives every object its own line for good and forgets the
+// documents' text and line tables: what the merge and the result say of
+// an object is then its own line. The units no longer hold the text
+// (process and decodePods let go of it).
+func (l *loader) dropText() {
+	l.each(func(e event) {
+		if e.entry != nil {
+			if o := e.entry.o; o.d != nil {
+				o.src = o.source()
+				o.d = nil
+			}
 		}
+	})
+	for _, d := range l.docs {
+		d.text, d.lines, d.tree.root = nil, nil, nil
 	}
 }
 

@@ -177,3 +177,20 @@ items:
 		}
 	}
 }
+
+// TestDropTextMergeProblems: problems that the merge finds (a duplicate)
+// still name the items' own lines when the text is dropped before it.
+func TestDropTextMergeProblems(t *testing.T) {
+	const in = `{"apiVersion":"v1","kind":"List","items":[
+{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop"}},
+
+{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop"}}]}
+`
+	for _, drop := range []bool{false, true} {
+		_, err := Options{DropText: drop}.LoadReader("in.json", strings.NewReader(in))
+		want := "in.json: document 0 (line 4): items[1]: Namespace shop: duplicate object, first defined at in.json: document 0 (line 2): items[0]"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("DropText %v: error %v, want %q", drop, err, want)
+		}
+	}
+}
