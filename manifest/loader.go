@@ -74,6 +74,7 @@ func (l *loader) notice(n Notice) func(msg string) {
 // result decodes what was read, merges it, and ends the load.
 func (l *loader) result() (*Result, error) {
 	l.decodeAll()
+	l.share = nil // it holds members' text, and is for decoding only
 	if l.opts.DropText {
 		// Before the merge, which holds the cluster and the decoded
 		// objects at once: the load's peak.

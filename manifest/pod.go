@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"encoding/json"
+	"reflect"
 
 	corev1 "k8s.io/api/core/v1"
 	sigsjson "sigs.k8s.io/json"
@@ -69,7 +70,8 @@ func (l *decoder) fastPod(o *object, raw []byte) (*corev1.Pod, bool) {
 	} else {
 		*x = corev1.Pod{}
 	}
-	if meta != nil && !strictInto(meta, &x.ObjectMeta) || spec != nil && !strictInto(spec, &x.Spec) {
+	if meta != nil && !l.l.share.members(meta, reflect.ValueOf(&x.ObjectMeta).Elem(), objectMetaFields) ||
+		spec != nil && !l.l.share.members(spec, reflect.ValueOf(&x.Spec).Elem(), podSpecFields) {
 		return nil, false
 	}
 	if status != nil && !isNull(status) {

@@ -1,10 +1,12 @@
 package manifest
 
 import (
+	"bytes"
 	"hash/maphash"
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
@@ -30,6 +32,21 @@ type sharer struct {
 type shareShard struct {
 	mu sync.Mutex
 	m  map[shareKey]any
+	// raw holds decoded members by their JSON text (members).
+	raw map[rawKey]rawEntry
+}
+
+// rawKey is the hash of a member's JSON text, and which member it is.
+type rawKey struct {
+	fields *structFields
+	field  int
+	hash   uint64
+}
+
+// rawEntry is a member's JSON text and the value it decoded to.
+type rawEntry struct {
+	raw []byte
+	v   reflect.Value
 }
 
 // shareKey is a part's hash; what tells parts of different types apart.
@@ -47,6 +64,91 @@ const (
 )
 
 func newSharer() *sharer { return &sharer{seed: maphash.MakeSeed()} }
+
+// structFields maps the JSON member names of a struct type whose fields
+// all have plain JSON names to the fields' indexes.
+type structFields struct {
+	index map[string]int
+	n     int
+}
+
+// The types that members decodes member by member.
+var (
+	objectMetaFields = jsonFields(reflect.TypeFor[metav1.ObjectMeta]())
+	podSpecFields    = jsonFields(reflect.TypeFor[corev1.PodSpec]())
+)
+
+// jsonFields lists the fields of t by JSON name. A field without a JSON
+// name of its own (embedded, untagged, "-") is left out: members then
+// declines an object that has it, as it does any member it does not know.
+func jsonFields(t reflect.Type) *structFields {
+	f := &structFields{index: map[string]int{}, n: t.NumField()}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if sf.Anonymous || !sf.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		f.index[name] = i
+	}
+	return f
+}
+
+// members decodes the JSON object raw into the struct v (of the type
+// fields describes) member by member, and reports whether it gave what
+// strict decoding of raw as a whole would: false for anything else (not an
+// object, a member unknown or given twice, a member that strict decoding
+// objects to), v then being partly written. An object or array member
+// whose text was decoded before, for any object of this load, takes the
+// value decoded then, shared: the replicas of a ReplicaSet decode their
+// labels, owner and containers once.
+func (s *sharer) members(raw []byte, v reflect.Value, fields *structFields) bool {
+	seen := make([]bool, fields.n)
+	ok := true
+	scanned := members(raw, func(m member) bool {
+		i, known := fields.index[m.key]
+		if !known || seen[i] {
+			ok = false
+			return false
+		}
+		seen[i] = true
+		field := v.Field(i)
+		if c := m.value[0]; c == '{' || c == '[' {
+			ok = s.decodeShared(rawKey{fields, i, maphash.Bytes(s.seed, m.value)}, m.value, field)
+		} else {
+			ok = strictInto(m.value, field.Addr().Interface())
+		}
+		return ok
+	})
+	return scanned && ok
+}
+
+// decodeShared decodes raw into field, or sets field to the value raw
+// decoded to before.
+func (s *sharer) decodeShared(k rawKey, raw []byte, field reflect.Value) bool {
+	sh := &s.shards[k.hash%uint64(len(s.shards))]
+	sh.mu.Lock()
+	e, found := sh.raw[k]
+	sh.mu.Unlock()
+	if found && bytes.Equal(e.raw, raw) {
+		field.Set(e.v)
+		return true
+	}
+	if !strictInto(raw, field.Addr().Interface()) {
+		return false
+	}
+	if !found {
+		v := reflect.New(field.Type()).Elem()
+		v.Set(field)
+		sh.mu.Lock()
+		if sh.raw == nil {
+			sh.raw = make(map[rawKey]rawEntry)
+		}
+		sh.raw[k] = rawEntry{raw, v}
+		sh.mu.Unlock()
+	}
+	return true
+}
 
 // share returns the copy of v kept so far under (what, h) when equal says
 // it is equal to v, and else v, which is kept when nothing is kept there
