@@ -17,6 +17,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/netpolsim/netpolsim/internal/fielderr"
+	"github.com/netpolsim/netpolsim/internal/strictjson"
 )
 
 // This file decodes the documents on every core: first each document is
@@ -442,6 +443,12 @@ func joinPath(a, b string) string {
 // decoded at all is dropped with a notice. (Pods are read by fastPod
 // first, and their status only in part: see pod.go.)
 func (l *decoder) decode(o *object, raw []byte, obj any) bool {
+	if fastPaths {
+		if strictjson.Decode(raw, obj) {
+			return true
+		}
+		reflect.ValueOf(obj).Elem().SetZero()
+	}
 	strictErrs, err := sigsjson.UnmarshalStrict(raw, obj)
 	if err != nil {
 		path, msg := typeError(raw, err, reflect.TypeOf(obj).Elem())
@@ -522,7 +529,8 @@ func withoutStatus(raw []byte) []byte {
 	return append(out, '}')
 }
 
-// fastPaths enables the fast paths (fastyaml.go, pod.go); tests turn them
+// fastPaths enables the fast paths (fastyaml.go, pod.go, strictjson in
+// decode and strictInto); tests turn them
 // off to compare.
 var fastPaths = true
 
