@@ -1,6 +1,7 @@
 package strictjson_test
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 
@@ -19,6 +20,32 @@ var fuzzTypes = []reflect.Type{
 	reflect.TypeFor[cnpv1beta1.ClusterNetworkPolicy](),
 	reflect.TypeFor[map[string]string](),
 	reflect.TypeFor[[]int32](),
+	reflect.TypeFor[custom](),
+}
+
+// custom holds a type that decodes itself and tells null apart, as
+// encoding/json calls it with null for a value but not for a pointer.
+type custom struct {
+	A nullSeen
+	B *nullSeen
+	C []nullSeen
+	D map[string]nullSeen
+	E uint8 `json:"e,omitempty"`
+}
+
+// nullSeen records whether it was decoded from null, and refuses
+// anything but null, strings and numbers.
+type nullSeen struct {
+	Null bool
+	Raw  string
+}
+
+func (n *nullSeen) UnmarshalJSON(data []byte) error {
+	if len(data) > 0 && (data[0] == '{' || data[0] == '[' || data[0] == 't' || data[0] == 'f') {
+		return errors.New("nullSeen: not a string, number or null")
+	}
+	n.Null, n.Raw = string(data) == "null", string(data)
+	return nil
 }
 
 // FuzzStrictJSON decodes any bytes into API types both ways: Decode must
@@ -32,6 +59,11 @@ func FuzzStrictJSON(f *testing.F) {
 		`{"metadata":{"name":"p","deletionTimestamp":"2024-05-01T10:00:00Z","managedFields":[{"manager":"m","fieldsV1":{"f:spec":{}}}]},"spec":{"containers":[]},"status":{"podIP":"10.0.0.1"}}`,
 		`{"metadata":{"name":"p","name":"q"}}`,
 		`{"metadata":{"labels":{"a":"b","a":"c"}}}`,
+		`{"metadata":{"labels":{},"annotations":{"a":null}}}`,
+		`{"spec":{"nodeSelector":{},"overhead":{},"containers":[{"name":"c","resources":{"limits":{"cpu":"1","cpu":"2"},"requests":{}}}]}}`,
+		`{"spec":{"replicas":2147483647,"minReadySeconds":-2147483648,"progressDeadlineSeconds":-2147483649}}`,
+		`{"spec":{"template":{"spec":{"activeDeadlineSeconds":9223372036854775808}}}}`,
+		`{"spec":{"template":{"spec":{"containers":[{"name":"c","ports":[{"containerPort":8080,"protocol":"TCP"}]}]}}}}`,
 		`{"metadata":{"Name":"p"}}`,
 		`{"spec":{"replicas":2147483648}}`,
 		`{"spec":{"replicas":1.0}}`,
@@ -42,6 +74,11 @@ func FuzzStrictJSON(f *testing.F) {
 		`[1,2,-3]`,
 		`{"x":"y","z":null}`,
 		`null`,
+		`{"A":null,"B":null,"C":[null,"x", 1e5 ],"D":{"k":null,"l":-0.5},"e":255}`,
+		`{"A":{},"e":256}`,
+		`{"C":[true]}`,
+		"{\"metadata\":{\"name\":\"a\tb\"}}",
+		`{"metadata":{}} {}`,
 	} {
 		f.Add([]byte(seed))
 	}
