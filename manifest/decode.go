@@ -197,7 +197,7 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 		}
 		return end, true
 	}
-	var fields []member
+	fields := make([]member, 0, 8) // apiVersion, kind, metadata, spec, status and a few more
 	isObject := membersSkip(raw, func(f member) bool {
 		fields = append(fields, f)
 		switch f.key {

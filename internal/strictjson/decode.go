@@ -181,6 +181,8 @@ func (d *decoder) slice(p *plan, v reflect.Value) bool {
 		v.Set(reflect.MakeSlice(p.typ, 0, 0))
 		return true
 	}
+	// One allocation of the right size, rather than growing.
+	v.Grow(d.count())
 	for n := 0; ; n++ {
 		if n == v.Cap() {
 			v.Grow(1)
@@ -197,6 +199,36 @@ func (d *decoder) slice(p *plan, v reflect.Value) bool {
 			return true
 		}
 	}
+}
+
+// count returns the number of elements of the non-empty array whose first
+// element is at pos, for sizing a slice, without checking the grammar
+// (decoding does): commas outside strings and nested values, plus one. It
+// may be wrong on malformed input, and is at least 1.
+func (d *decoder) count() int {
+	n, depth := 1, 0
+	for i := d.pos; i < len(d.data); i++ {
+		switch d.data[i] {
+		case '"':
+			for i++; i < len(d.data) && d.data[i] != '"'; i++ {
+				if d.data[i] == '\\' {
+					i++
+				}
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth == 0 {
+				return n
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // key reads a member's name and its ':'.
