@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -197,7 +198,10 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 		}
 		return end, true
 	}
-	fields := make([]member, 0, 8) // apiVersion, kind, metadata, spec, status and a few more
+	// The members, kept for a Pod (fastPod); on the stack for the usual
+	// few.
+	var buf [8]member
+	fields := buf[:0]
 	isObject := membersSkip(raw, func(f member) bool {
 		fields = append(fields, f)
 		switch f.key {
@@ -301,7 +305,11 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	} else if o.namespace == "" {
 		o.namespace = metav1.NamespaceDefault
 	}
-	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: fields}})
+	var kept []member
+	if kind == "Pod" {
+		kept = slices.Clone(fields)
+	}
+	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: kept}})
 }
 
 // malformedJSON reports whether raw, the JSON text of o as found in the
