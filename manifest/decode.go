@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/netpolsim/netpolsim/internal/fielderr"
+	"github.com/netpolsim/netpolsim/internal/strictjson"
 )
 
 // This file decodes the documents on every core: first each document is
@@ -246,7 +248,10 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 		}
 		return end, true
 	}
-	var fields []member
+	// The members, kept for a Pod (fastPod); on the stack for the usual
+	// few.
+	var buf [8]member
+	fields := buf[:0]
 	isObject := membersSkip(raw, func(f member) bool {
 		fields = append(fields, f)
 		switch f.key {
@@ -350,7 +355,11 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	} else if o.namespace == "" {
 		o.namespace = metav1.NamespaceDefault
 	}
-	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: fields}})
+	var kept []member
+	if kind == "Pod" {
+		kept = slices.Clone(fields)
+	}
+	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: kept}})
 }
 
 // malformedJSON reports whether raw, the JSON text of o as found in the
@@ -492,6 +501,12 @@ func joinPath(a, b string) string {
 // decoded at all is dropped with a notice. (Pods are read by fastPod
 // first, and their status only in part: see pod.go.)
 func (l *decoder) decode(o *object, raw []byte, obj any) bool {
+	if fastPaths {
+		if strictjson.Decode(raw, obj) {
+			return true
+		}
+		reflect.ValueOf(obj).Elem().SetZero()
+	}
 	strictErrs, err := sigsjson.UnmarshalStrict(raw, obj)
 	if err != nil {
 		path, msg := typeError(raw, err, reflect.TypeOf(obj).Elem())
@@ -572,7 +587,8 @@ func withoutStatus(raw []byte) []byte {
 	return append(out, '}')
 }
 
-// fastPaths enables the fast paths (fastyaml.go, pod.go); tests turn them
+// fastPaths enables the fast paths (fastyaml.go, pod.go, strictjson in
+// decode and strictInto); tests turn them
 // off to compare.
 var fastPaths = true
 

@@ -109,6 +109,34 @@ func jsonString(raw []byte) (string, bool) {
 	return s, true
 }
 
+// memberKey is jsonString for the key of a member: the keys every object
+// has are not allocated again for each one.
+func memberKey(raw []byte) (string, bool) {
+	if len(raw) >= 2 {
+		switch string(raw[1 : len(raw)-1]) {
+		case "apiVersion":
+			return "apiVersion", true
+		case "kind":
+			return "kind", true
+		case "metadata":
+			return "metadata", true
+		case "spec":
+			return "spec", true
+		case "status":
+			return "status", true
+		case "items":
+			return "items", true
+		case "name":
+			return "name", true
+		case "namespace":
+			return "namespace", true
+		case "labels":
+			return "labels", true
+		}
+	}
+	return jsonString(raw)
+}
+
 // member is one member of a JSON object as scanned: its key, and its value
 // with its offset in the scanned text.
 type member struct {
@@ -143,7 +171,7 @@ func membersSkip(obj []byte, visit func(f member) bool, skip func(key string, da
 		if !ok {
 			return false
 		}
-		key, ok := jsonString(obj[pos:end])
+		key, ok := memberKey(obj[pos:end])
 		if !ok {
 			return false
 		}

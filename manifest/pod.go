@@ -6,6 +6,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	sigsjson "sigs.k8s.io/json"
+
+	"github.com/netpolsim/netpolsim/internal/strictjson"
 )
 
 // This file reads Pods, which a dump of a cluster holds by the thousand,
@@ -114,6 +116,12 @@ func podStatusField(st *corev1.PodStatus, key string) any {
 // strictInto decodes raw into v and reports whether strict decoding found
 // nothing to object to.
 func strictInto(raw []byte, v any) bool {
+	if fastPaths {
+		if strictjson.Decode(raw, v) {
+			return true
+		}
+		reflect.ValueOf(v).Elem().SetZero()
+	}
 	errs, err := sigsjson.UnmarshalStrict(raw, v)
 	return err == nil && len(errs) == 0
 }

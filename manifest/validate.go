@@ -92,6 +92,9 @@ func validLabels(labels map[string]string) bool {
 // checkTemplate validates the labels and ports of a workload's pod
 // template at path.
 func (l *decoder) checkTemplate(o *object, t *corev1.PodTemplateSpec, path *field.Path) {
+	if validLabels(t.Labels) && validPodPorts(t.Spec.InitContainers) && validPodPorts(t.Spec.Containers) {
+		return
+	}
 	errs := metav1validation.ValidateLabels(t.Labels, path.Child("metadata", "labels"))
 	errs = append(errs, podPorts(&t.Spec, path.Child("spec"))...)
 	l.fieldProblems(o, errs, nil)
@@ -100,6 +103,14 @@ func (l *decoder) checkTemplate(o *object, t *corev1.PodTemplateSpec, path *fiel
 // podPorts validates the container ports of a pod spec at path: numbers,
 // names (unique within a container) and protocols.
 func podPorts(spec *corev1.PodSpec, path *field.Path) field.ErrorList {
+	if validPodPorts(spec.InitContainers) && validPodPorts(spec.Containers) {
+		return nil
+	}
+	return podPortProblems(spec, path)
+}
+
+// podPortProblems is podPorts without the fast check.
+func podPortProblems(spec *corev1.PodSpec, path *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for _, list := range []struct {
 		name       string
@@ -147,6 +158,14 @@ func protocol(p corev1.Protocol, path *field.Path) field.ErrorList {
 // servicePorts validates the ports of a Service: port, targetPort and
 // nodePort numbers, a named targetPort, protocols.
 func servicePorts(spec *corev1.ServiceSpec) field.ErrorList {
+	if validServicePorts(spec.Ports) {
+		return nil
+	}
+	return servicePortProblems(spec)
+}
+
+// servicePortProblems is servicePorts without the fast check.
+func servicePortProblems(spec *corev1.ServiceSpec) field.ErrorList {
 	var errs field.ErrorList
 	for i, p := range spec.Ports {
 		at := field.NewPath("spec", "ports").Index(i)
@@ -171,6 +190,63 @@ func servicePorts(spec *corev1.ServiceSpec) field.ErrorList {
 		errs = append(errs, protocol(p.Protocol, at.Child("protocol"))...)
 	}
 	return errs
+}
+
+// validPortNum, validPodPorts and validServicePorts accept exactly what
+// podPorts and servicePorts find no problem with, without building a
+// field path per port (as validName and validLabels do for names).
+
+func validPortNum(n int32) bool { return n >= 1 && n <= 65535 }
+
+func validProtocol(p corev1.Protocol) bool {
+	return p == "" || p == corev1.ProtocolTCP || p == corev1.ProtocolUDP || p == corev1.ProtocolSCTP
+}
+
+// validPodPorts reports whether the ports of every container are valid:
+// numbers, names unique within the container, protocols.
+func validPodPorts(containers []corev1.Container) bool {
+	for _, c := range containers {
+		if len(c.Ports) > 16 {
+			return false // the names are checked for duplicates in pairs
+		}
+		for j, p := range c.Ports {
+			if !validPortNum(p.ContainerPort) || p.HostPort != 0 && !validPortNum(p.HostPort) || !validProtocol(p.Protocol) {
+				return false
+			}
+			if p.Name == "" {
+				continue
+			}
+			if !k8sname.PortName(p.Name) {
+				return false
+			}
+			for _, q := range c.Ports[:j] {
+				if q.Name == p.Name {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// validServicePorts reports whether the ports of a Service are valid.
+func validServicePorts(ports []corev1.ServicePort) bool {
+	for _, p := range ports {
+		if !validPortNum(p.Port) || p.NodePort != 0 && !validPortNum(p.NodePort) || !validProtocol(p.Protocol) {
+			return false
+		}
+		switch {
+		case p.TargetPort.Type == intstr.String:
+			if !k8sname.PortName(p.TargetPort.StrVal) {
+				return false
+			}
+		case p.TargetPort.IntVal != 0:
+			if !validPortNum(p.TargetPort.IntVal) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // builtinNamespaces exist in every cluster with no labels but

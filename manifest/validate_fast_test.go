@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"pgregory.net/rapid"
 )
@@ -37,4 +39,57 @@ func checkNames(t fataler, s string) {
 			t.Fatalf("validLabels(%q) = %v, apimachinery says %v", labels, !want, want)
 		}
 	}
+}
+
+// TestValidPortsMatchProblems: the fast checks of ports accept exactly
+// what the checks that word the problems find no problem with.
+func TestValidPortsMatchProblems(t *testing.T) {
+	num := rapid.SampledFrom([]int32{80, 1, 65535, 0, 65536, -1})
+	optional := rapid.SampledFrom([]int32{0, 8080, 65536, -1})
+	name := rapid.SampledFrom([]string{"http", "", "metrics", "a--b", "80", "Http", "abcdefghijklmnop", "-a"})
+	proto := rapid.SampledFrom([]corev1.Protocol{"", "TCP", "UDP", "SCTP", "tcp", "ICMP"})
+	// One bad field each, and the whole.
+	edges := []corev1.ContainerPort{{Name: "http", ContainerPort: 80, HostPort: 8080, Protocol: "UDP"},
+		{ContainerPort: 0}, {ContainerPort: 65536}, {ContainerPort: 80, HostPort: 65536}, {ContainerPort: 80, HostPort: -1},
+		{ContainerPort: 80, Name: "a--b"}, {ContainerPort: 80, Protocol: "tcp"}}
+	for _, p := range edges {
+		spec := corev1.PodSpec{Containers: []corev1.Container{{Ports: []corev1.ContainerPort{p}}}}
+		if got, want := validPodPorts(spec.Containers), len(podPortProblems(&spec, field.NewPath("spec"))) == 0; got != want {
+			t.Fatalf("validPodPorts(%+v) = %v, want %v", p, got, want)
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		var spec corev1.PodSpec
+		for range rapid.IntRange(0, 2).Draw(t, "containers") {
+			var c corev1.Container
+			for range rapid.IntRange(0, 20).Draw(t, "ports") {
+				c.Ports = append(c.Ports, corev1.ContainerPort{
+					Name: name.Draw(t, "name"), ContainerPort: num.Draw(t, "containerPort"),
+					HostPort: optional.Draw(t, "hostPort"), Protocol: proto.Draw(t, "protocol"),
+				})
+			}
+			if rapid.Bool().Draw(t, "init") {
+				spec.InitContainers = append(spec.InitContainers, c)
+			} else {
+				spec.Containers = append(spec.Containers, c)
+			}
+		}
+		want := len(podPortProblems(&spec, field.NewPath("spec"))) == 0
+		if got := validPodPorts(spec.InitContainers) && validPodPorts(spec.Containers); got != want {
+			t.Fatalf("validPodPorts = %v, podPortProblems finds problems = %v: %+v", got, !want, spec)
+		}
+		var svc corev1.ServiceSpec
+		for range rapid.IntRange(0, 3).Draw(t, "servicePorts") {
+			target := intstr.FromInt32(num.Draw(t, "targetPort"))
+			if rapid.Bool().Draw(t, "named") {
+				target = intstr.FromString(name.Draw(t, "targetName"))
+			}
+			svc.Ports = append(svc.Ports, corev1.ServicePort{
+				Port: num.Draw(t, "port"), NodePort: optional.Draw(t, "nodePort"), TargetPort: target, Protocol: proto.Draw(t, "protocol"),
+			})
+		}
+		if got, want := validServicePorts(svc.Ports), len(servicePortProblems(&svc)) == 0; got != want {
+			t.Fatalf("validServicePorts = %v, servicePortProblems finds problems = %v: %+v", got, !want, svc)
+		}
+	})
 }

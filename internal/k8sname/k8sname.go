@@ -74,3 +74,27 @@ func LabelKey(s string) bool {
 	}
 	return name(s)
 }
+
+// PortName is validation.IsValidPortName reporting no errors: an IANA
+// service name of 1 to 15 characters a-z, 0-9 and '-', with at least one
+// letter, not starting or ending with '-' and without "--".
+func PortName(s string) bool {
+	if s == "" || len(s) > 15 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	letter := false
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b >= 'a' && b <= 'z':
+			letter = true
+		case b >= '0' && b <= '9':
+		case b == '-':
+			if s[i-1] == '-' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return letter
+}

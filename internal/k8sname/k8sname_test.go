@@ -15,7 +15,7 @@ func text() *rapid.Generator[string] {
 	return rapid.Custom(func(t *rapid.T) string {
 		parts := rapid.SliceOfN(rapid.OneOf(
 			rapid.SampledFrom([]string{"a", "b", "Z", "0", "9", "-", "_", ".", "/", "é", " "}),
-			rapid.SampledFrom([]string{"ab", "x1", "Q"}),
+			rapid.SampledFrom([]string{"ab", "x1", "Q", "--", "http", "7"}),
 			rapid.SampledFrom([]string{strings.Repeat("a", 62), strings.Repeat("b", 63), strings.Repeat("c", 64), strings.Repeat("d.", 120)}),
 		), 0, 12).Draw(t, "parts")
 		return strings.Join(parts, "")
@@ -34,6 +34,7 @@ func TestMatchesApimachinery(t *testing.T) {
 			{"DNS1123Subdomain", DNS1123Subdomain, validation.IsDNS1123Subdomain},
 			{"LabelValue", LabelValue, validation.IsValidLabelValue},
 			{"LabelKey", LabelKey, validation.IsQualifiedName},
+			{"PortName", PortName, validation.IsValidPortName},
 		} {
 			if got, want := c.fast(s), len(c.slow(s)) == 0; got != want {
 				t.Fatalf("%s(%q) = %v, apimachinery says valid = %v (%v)", c.name, s, got, want, c.slow(s))
@@ -62,6 +63,17 @@ func TestExamples(t *testing.T) {
 	} {
 		if DNS1123Label(c.s) != c.label || DNS1123Subdomain(c.s) != c.subdomain || LabelValue(c.s) != c.val || LabelKey(c.s) != c.key {
 			t.Errorf("%q: got %v %v %v %v, want %v %v %v %v", c.s, DNS1123Label(c.s), DNS1123Subdomain(c.s), LabelValue(c.s), LabelKey(c.s), c.label, c.subdomain, c.val, c.key)
+		}
+	}
+}
+
+// TestPortNameEdges: the edges of port names, each checked against
+// apimachinery.
+func TestPortNameEdges(t *testing.T) {
+	for _, s := range []string{"", "a", "0", "80", "http", "h-2", "h--2", "-h", "h-", "Http", "h_2", "h.2",
+		strings.Repeat("a", 15), strings.Repeat("a", 16), "1" + strings.Repeat("-1", 7), "a" + strings.Repeat("-1", 7)} {
+		if got, want := PortName(s), len(validation.IsValidPortName(s)) == 0; got != want {
+			t.Errorf("PortName(%q) = %v, apimachinery says %v", s, got, want)
 		}
 	}
 }

@@ -1,0 +1,569 @@
+package strictjson
+
+import (
+	"encoding/json"
+	"reflect"
+	"unicode/utf8"
+)
+
+// maxDepth bounds the nesting of arrays and objects; deeper input
+// declines (encoding/json refuses nesting past 10,000).
+const maxDepth = 1000
+
+// Decode decodes the JSON text data into v, a non-nil pointer to the zero
+// value of its type, exactly as sigs.k8s.io/json.UnmarshalStrict would,
+// and reports true; or it reports false, having perhaps written part of
+// *v, when the input or the type holds anything it does not handle or
+// that strict decoding would object to (see the package documentation).
+// A nil or non-pointer v gives false.
+func Decode(data []byte, v any) bool {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return false
+	}
+	d := decoder{data: data}
+	if !d.value(planFor(rv.Type().Elem()), rv.Elem()) {
+		return false
+	}
+	d.space()
+	return d.pos == len(d.data)
+}
+
+// decoder reads data from pos on.
+type decoder struct {
+	data  []byte
+	pos   int
+	depth int
+}
+
+// space skips JSON whitespace.
+func (d *decoder) space() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+// next skips whitespace and returns the next byte, or 0 at the end.
+func (d *decoder) next() byte {
+	d.space()
+	if d.pos < len(d.data) {
+		return d.data[d.pos]
+	}
+	return 0
+}
+
+// literal consumes the literal word at pos.
+func (d *decoder) literal(word string) bool {
+	if len(d.data)-d.pos < len(word) || string(d.data[d.pos:d.pos+len(word)]) != word {
+		return false
+	}
+	d.pos += len(word)
+	return true
+}
+
+// value decodes the value at pos (after whitespace) into v, an addressable
+// value of p's type holding its zero value.
+func (d *decoder) value(p *plan, v reflect.Value) bool {
+	c := d.next()
+	if c == 'n' {
+		start := d.pos
+		if !d.literal("null") {
+			return false
+		}
+		if p.kind == unmarshalerKind {
+			return v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(d.data[start:d.pos]) == nil
+		}
+		return true // the zero value stays
+	}
+	switch p.kind {
+	case stringKind:
+		s, ok := d.stringValue()
+		if !ok {
+			return false
+		}
+		v.SetString(s)
+		return true
+	case boolKind:
+		switch {
+		case c == 't' && d.literal("true"):
+			v.SetBool(true)
+			return true
+		case c == 'f' && d.literal("false"):
+			return true
+		}
+		return false
+	case intKind:
+		n, ok := d.integer(p.bits, true)
+		if ok {
+			v.SetInt(int64(n))
+		}
+		return ok
+	case uintKind:
+		n, ok := d.integer(p.bits, false)
+		if ok {
+			v.SetUint(n)
+		}
+		return ok
+	case pointerKind:
+		e := reflect.New(p.elem.typ)
+		if !d.value(p.elem, e.Elem()) {
+			return false
+		}
+		v.Set(e)
+		return true
+	case sliceKind:
+		return d.slice(p, v)
+	case mapKind:
+		return d.mapValue(p, v)
+	case stringMapKind:
+		return d.stringMap(v.Addr().Interface().(*map[string]string))
+	case structKind:
+		return d.structValue(p, v)
+	case unmarshalerKind:
+		start := d.pos
+		if !d.skip() {
+			return false
+		}
+		return v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(d.data[start:d.pos]) == nil
+	}
+	return false
+}
+
+// enter counts a level of nesting, reporting false past maxDepth.
+func (d *decoder) enter() bool {
+	d.depth++
+	return d.depth <= maxDepth
+}
+
+// more is called after an element or member: it consumes a ',' and
+// reports true, or consumes the closing byte and reports false; ok is
+// false for anything else.
+func (d *decoder) more(closing byte) (more, ok bool) {
+	switch d.next() {
+	case ',':
+		d.pos++
+		return true, true
+	case closing:
+		d.pos++
+		d.depth--
+		return false, true
+	}
+	return false, false
+}
+
+// open consumes the opening byte of an array or object and reports
+// whether it is empty (its closing byte consumed too); ok is false when
+// the value at pos is not one, or is nested too deep.
+func (d *decoder) open(opening, closing byte) (empty, ok bool) {
+	if d.next() != opening || !d.enter() {
+		return false, false
+	}
+	d.pos++
+	if d.next() == closing {
+		d.pos++
+		d.depth--
+		return true, true
+	}
+	return false, true
+}
+
+func (d *decoder) slice(p *plan, v reflect.Value) bool {
+	empty, ok := d.open('[', ']')
+	if !ok {
+		return false
+	}
+	if empty {
+		v.Set(reflect.MakeSlice(p.typ, 0, 0))
+		return true
+	}
+	// One allocation of the right size, rather than growing.
+	v.Grow(d.count())
+	for n := 0; ; n++ {
+		if n == v.Cap() {
+			v.Grow(1)
+		}
+		v.SetLen(n + 1)
+		if !d.value(p.elem, v.Index(n)) {
+			return false
+		}
+		more, ok := d.more(']')
+		if !ok {
+			return false
+		}
+		if !more {
+			return true
+		}
+	}
+}
+
+// count returns the number of elements of the non-empty array whose first
+// element is at pos, for sizing a slice, without checking the grammar
+// (decoding does): commas outside strings and nested values, plus one. It
+// may be wrong on malformed input, and is at least 1.
+func (d *decoder) count() int {
+	n, depth := 1, 0
+	for i := d.pos; i < len(d.data); i++ {
+		switch d.data[i] {
+		case '"':
+			for i++; i < len(d.data) && d.data[i] != '"'; i++ {
+				if d.data[i] == '\\' {
+					i++
+				}
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth == 0 {
+				return n
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// key reads a member's name and its ':'.
+func (d *decoder) key() ([]byte, bool) {
+	if d.next() != '"' {
+		return nil, false
+	}
+	k, ok := d.stringBytes()
+	if !ok || d.next() != ':' {
+		return nil, false
+	}
+	d.pos++
+	return k, true
+}
+
+func (d *decoder) mapValue(p *plan, v reflect.Value) bool {
+	empty, ok := d.open('{', '}')
+	if !ok {
+		return false
+	}
+	m := reflect.MakeMap(p.typ)
+	v.Set(m)
+	if empty {
+		return true
+	}
+	kt := p.typ.Key()
+	elem := reflect.New(p.elem.typ).Elem()
+	for {
+		k, ok := d.key()
+		if !ok {
+			return false
+		}
+		kv := reflect.New(kt).Elem()
+		kv.SetString(string(k))
+		if m.MapIndex(kv).IsValid() {
+			return false // given twice
+		}
+		elem.SetZero()
+		if !d.value(p.elem, elem) {
+			return false
+		}
+		m.SetMapIndex(kv, elem)
+		more, ok := d.more('}')
+		if !ok {
+			return false
+		}
+		if !more {
+			return true
+		}
+	}
+}
+
+// stringMap decodes a map[string]string, the labels and annotations of
+// every object, without reflection.
+func (d *decoder) stringMap(m *map[string]string) bool {
+	empty, ok := d.open('{', '}')
+	if !ok {
+		return false
+	}
+	out := make(map[string]string)
+	*m = out
+	if empty {
+		return true
+	}
+	for {
+		k, ok := d.key()
+		if !ok {
+			return false
+		}
+		if _, dup := out[string(k)]; dup {
+			return false
+		}
+		val := ""
+		switch d.next() {
+		case 'n':
+			if !d.literal("null") {
+				return false
+			}
+		default:
+			if val, ok = d.stringValue(); !ok {
+				return false
+			}
+		}
+		out[string(k)] = val
+		more, ok := d.more('}')
+		if !ok {
+			return false
+		}
+		if !more {
+			return true
+		}
+	}
+}
+
+func (d *decoder) structValue(p *plan, v reflect.Value) bool {
+	empty, ok := d.open('{', '}')
+	if !ok {
+		return false
+	}
+	if empty {
+		return true
+	}
+	var seen [maxFields / 64]uint64
+	for {
+		k, ok := d.key()
+		if !ok {
+			return false
+		}
+		i, known := p.names[string(k)]
+		if !known || seen[i/64]&(1<<(i%64)) != 0 {
+			return false // unknown, or given twice
+		}
+		seen[i/64] |= 1 << (i % 64)
+		f := &p.fields[i]
+		fv := v
+		for _, j := range f.index {
+			fv = fv.Field(j)
+		}
+		if !d.value(f.plan, fv) {
+			return false
+		}
+		more, ok := d.more('}')
+		if !ok {
+			return false
+		}
+		if !more {
+			return true
+		}
+	}
+}
+
+// integer reads an integer literal that fits in bits bits (signed or
+// not). A number with a fraction or exponent, or out of range, gives
+// false: encoding/json refuses it for an integer.
+func (d *decoder) integer(bits int, signed bool) (uint64, bool) {
+	i := d.pos
+	neg := false
+	if i < len(d.data) && d.data[i] == '-' {
+		if !signed {
+			return 0, false
+		}
+		neg = true
+		i++
+	}
+	start := i
+	var n uint64
+	for i < len(d.data) && d.data[i] >= '0' && d.data[i] <= '9' {
+		digit := uint64(d.data[i] - '0')
+		if n > (1<<64-1-digit)/10 {
+			return 0, false // past uint64
+		}
+		n = n*10 + digit
+		i++
+	}
+	digits := i - start
+	if digits == 0 || digits > 1 && d.data[start] == '0' {
+		return 0, false
+	}
+	if i < len(d.data) && (d.data[i] == '.' || d.data[i] == 'e' || d.data[i] == 'E') {
+		return 0, false
+	}
+	d.pos = i
+	if !signed {
+		if bits < 64 && n >= 1<<bits {
+			return 0, false
+		}
+		return n, true
+	}
+	limit := uint64(1) << (bits - 1) // the magnitude of the minimum
+	if neg {
+		if n > limit {
+			return 0, false
+		}
+		return -n, true
+	}
+	if n >= limit {
+		return 0, false
+	}
+	return n, true
+}
+
+// stringValue reads a string at pos.
+func (d *decoder) stringValue() (string, bool) {
+	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+		return "", false
+	}
+	b, ok := d.stringBytes()
+	return string(b), ok
+}
+
+// stringBytes reads the string whose opening quote is at pos and returns
+// its decoded bytes: a slice of data, or a new slice when it holds
+// escapes. Invalid UTF-8 and control characters give false.
+func (d *decoder) stringBytes() ([]byte, bool) {
+	start := d.pos + 1
+	i := start
+	escaped, high := false, false
+	for {
+		if i >= len(d.data) {
+			return nil, false
+		}
+		c := d.data[i]
+		switch {
+		case c == '"':
+			raw := d.data[start:i]
+			d.pos = i + 1
+			if high && !utf8.Valid(raw) {
+				return nil, false
+			}
+			if escaped {
+				// Rare: the standard library decodes escapes as the
+				// strict decoder's own copy of it does.
+				var s string
+				if json.Unmarshal(d.data[start-1:i+1], &s) != nil {
+					return nil, false
+				}
+				return []byte(s), true
+			}
+			return raw, true
+		case c == '\\':
+			escaped = true
+			i++
+			if i >= len(d.data) {
+				return nil, false
+			}
+			switch d.data[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(d.data) {
+					return nil, false
+				}
+				for _, h := range d.data[i+1 : i+5] {
+					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
+						return nil, false
+					}
+				}
+				i += 4
+			default:
+				return nil, false
+			}
+		case c < 0x20:
+			return nil, false
+		case c >= 0x80:
+			high = true
+		}
+		i++
+	}
+}
+
+// skip passes over the value at pos, checking its grammar.
+func (d *decoder) skip() bool {
+	switch c := d.next(); {
+	case c == '"':
+		_, ok := d.stringBytes()
+		return ok
+	case c == '{':
+		empty, ok := d.open('{', '}')
+		if !ok || empty {
+			return ok
+		}
+		for {
+			if _, ok := d.key(); !ok || !d.skip() {
+				return false
+			}
+			more, ok := d.more('}')
+			if !ok {
+				return false
+			}
+			if !more {
+				return true
+			}
+		}
+	case c == '[':
+		empty, ok := d.open('[', ']')
+		if !ok || empty {
+			return ok
+		}
+		for {
+			if !d.skip() {
+				return false
+			}
+			more, ok := d.more(']')
+			if !ok {
+				return false
+			}
+			if !more {
+				return true
+			}
+		}
+	case c == 't':
+		return d.literal("true")
+	case c == 'f':
+		return d.literal("false")
+	case c == 'n':
+		return d.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return d.number()
+	}
+	return false
+}
+
+// number passes over a number, checking its grammar.
+func (d *decoder) number() bool {
+	i := d.pos
+	digits := func() int {
+		n := 0
+		for i < len(d.data) && d.data[i] >= '0' && d.data[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(d.data) && d.data[i] == '-' {
+		i++
+	}
+	first := i
+	n := digits()
+	if n == 0 || n > 1 && d.data[first] == '0' {
+		return false
+	}
+	if i < len(d.data) && d.data[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(d.data) && (d.data[i] == 'e' || d.data[i] == 'E') {
+		i++
+		if i < len(d.data) && (d.data[i] == '+' || d.data[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	d.pos = i
+	return true
+}
