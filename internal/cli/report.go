@@ -140,6 +140,7 @@ func runReport(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
+	res.Cluster = simulate.Cluster{} // as in lint: the model holds what the report reads
 	// The progress line is cleared before anything else goes to stderr.
 	prog := newTermProgress(e.stderr)
 	defer prog.done()
