@@ -16,6 +16,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -25,6 +26,7 @@ import (
 )
 
 func main() {
+	heapProfile := flag.String("heapprofile", "", "write a heap profile of the model (and the pods it holds) to this file")
 	keepText := flag.Bool("keep-text", false, "keep the input's text for FieldSource, as a library load does by default (the CLI drops it)")
 	flag.Parse()
 	if flag.NArg() == 0 {
@@ -63,6 +65,17 @@ func main() {
 	fmt.Printf("compile   %6.2f s  peak live %5d MB  live after %5d MB (cluster and model)\n", time.Since(start).Seconds(), peak.Load()>>20, liveAfterGC()>>20)
 	res = nil
 	fmt.Printf("model and the pods it holds: live %d MB\n", liveAfterGC()>>20)
+	if *heapProfile != "" {
+		f, err := os.Create(*heapProfile)
+		if err == nil {
+			err = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	close(stop)
 	for _, d := range metrics.All() {
 		if strings.HasPrefix(d.Name, "/memory/classes/") {
