@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"unicode/utf8"
+
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // maxDepth bounds the nesting of arrays and objects; deeper input
@@ -75,7 +77,7 @@ func (d *decoder) value(p *plan, v reflect.Value) bool {
 		if !d.literal("null") {
 			return false
 		}
-		if p.kind == unmarshalerKind {
+		if p.kind == unmarshalerKind || p.kind == intOrStringKind {
 			return v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(d.data[start:d.pos]) == nil
 		}
 		return true // the zero value stays
@@ -124,6 +126,17 @@ func (d *decoder) value(p *plan, v reflect.Value) bool {
 		return d.stringMap(v.Addr().Interface().(*map[string]string))
 	case structKind:
 		return d.structValue(p, v)
+	case intOrStringKind:
+		// As IntOrString.UnmarshalJSON: a string, or an int32.
+		x := v.Addr().Interface().(*intstr.IntOrString)
+		if c == '"' {
+			s, ok := d.stringValue()
+			x.Type, x.StrVal = intstr.String, s
+			return ok
+		}
+		n, ok := d.integer(32, true)
+		x.Type, x.IntVal = intstr.Int, int32(n)
+		return ok
 	case unmarshalerKind:
 		start := d.pos
 		if !d.skip() {
@@ -337,7 +350,7 @@ func (d *decoder) structValue(p *plan, v reflect.Value) bool {
 		if !ok {
 			return false
 		}
-		i, known := p.names[string(k)]
+		i, known := p.field(k)
 		if !known || seen[i/64]&(1<<(i%64)) != 0 {
 			return false // unknown, or given twice
 		}

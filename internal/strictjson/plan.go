@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // kind is how a type is decoded.
@@ -23,6 +25,7 @@ const (
 	stringMapKind // exactly map[string]string
 	structKind
 	unmarshalerKind // *T implements json.Unmarshaler
+	intOrStringKind // exactly intstr.IntOrString, whose UnmarshalJSON it does
 )
 
 // plan is how to decode one type.
@@ -34,6 +37,70 @@ type plan struct {
 	// structKind: the members, and their indexes by name.
 	fields []field
 	names  map[string]int
+	// slots, when not nil, finds a member's index by name faster than
+	// names: slots[hashName(name, seed) & mask] is the index of the member
+	// of that name if there is one, or -1 (see perfect).
+	slots []int16
+	seed  uint32
+	mask  uint32
+}
+
+// hashName hashes a member's name for plan.slots: its length and three of
+// its bytes, mixed by seed. name is not empty.
+func hashName(name []byte, seed uint32) uint32 {
+	n := uint32(len(name))
+	h := n*0x9e3779b1 ^ uint32(name[0])<<8 ^ uint32(name[n/2])<<16 ^ uint32(name[n-1])
+	h *= seed | 1
+	return h ^ h>>15
+}
+
+// perfect finds a seed and table size for which hashName gives every
+// member of p its own slot, and sets p.slots; when it finds none (or a
+// name is empty), p.slots stays nil and names is used.
+func (p *plan) perfect() {
+	for _, f := range p.fields {
+		if f.name == "" {
+			return
+		}
+	}
+	size := 4
+	for size < 2*len(p.fields) {
+		size *= 2
+	}
+	for ; size <= 16*len(p.fields) && size <= 1<<12; size *= 2 {
+		slots := make([]int16, size)
+		for seed := uint32(1); seed < 64; seed++ {
+			for i := range slots {
+				slots[i] = -1
+			}
+			ok := true
+			for i, f := range p.fields {
+				h := hashName([]byte(f.name), seed*0x2545f491) & uint32(size-1)
+				if slots[h] >= 0 {
+					ok = false
+					break
+				}
+				slots[h] = int16(i)
+			}
+			if ok {
+				p.slots, p.seed, p.mask = slots, seed*0x2545f491, uint32(size-1)
+				return
+			}
+		}
+	}
+}
+
+// field returns the index of the member named k, or false.
+func (p *plan) field(k []byte) (int, bool) {
+	if p.slots != nil && len(k) > 0 {
+		i := p.slots[hashName(k, p.seed)&p.mask]
+		if i >= 0 && p.fields[i].name == string(k) {
+			return int(i), true
+		}
+		return 0, false
+	}
+	i, ok := p.names[string(k)]
+	return i, ok
 }
 
 // field is a member of a struct.
@@ -54,6 +121,7 @@ var (
 	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 	stringMapType       = reflect.TypeFor[map[string]string]()
+	intOrStringType     = reflect.TypeFor[intstr.IntOrString]()
 )
 
 // planFor returns the plan of t, building it (and the plans of the types
@@ -91,6 +159,10 @@ func (b *builder) build(t reflect.Type) *plan {
 	p := &plan{typ: t}
 	b.building[t] = p
 	ptr := reflect.PointerTo(t)
+	if t == intOrStringType {
+		p.kind = intOrStringKind
+		return p
+	}
 	if t.Kind() != reflect.Pointer && ptr.Implements(unmarshalerType) {
 		// encoding/json finds the method through the value's address
 		// only for named types.
@@ -140,6 +212,7 @@ func (b *builder) build(t reflect.Type) *plan {
 			names[f.name] = i
 		}
 		p.kind, p.fields, p.names = structKind, fields, names
+		p.perfect()
 	}
 	return p
 }

@@ -1,0 +1,74 @@
+package strictjson
+
+import (
+	"reflect"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"pgregory.net/rapid"
+)
+
+// structPlans returns the plans of the structs that the API types hold.
+func structPlans() []*plan {
+	seen := map[*plan]bool{}
+	var out []*plan
+	var walk func(p *plan)
+	walk = func(p *plan) {
+		if p == nil || seen[p] {
+			return
+		}
+		seen[p] = true
+		if p.kind == structKind {
+			out = append(out, p)
+		}
+		walk(p.elem)
+		for _, f := range p.fields {
+			walk(f.plan)
+		}
+	}
+	for _, t := range []reflect.Type{
+		reflect.TypeFor[corev1.Pod](), reflect.TypeFor[appsv1.Deployment](),
+		reflect.TypeFor[networkingv1.NetworkPolicy](), reflect.TypeFor[corev1.Service](),
+	} {
+		walk(planFor(t))
+	}
+	return out
+}
+
+// TestFieldLookup: plan.field finds a struct's member by name exactly as
+// the map of names does, for the members' names and for names one edit
+// away from them, and most structs have a hash table.
+func TestFieldLookup(t *testing.T) {
+	plans := structPlans()
+	tables := 0
+	for _, p := range plans {
+		if p.slots != nil {
+			tables++
+		}
+	}
+	if tables < len(plans)*9/10 {
+		t.Errorf("only %d of %d structs have a hash table", tables, len(plans))
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		p := rapid.SampledFrom(plans).Draw(rt, "plan")
+		name := []byte(rapid.SampledFrom(p.fields).Draw(rt, "field").name)
+		switch rapid.IntRange(0, 3).Draw(rt, "edit") {
+		case 1: // change a byte
+			if len(name) > 0 {
+				i := rapid.IntRange(0, len(name)-1).Draw(rt, "at")
+				name[i] = rapid.Byte().Draw(rt, "byte")
+			}
+		case 2: // cut
+			name = name[:rapid.IntRange(0, len(name)).Draw(rt, "len")]
+		case 3: // grow
+			name = append(name, rapid.SliceOfN(rapid.Byte(), 1, 3).Draw(rt, "more")...)
+		}
+		got, gotOK := p.field(name)
+		want, wantOK := p.names[string(name)]
+		if got != want || gotOK != wantOK {
+			rt.Fatalf("%v: field %q: %d %v, want %d %v", p.typ, name, got, gotOK, want, wantOK)
+		}
+	})
+}
