@@ -79,6 +79,9 @@ func FuzzStrictJSON(f *testing.F) {
 		`{"C":[true]}`,
 		"{\"metadata\":{\"name\":\"a\tb\"}}",
 		`{"metadata":{}} {}`,
+		`{"spec":{"ports":[{"port":80,"targetPort":2147483648},{"port":81,"targetPort":-2147483648}]}}`,
+		`{"spec":{"ports":[{"port":80,"targetPort":-2147483649}]}}`,
+		`{"spec":{"ports":[{"port":80,"targetPort":"a\u0062"},{"port":81,"targetPort":1.5},{"port":82,"targetPort":true},{"port":83,"targetPort":null}]}}`,
 	} {
 		f.Add([]byte(seed))
 	}
