@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +37,20 @@ const firstJSONCheck = 1 << 20
 // JSON.
 func (l *loader) splitJSON(name string, data []byte, walked bool, lines *lineTable, spans []itemSpan) bool {
 	pos, n := 0, 0
+	// The documents, in one array when the reader found where they are
+	// (at most one a span), rather than one allocation each.
+	var store []doc
+	if len(spans) > 0 {
+		store = make([]doc, 0, len(spans))
+		l.docs = slices.Grow(l.docs, len(spans))
+	}
+	newDoc := func() *doc {
+		if len(store) < cap(store) {
+			store = store[:len(store)+1]
+			return &store[len(store)-1]
+		}
+		return new(doc)
+	}
 	for first := true; ; first = false {
 		pos = skipSpace(data, pos)
 		if pos >= len(data) {
@@ -76,11 +91,11 @@ func (l *loader) splitJSON(name string, data []byte, walked bool, lines *lineTab
 			pos = end
 			continue
 		}
-		l.docs = append(l.docs, &doc{
-			src:  Source{File: name, Document: n, Line: line},
-			text: data[pos:end], json: true, walked: walked, lineBase: line,
-			lines: lines, off: pos,
-		})
+		d := newDoc()
+		d.src = Source{File: name, Document: n, Line: line}
+		d.text, d.json, d.walked, d.lineBase = data[pos:end], true, walked, line
+		d.lines, d.off = lines, pos
+		l.docs = append(l.docs, d)
 		n++
 		pos = end
 	}
