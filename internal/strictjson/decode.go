@@ -3,6 +3,7 @@ package strictjson
 import (
 	"encoding/json"
 	"reflect"
+	"sync"
 	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -23,7 +24,8 @@ func Decode(data []byte, v any) bool {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return false
 	}
-	d := decoder{data: data}
+	d := decoder{data: data, strings: internPool.Get().(*internTable)}
+	defer internPool.Put(d.strings)
 	if !d.value(planFor(rv.Type().Elem()), rv.Elem()) {
 		return false
 	}
@@ -33,9 +35,39 @@ func Decode(data []byte, v any) bool {
 
 // decoder reads data from pos on.
 type decoder struct {
-	data  []byte
-	pos   int
-	depth int
+	data    []byte
+	pos     int
+	depth   int
+	strings *internTable
+}
+
+// internTable holds strings decoded before, so that a short string that
+// comes again (a label, an image, a protocol) is the same string, not
+// another allocation: strings cannot change, so sharing them is safe. It
+// is a cache, one string a slot, and forgets on collision.
+type internTable [256]string
+
+// maxInterned is the length of the longest string interned.
+const maxInterned = 48
+
+var internPool = sync.Pool{New: func() any { return new(internTable) }}
+
+// intern returns b as a string, from t when t holds it.
+func (t *internTable) intern(b []byte) string {
+	if len(b) == 0 || len(b) > maxInterned {
+		return string(b)
+	}
+	h := uint32(2166136261)
+	for _, c := range b {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	slot := &t[h%uint32(len(t))]
+	if *slot == string(b) {
+		return *slot
+	}
+	s := string(b)
+	*slot = s
+	return s
 }
 
 // space skips JSON whitespace.
@@ -311,7 +343,8 @@ func (d *decoder) stringMap(m *map[string]string) bool {
 		if !ok {
 			return false
 		}
-		if _, dup := out[string(k)]; dup {
+		key := d.strings.intern(k)
+		if _, dup := out[key]; dup {
 			return false
 		}
 		val := ""
@@ -325,7 +358,7 @@ func (d *decoder) stringMap(m *map[string]string) bool {
 				return false
 			}
 		}
-		out[string(k)] = val
+		out[key] = val
 		more, ok := d.more('}')
 		if !ok {
 			return false
@@ -429,7 +462,10 @@ func (d *decoder) stringValue() (string, bool) {
 		return "", false
 	}
 	b, ok := d.stringBytes()
-	return string(b), ok
+	if !ok {
+		return "", false
+	}
+	return d.strings.intern(b), true
 }
 
 // stringBytes reads the string whose opening quote is at pos and returns

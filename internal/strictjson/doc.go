@@ -21,9 +21,11 @@
 //     derives them from tags and embedded structs; an unknown member or a
 //     member given twice declines);
 //   - types whose pointer implements json.Unmarshaler (such as
-//     resource.Quantity, intstr.IntOrString, metav1.Time): UnmarshalJSON
-//     is called with the value's own bytes, null included, as
-//     encoding/json calls it; an error from it declines;
+//     resource.Quantity and metav1.Time): UnmarshalJSON is called with the
+//     value's own bytes, null included, as encoding/json calls it; an
+//     error from it declines. intstr.IntOrString, in every Service and
+//     policy port, is decoded as its UnmarshalJSON does (a string, or an
+//     integer in the int32 range), without the call;
 //   - null into anything else leaves the zero value.
 //
 // It declines on any type rule it does not handle: a non-null value for
@@ -36,8 +38,13 @@
 // string, trailing data after the value, and nesting deeper than
 // maxDepth.
 //
+// Short strings that come again (labels, images, protocols) are the same
+// string, in one decoded value and across values: a small cache per
+// goroutine interns them, which saves their allocations.
+//
 // The decode plan of each type is computed once and kept for the life of
-// the process. Decode is safe for concurrent use, never panics on any
+// the process; a struct's members are found by a perfect hash of their
+// names. Decode is safe for concurrent use, never panics on any
 // input (it panics only if an UnmarshalJSON it calls does), and its cost is
 // linear in len(data) plus the allocations of the result.
 package strictjson
