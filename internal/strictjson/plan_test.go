@@ -1,7 +1,10 @@
 package strictjson
 
 import (
+	"encoding/json"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -71,4 +74,34 @@ func TestFieldLookup(t *testing.T) {
 			rt.Fatalf("%v: field %q: %d %v, want %d %v", p.typ, name, got, gotOK, want, wantOK)
 		}
 	})
+}
+
+// TestInternedStrings: strings of one length that share the intern
+// cache's slots, in arrays and as map keys and values, decode to
+// themselves, again and again.
+func TestInternedStrings(t *testing.T) {
+	var list, object []string
+	for i := range 3000 {
+		s := fmt.Sprintf(`"s%04d"`, i%1500)
+		list = append(list, s)
+		object = append(object, fmt.Sprintf(`"k%04d":%s`, i, s))
+	}
+	data := []byte("[" + strings.Join(list, ",") + "]")
+	obj := []byte("{" + strings.Join(object, ",") + "}")
+	for range 2 {
+		var got, want []string
+		var gotMap, wantMap map[string]string
+		if !Decode(data, &got) || !Decode(obj, &gotMap) {
+			t.Fatal("declined")
+		}
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(obj, &wantMap); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotMap, wantMap) {
+			t.Fatalf("decoded strings differ from encoding/json's")
+		}
+	}
 }
