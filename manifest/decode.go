@@ -230,7 +230,8 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	var kindRaw, avRaw, metaRaw, itemsRaw []byte
 	itemsOff := 0
 	dupItems := false
-	var others []string // the other keys, which a list may not have
+	var othersBuf [2]string
+	others := othersBuf[:0] // the other keys, which a list may not have
 	// The items of a list are found while the object is scanned, not in
 	// another scan of them.
 	var spans []itemSpan
