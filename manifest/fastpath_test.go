@@ -198,3 +198,32 @@ func FuzzFastPaths(f *testing.F) {
 		}
 	})
 }
+
+// TestStringEnd: stringEnd finds the first quote or backslash as a loop
+// over the bytes does, and skipString the end of a string as counting
+// the backslashes before each quote does, wherever they are in the
+// eight-byte words.
+func TestStringEnd(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		data := []byte(rapid.StringMatching(`["\\a\x00\xff]{0,40}`).Draw(t, "data"))
+		pos := rapid.IntRange(0, len(data)).Draw(t, "pos")
+		want := pos
+		for want < len(data) && data[want] != '"' && data[want] != '\\' {
+			want++
+		}
+		if got := stringEnd(data, pos); got != want {
+			t.Fatalf("stringEnd(%q, %d) = %d, want %d", data, pos, got, want)
+		}
+		str := append([]byte{'"'}, data...)
+		wantEnd, wantOK := 0, false
+		for q := 1; q < len(str); q++ {
+			if str[q] == '"' && !escaped(str, q, 1) {
+				wantEnd, wantOK = q+1, true
+				break
+			}
+		}
+		if end, ok := skipString(str, 0); end != wantEnd || ok != wantOK {
+			t.Fatalf("skipString(%q) = %d %v, want %d %v", str, end, ok, wantEnd, wantOK)
+		}
+	})
+}

@@ -82,15 +82,14 @@ func isJSONDelim(c byte) bool {
 func skipString(data []byte, pos int) (int, bool) {
 	i := pos + 1
 	for {
-		j := bytes.IndexByte(data[i:], '"')
-		if j < 0 {
+		i = stringEnd(data, i)
+		switch {
+		case i >= len(data):
 			return 0, false
-		}
-		i += j
-		if !escaped(data, i, pos+1) {
+		case data[i] == '"':
 			return i + 1, true
 		}
-		i++
+		i += 2 // a backslash and the character it escapes
 	}
 }
 

@@ -2,10 +2,12 @@ package manifest
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"slices"
@@ -273,46 +275,73 @@ func (t *docTracker) feedYAML(data []byte) {
 }
 
 func (t *docTracker) feedJSON(data []byte) {
-	for t.pos < len(data) {
+	pos := t.pos
+	for pos < len(data) {
 		if t.inString {
-			// Jump to the next quote that is not escaped; data holds the
-			// whole input so far, so the backslashes before it can be
-			// counted.
-			j := bytes.IndexByte(data[t.pos:], '"')
-			if j < 0 {
-				t.pos = len(data)
-				return
+			// To the closing quote, past escaped characters. An escape
+			// cut by the end of what was read so far is read again with
+			// the rest.
+			i := stringEnd(data, pos)
+			if i == len(data) {
+				pos = i
+				break
 			}
-			q := t.pos + j
-			t.pos = q + 1
-			if escaped(data, q, t.keyStart) {
+			if data[i] == '\\' {
+				if i+1 == len(data) {
+					pos = i
+					break
+				}
+				pos = i + 2
 				continue
 			}
+			pos = i + 1
 			t.inString = false
-			if t.depth == 1 && string(data[t.keyStart:q]) == "items" {
+			if t.depth == 1 && string(data[t.keyStart:i]) == "items" {
 				t.list = true
 			}
 			continue
 		}
-		switch data[t.pos] {
+		switch data[pos] {
 		case '"':
-			t.inString, t.keyStart = true, t.pos+1
+			t.inString, t.keyStart = true, pos+1
 		case '{', '[':
 			if t.depth == 0 {
-				t.start, t.list = t.pos, false
+				t.start, t.list = pos, false
 			}
 			t.depth++
 		case '}', ']':
 			t.depth--
 			switch {
 			case t.depth == 0 && !t.broken:
-				t.spans = append(t.spans, itemSpan{t.start, t.pos + 1})
+				t.spans = append(t.spans, itemSpan{t.start, pos + 1})
 			case t.depth < 0:
 				t.broken = true
 			}
 		}
-		t.pos++
+		pos++
 	}
+	t.pos = pos
+}
+
+// stringEnd returns the offset of the first quote or backslash in data at
+// or after pos, or len(data): eight bytes at a time.
+func stringEnd(data []byte, pos int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; pos+8 <= len(data); pos += 8 {
+		x := binary.LittleEndian.Uint64(data[pos:])
+		q, b := x^(ones*'"'), x^(ones*'\\')
+		// The lowest byte that is zero in q or b sets the lowest high bit
+		// (a borrow can set higher ones too, never a lower one).
+		if m := ((q - ones) &^ q & highs) | ((b - ones) &^ b & highs); m != 0 {
+			return pos + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; pos < len(data); pos++ {
+		if c := data[pos]; c == '"' || c == '\\' {
+			return pos
+		}
+	}
+	return pos
 }
 
 // escaped reports whether the quote at data[q] is escaped: preceded by an
