@@ -3,6 +3,7 @@ package manifest
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,7 +136,8 @@ func TestFastPathsTestdata(t *testing.T) {
 // tracker finds, fed in any chunks, end where skipValue says they end.
 func TestTrackerSpans(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		data := []byte("{" + rapid.StringMatching(`[{}\[\]"\\ a,:\n]{0,40}`).Draw(t, "data"))
+		tokens := []string{"{", "}", "[", "]", `"`, `"`, `\"`, `\\`, `\`, "a", " ", ",", ":", "\n", `"items"`}
+		data := []byte("{" + strings.Join(rapid.SliceOfN(rapid.SampledFrom(tokens), 0, 30).Draw(t, "tokens"), ""))
 		tr := docTracker{max: 1 << 30}
 		for _, cut := range rapid.SliceOfN(rapid.IntRange(0, len(data)), 0, 4).Draw(t, "cuts") {
 			if cut >= tr.pos {
@@ -226,4 +228,33 @@ func TestStringEnd(t *testing.T) {
 			t.Fatalf("skipString(%q) = %d %v, want %d %v", str, end, ok, wantEnd, wantOK)
 		}
 	})
+}
+
+// TestTrackerEscapes: escaped quotes and backslashes, also cut by the
+// end of a chunk, do not end a string for the reader's tracker.
+func TestTrackerEscapes(t *testing.T) {
+	for _, in := range []string{
+		`{"a\"}"}{"b":1}`,
+		`{"a\\"}{"b":"\\\"}"}`,
+		`{"x":"\\\\\"]}"} [1,"\"]"]`,
+	} {
+		data := []byte(in)
+		for cut := range len(data) + 1 {
+			tr := docTracker{max: 1 << 30}
+			tr.feed(data[:cut])
+			tr.feed(data)
+			var want []itemSpan
+			for pos := skipSpace(data, 0); pos < len(data); pos = skipSpace(data, pos) {
+				end, ok := skipValue(data, pos)
+				if !ok {
+					t.Fatalf("%q does not scan", in)
+				}
+				want = append(want, itemSpan{pos, end})
+				pos = end
+			}
+			if tr.broken || !slices.Equal(tr.spans, want) {
+				t.Errorf("%q cut at %d: tracker spans %v (broken %v), want %v", in, cut, tr.spans, tr.broken, want)
+			}
+		}
+	}
 }
