@@ -250,7 +250,6 @@ func (l *decoder) pod(o *object, x *corev1.Pod) {
 	case l.l.podsDecoded.Add(1) > int64(l.l.opts.maxPods()):
 		e.dropped = overLimit
 	default:
-		l.l.share.pod(x)
 		e.pod = x
 	}
 	l.events = append(l.events, event{entry: e})

@@ -18,9 +18,12 @@ import (
 // replicas of a ReplicaSet in a dump carry the same labels, owner and
 // containers, and many policies name the same selectors. At 150,000 pods
 // and 300,000 policies that is several hundred megabytes held once rather
-// than thousands of times. Parts are shared only when equal in full
-// (a hash finds the candidate, a comparison decides), so what a load
-// yields is unchanged but for the sharing.
+// than thousands of times. A pod's metadata and spec members are shared by
+// their JSON text, before decoding (members), so that replicas decode them
+// once; policies' selectors by their content, after decoding (a hash finds
+// the candidate, a comparison decides). Either way what a load yields is
+// unchanged but for the sharing. Pods that the fast path declines are not
+// shared: they are the odd ones.
 
 // sharer holds one copy of each part seen so far, for the decoders of one
 // load on every core.
@@ -57,10 +60,8 @@ type shareKey struct {
 
 // The kinds of shared parts.
 const (
-	shareLabels     uint8 = iota // labels and annotations: map[string]string
-	shareOwners                  // []metav1.OwnerReference
-	shareContainers              // []corev1.Container
-	shareSelector                // *metav1.LabelSelector
+	shareLabels   uint8 = iota // map[string]string
+	shareSelector              // *metav1.LabelSelector
 )
 
 func newSharer() *sharer { return &sharer{seed: maphash.MakeSeed()} }
@@ -124,7 +125,8 @@ func (s *sharer) members(raw []byte, v reflect.Value, fields *structFields) bool
 }
 
 // decodeShared decodes raw into field, or sets field to the value raw
-// decoded to before.
+// decoded to before. Decoders on other cores may decode the same text at
+// once; the first to keep its value gives it to the others.
 func (s *sharer) decodeShared(k rawKey, raw []byte, field reflect.Value) bool {
 	sh := &s.shards[k.hash%uint64(len(s.shards))]
 	sh.mu.Lock()
@@ -137,16 +139,23 @@ func (s *sharer) decodeShared(k rawKey, raw []byte, field reflect.Value) bool {
 	if !strictInto(raw, field.Addr().Interface()) {
 		return false
 	}
-	if !found {
-		v := reflect.New(field.Type()).Elem()
-		v.Set(field)
-		sh.mu.Lock()
-		if sh.raw == nil {
-			sh.raw = make(map[rawKey]rawEntry)
-		}
-		sh.raw[k] = rawEntry{raw, v}
-		sh.mu.Unlock()
+	if found {
+		return true // another text with the same hash keeps the place
 	}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if e, found := sh.raw[k]; found {
+		if bytes.Equal(e.raw, raw) {
+			field.Set(e.v) // kept meanwhile, by another core
+		}
+		return true
+	}
+	if sh.raw == nil {
+		sh.raw = make(map[rawKey]rawEntry)
+	}
+	v := reflect.New(field.Type()).Elem()
+	v.Set(field)
+	sh.raw[k] = rawEntry{raw, v}
 	return true
 }
 
@@ -195,39 +204,6 @@ func hashLabels(h *maphash.Hash, m map[string]string) {
 	maphash.WriteComparable(h, len(m))
 }
 
-// pod shares the parts of x that replicas have in common.
-func (s *sharer) pod(x *corev1.Pod) {
-	x.Labels = s.labels(x.Labels)
-	x.Annotations = s.labels(x.Annotations)
-	if len(x.OwnerReferences) > 0 {
-		var h maphash.Hash
-		h.SetSeed(s.seed)
-		for _, r := range x.OwnerReferences {
-			h.WriteString(r.Kind)
-			h.WriteString(r.Name)
-			h.WriteString(string(r.UID))
-		}
-		x.OwnerReferences = share(s, shareOwners, h.Sum64(), x.OwnerReferences, deepEqual)
-	}
-	if len(x.Spec.Containers) > 0 {
-		// A signature of the containers finds the candidate; the full
-		// comparison decides.
-		var h maphash.Hash
-		h.SetSeed(s.seed)
-		for _, c := range x.Spec.Containers {
-			h.WriteString(c.Name)
-			h.WriteString(c.Image)
-			for _, p := range c.Ports {
-				h.WriteString(p.Name)
-				maphash.WriteComparable(&h, p.ContainerPort)
-			}
-			maphash.WriteComparable(&h, len(c.Env))
-			maphash.WriteComparable(&h, len(c.VolumeMounts))
-		}
-		x.Spec.Containers = share(s, shareContainers, h.Sum64(), x.Spec.Containers, deepEqual)
-	}
-}
-
 // networkPolicy shares the selectors of x.
 func (s *sharer) networkPolicy(x *networkingv1.NetworkPolicy) {
 	x.Spec.PodSelector.MatchLabels = s.labels(x.Spec.PodSelector.MatchLabels)
@@ -273,5 +249,3 @@ func selectorEqual(a, b *metav1.LabelSelector) bool {
 			return x.Key == y.Key && x.Operator == y.Operator && (x.Values == nil) == (y.Values == nil) && slices.Equal(x.Values, y.Values)
 		})
 }
-
-func deepEqual[T any](a, b T) bool { return reflect.DeepEqual(a, b) }

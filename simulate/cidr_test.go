@@ -11,22 +11,31 @@ import (
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
-// propAddressAccess: the ranges Model.AddressAccess cuts the addresses
-// outside the cluster into answer, for every address tried (the edges of
-// every ipBlock and networks CIDR, node addresses, fixed ones) and every
-// port point, what Model.Check answers for that address; they are sorted
-// and disjoint, hold every address that is no pod's, and are maximal: two
-// neighbours (touching, or with only pod addresses between them) differ.
-// A CIDR endpoint cuts the same way within its prefix.
-func propAddressAccess(t *rapid.T) {
+// addressCase is what propAddressAccess and propClassAddressAccess
+// draw: a cluster and its model (with or without node traffic), a pod, a
+// direction, an outside endpoint (everything outside, or a CIDR around an
+// address tried), the addresses to try and those that pods own.
+type addressCase struct {
+	c        simulate.Cluster
+	m        *simulate.Model
+	pod      simulate.PodID
+	d        simulate.Direction
+	endpoint simulate.Endpoint
+	tries    []netip.Addr
+	owned    map[netip.Addr]bool
+	noNode   bool
+}
+
+func drawAddressCase(t *rapid.T) addressCase {
 	var c simulate.Cluster
 	if rapid.Bool().Draw(t, "tiered") {
 		c = fuzz.TieredCluster().Draw(t, "cluster")
 	} else {
 		c = fuzz.Cluster().Draw(t, "cluster")
 	}
+	noNode := rapid.Bool().Draw(t, "no node traffic")
 	var opts []simulate.Option
-	if rapid.Bool().Draw(t, "no node traffic") {
+	if noNode {
 		opts = append(opts, simulate.NodeTraffic(false))
 	}
 	m, err := simulate.Compile(c, opts...)
@@ -60,6 +69,19 @@ func propAddressAccess(t *rapid.T) {
 		a := rapid.SampledFrom(tries).Draw(t, "CIDR address")
 		endpoint = simulate.CIDR(netip.PrefixFrom(a, rapid.IntRange(a.BitLen()-12, a.BitLen()).Draw(t, "CIDR bits")))
 	}
+	return addressCase{c, m, pod, d, endpoint, tries, owned, noNode}
+}
+
+// propAddressAccess: the ranges Model.AddressAccess cuts the addresses
+// outside the cluster into answer, for every address tried (the edges of
+// every ipBlock and networks CIDR, node addresses, fixed ones) and every
+// port point, what Model.Check answers for that address; they are sorted
+// and disjoint, hold every address that is no pod's, and are maximal: two
+// neighbours (touching, or with only pod addresses between them) differ.
+// A CIDR endpoint cuts the same way within its prefix.
+func propAddressAccess(t *rapid.T) {
+	ac := drawAddressCase(t)
+	c, m, pod, d, endpoint, tries, owned := ac.c, ac.m, ac.pod, ac.d, ac.endpoint, ac.tries, ac.owned
 	pieces, err := m.AddressAccess(pod, endpoint, d)
 	if err != nil {
 		t.Fatalf("AddressAccess: %v", err)
@@ -127,48 +149,8 @@ func FuzzAddressAccess(f *testing.F) { f.Fuzz(rapid.MakeFuzz(propAddressAccess))
 // the addresses propAddressAccess tries); the node traffic ranges are
 // addresses of the pod's node, and none without node traffic.
 func propClassAddressAccess(t *rapid.T) {
-	var c simulate.Cluster
-	if rapid.Bool().Draw(t, "tiered") {
-		c = fuzz.TieredCluster().Draw(t, "cluster")
-	} else {
-		c = fuzz.Cluster().Draw(t, "cluster")
-	}
-	noNode := rapid.Bool().Draw(t, "no node traffic")
-	var opts []simulate.Option
-	if noNode {
-		opts = append(opts, simulate.NodeTraffic(false))
-	}
-	m, err := simulate.Compile(c, opts...)
-	if err != nil {
-		t.Fatalf("Compile: %v", err)
-	}
-	pods := m.Pods()
-	if len(pods) == 0 {
-		t.Skip("no pods")
-	}
-	pod := rapid.SampledFrom(pods).Draw(t, "pod")
-	d := rapid.SampledFrom([]simulate.Direction{simulate.Ingress, simulate.Egress}).Draw(t, "direction")
-	owned := map[netip.Addr]bool{}
-	for i := range c.Pods {
-		if !c.Pods[i].Spec.HostNetwork {
-			for _, a := range oraclePodIPs(&c.Pods[i]) {
-				owned[a] = true
-			}
-		}
-	}
-	tries := probeAddrs(c)
-	for _, n := range c.Nodes {
-		for _, a := range n.Status.Addresses {
-			if x, err := netip.ParseAddr(a.Address); err == nil {
-				tries = append(tries, x.Unmap())
-			}
-		}
-	}
-	endpoint := simulate.Outside()
-	if rapid.Bool().Draw(t, "a CIDR") && len(tries) > 0 {
-		a := rapid.SampledFrom(tries).Draw(t, "CIDR address")
-		endpoint = simulate.CIDR(netip.PrefixFrom(a, rapid.IntRange(a.BitLen()-12, a.BitLen()).Draw(t, "CIDR bits")))
-	}
+	ac := drawAddressCase(t)
+	m, pod, d, endpoint, tries, owned, noNode := ac.m, ac.pod, ac.d, ac.endpoint, ac.tries, ac.owned, ac.noNode
 	class, err := m.ClassOf(pod)
 	if err != nil {
 		t.Fatalf("ClassOf: %v", err)
