@@ -78,32 +78,40 @@ func (c Change) Summary() string {
 
 // Diff compares the allow matrices of a (before) and b (after) over the pods
 // they share, pair by pair, and lists the pods that only one of them has.
-// The models may have been compiled with different options.
+// The models may have been compiled with different options. It is
+// a.Baseline().Diff(b) without the workload parts of the Baseline: to
+// let a go before b is compiled, make the Baseline first.
+func Diff(a, b *Model) *Delta { return a.baseline(false).Diff(b) }
+
+// Diff compares the allow matrices of base's model (before) and after, as
+// the package function [Diff] does.
 //
-// Diff works on the class view: shared pods are grouped by their pair of
-// classes (class in a, class in b), and only the pairs of such groups that
-// some class pair of a or of b allows anything between are compared, once
-// each; pod pairs are expanded for the output only. Pairs that node traffic
-// exempts (a hostNetwork pod to the pods of its node) in either model are
-// compared pod by pod. It costs O(pods + class pairs with some port in
-// either model × the groups sharing their classes + output × log output),
-// never O(pods²); see BenchmarkDiff.
-func Diff(a, b *Model) *Delta {
+// It works on the class view: shared pods are grouped by their pair of
+// classes (class before, class after), and only the pairs of such groups
+// that some class pair of either model allows anything between are
+// compared, once each; pod pairs are expanded for the output only. Pairs
+// that node traffic exempts (a hostNetwork pod to the pods of its node) in
+// either model are compared pod by pod. It costs O(pods × log pods + class
+// pairs with some port in either model × the groups sharing their classes
+// + output × log output), plus what after's [Model.Exposure] costs, never
+// O(pods²); see BenchmarkDiff.
+func (base *Baseline) Diff(after *Model) *Delta {
+	b := after
 	d := &Delta{}
-	// A joint class is a pair (class in a, class in b) of shared pods.
+	// A joint class is a pair (class before, class after) of shared pods.
 	type shared struct{ ia, ib int32 }
 	joints := map[[2]int32]int32{}
-	var members [][]shared     // per joint class: its pods, in a's order
-	byA := map[int32][]int32{} // class in a → joint classes
-	byB := map[int32][]int32{} // class in b → joint classes
+	var members [][]shared     // per joint class: its pods, in base's order
+	byA := map[int32][]int32{} // class before → joint classes
+	byB := map[int32][]int32{} // class after → joint classes
 	var jointKey [][2]int32    // per joint class: its classes
-	for ia := range a.pods {
-		ib, ok := b.podByID[a.pods[ia].id]
+	for ia := range base.pods {
+		ib, ok := b.podByID[base.pods[ia].id]
 		if !ok {
-			d.RemovedPods = append(d.RemovedPods, a.pods[ia].id)
+			d.RemovedPods = append(d.RemovedPods, base.pods[ia].id)
 			continue
 		}
-		key := [2]int32{a.podClass[ia], b.podClass[ib]}
+		key := [2]int32{base.pods[ia].class, b.podClass[ib]}
 		j, seen := joints[key]
 		if !seen {
 			j = int32(len(members))
@@ -116,7 +124,7 @@ func Diff(a, b *Model) *Delta {
 		members[j] = append(members[j], shared{int32(ia), ib})
 	}
 	for ib := range b.pods {
-		if _, ok := a.podByID[b.pods[ib].id]; !ok {
+		if base.index(b.pods[ib].id) < 0 {
 			d.AddedPods = append(d.AddedPods, b.pods[ib].id)
 		}
 	}
@@ -124,9 +132,9 @@ func Diff(a, b *Model) *Delta {
 	// Candidate pairs of joint classes: those some class pair of either
 	// model allows anything between.
 	candidates := map[[2]int32]bool{}
-	for cp := range a.ClassPairs() {
-		for _, j1 := range byA[int32(cp.From)] {
-			for _, j2 := range byA[int32(cp.To)] {
+	for cp := range base.pairs {
+		for _, j1 := range byA[cp[0]] {
+			for _, j2 := range byA[cp[1]] {
 				candidates[[2]int32{j1, j2}] = true
 			}
 		}
@@ -139,7 +147,7 @@ func Diff(a, b *Model) *Delta {
 		}
 	}
 	record := func(from, to shared, before, after PortSet) {
-		f, t := a.pods[from.ia].id, a.pods[to.ia].id
+		f, t := base.pods[from.ia].id, base.pods[to.ia].id
 		switch {
 		case before.Equal(after):
 		case before.IsEmpty():
@@ -151,11 +159,11 @@ func Diff(a, b *Model) *Delta {
 		}
 	}
 	exempt := func(from, to shared) bool {
-		return from.ia != to.ia && (a.exempt(from.ia, to.ia) || b.exempt(from.ib, to.ib))
+		return from.ia != to.ia && (base.exempt(from.ia, to.ia) || b.exempt(from.ib, to.ib))
 	}
 	for jj := range candidates {
 		from, to := jointKey[jj[0]], jointKey[jj[1]]
-		before, after := a.classPorts(from[0], to[0]), b.classPorts(from[1], to[1])
+		before, after := base.classPorts(from[0], to[0]), b.classPorts(from[1], to[1])
 		if before.Equal(after) {
 			continue
 		}
@@ -168,40 +176,48 @@ func Diff(a, b *Model) *Delta {
 		}
 	}
 	// Node traffic, pod by pod: every shared hostNetwork pod (in either
-	// model) and the shared pods of its node (in either model).
+	// model) and the shared pods of its node in the model where it is a
+	// hostNetwork pod (a pod of its node in the other model only is not
+	// exempt in either).
 	for _, pods := range members {
 		for _, from := range pods {
-			if !a.pods[from.ia].host && !b.pods[from.ib].host {
+			hostA, hostB := base.pods[from.ia].host, b.pods[from.ib].host
+			if !hostA && !hostB {
 				continue
 			}
 			seen := map[int32]bool{}
-			for _, m := range [2]*Model{a, b} {
-				i := from.ia
-				if m == b {
-					i = from.ib
+			consider := func(ta, tb int32) {
+				to := shared{ta, tb}
+				if ta < 0 || tb < 0 || seen[ta] || !exempt(from, to) {
+					return
 				}
-				for _, q := range m.podsByNode[m.pods[i].pod.Spec.NodeName] {
-					id := m.pods[q].id
-					ta, okA := a.podByID[id]
-					tb, okB := b.podByID[id]
-					to := shared{ta, tb}
-					if !okA || !okB || seen[ta] || !exempt(from, to) {
-						continue
+				seen[ta] = true
+				record(from, to, base.pairPorts(from.ia, ta), b.pairPorts(from.ib, tb))
+			}
+			if hostA {
+				for _, ta := range base.byNode[base.pods[from.ia].node] {
+					tb, ok := b.podByID[base.pods[ta].id]
+					if !ok {
+						tb = -1
 					}
-					seen[ta] = true
-					record(from, to, a.pairPorts(from.ia, ta), b.pairPorts(from.ib, tb))
+					consider(ta, tb)
+				}
+			}
+			if hostB {
+				for _, tb := range b.podsByNode[b.pods[from.ib].pod.Spec.NodeName] {
+					consider(base.index(b.pods[tb].id), tb)
 				}
 			}
 		}
 	}
-	// Pods are sorted by namespace and name in a model: sort by their
-	// indices in a.
-	order := func(x, y PodID) int { return cmp.Compare(a.podByID[x], a.podByID[y]) }
+	// Pods are sorted by namespace and name in base, and members in
+	// base's order.
+	order := func(x, y PodID) int { return cmpID(x, y) }
 	slices.SortFunc(d.Added, func(x, y Pair) int { return cmp.Or(order(x.From, y.From), order(x.To, y.To)) })
 	slices.SortFunc(d.Removed, func(x, y Pair) int { return cmp.Or(order(x.From, y.From), order(x.To, y.To)) })
 	slices.SortFunc(d.Changed, func(x, y Change) int { return cmp.Or(order(x.From, y.From), order(x.To, y.To)) })
 	d.addNewPairs(b)
-	d.addExposure(a, b)
+	d.addExposure(base, b)
 	return d
 }
 

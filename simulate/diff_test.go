@@ -544,9 +544,16 @@ func propDiff(t *rapid.T) {
 	if d := simulate.Diff(a, a); !d.Empty() {
 		t.Fatalf("Diff(a, a) is not empty:\n%s", d)
 	}
-	d := simulate.Diff(a, b)
+	// The package function, or the Baseline of the first model.
+	diff := func(x, y *simulate.Model, label string) *simulate.Delta {
+		if rapid.Bool().Draw(t, label+" through a Baseline") {
+			return x.Baseline().Diff(y)
+		}
+		return simulate.Diff(x, y)
+	}
+	d := diff(a, b, "Diff(a, b)")
 	checkDelta(t, a, b, d)
-	back := simulate.Diff(b, a)
+	back := diff(b, a, "Diff(b, a)")
 	checkDelta(t, b, a, back)
 	if len(back.Added) != len(d.Removed) || len(back.Removed) != len(d.Added) || len(back.Changed) != len(d.Changed) {
 		t.Fatalf("Diff(b, a) does not mirror Diff(a, b):\n%s\n---\n%s", back, d)

@@ -65,7 +65,7 @@ func sortedIDs(m map[string][]PodID) []string {
 }
 
 // addExposure fills d.Exposure for Diff.
-func (d *Delta) addExposure(a, b *Model) {
+func (d *Delta) addExposure(a *Baseline, b *Model) {
 	ma, mb := map[string][]PodID{}, map[string][]PodID{}
 	for i := range a.pods {
 		ma[a.pods[i].id.String()] = []PodID{a.pods[i].id}
@@ -73,7 +73,7 @@ func (d *Delta) addExposure(a, b *Model) {
 	for i := range b.pods {
 		mb[b.pods[i].id.String()] = []PodID{b.pods[i].id}
 	}
-	d.Exposure = exposureChanges(exposedPorts(a), exposedPorts(b), sortedIDs(mb), ma, mb)
+	d.Exposure = exposureChanges(a.exposed, exposedPorts(b), sortedIDs(mb), ma, mb)
 }
 
 // addNewPairs fills d.NewPairs for Diff: the ports of b between each pod
@@ -134,7 +134,7 @@ func (d *Delta) addNewPairs(b *Model) {
 
 // addWorkloadExposure fills d.Exposure for DiffWorkloads: a workload's
 // exposure is the union over its pods.
-func (d *WorkloadDelta) addExposure(a, b *Model, wa, wb []Workload) {
+func (d *WorkloadDelta) addExposure(a *Baseline, b *Model, wa, wb []Workload) {
 	ma, mb := map[string][]PodID{}, map[string][]PodID{}
 	for _, w := range wa {
 		ma[w.ID] = w.Pods
@@ -142,7 +142,7 @@ func (d *WorkloadDelta) addExposure(a, b *Model, wa, wb []Workload) {
 	for _, w := range wb {
 		mb[w.ID] = w.Pods
 	}
-	d.Exposure = exposureChanges(exposedPorts(a), exposedPorts(b), sortedIDs(mb), ma, mb)
+	d.Exposure = exposureChanges(a.exposed, exposedPorts(b), sortedIDs(mb), ma, mb)
 }
 
 // addNewPairs fills d.NewPairs for DiffWorkloads from b's pairs.

@@ -74,10 +74,22 @@ func (d *WorkloadDelta) Empty() bool {
 // costs O(pods) to group the pods into workloads plus what WorkloadPairs
 // costs in each model (about the class pairs with some port, for
 // EveryMember also their members' classes) plus O(pairs listed × log pairs
-// listed).
+// listed). It is a.Baseline().DiffWorkloads(b, agg) without the parts of
+// the Baseline it does not use: to let a go before b is compiled, make the
+// Baseline first.
 func DiffWorkloads(a, b *Model, agg Aggregate) *WorkloadDelta {
+	return a.baseline(true, agg).DiffWorkloads(b, agg)
+}
+
+// DiffWorkloads compares the workload matrices of base's model (before)
+// and after, as the package function [DiffWorkloads] does.
+func (base *Baseline) DiffWorkloads(after *Model, agg Aggregate) *WorkloadDelta {
+	b := after
+	if agg != EveryMember {
+		agg = AnyMember // as WorkloadPairs reads it
+	}
 	d := &WorkloadDelta{}
-	wa, wb := a.Workloads(), b.Workloads()
+	wa, wb := base.workloads, b.Workloads()
 	inA := make(map[string]bool, len(wa))
 	inB := make(map[string]bool, len(wb))
 	for _, w := range wa {
@@ -93,12 +105,13 @@ func DiffWorkloads(a, b *Model, agg Aggregate) *WorkloadDelta {
 		if inB[w.ID] {
 			d.Shared++
 		} else {
+			w.Pods = slices.Clone(w.Pods) // the Delta's own, as Workloads gives them
 			d.RemovedWorkloads = append(d.RemovedWorkloads, w)
 		}
 	}
 	type key struct{ from, to string }
 	before := map[key]PortSet{}
-	for p := range a.WorkloadPairs(agg) {
+	for _, p := range base.wpairs[agg] {
 		if inB[p.From] && inB[p.To] {
 			before[key{p.From, p.To}] = p.Ports
 		}
@@ -124,6 +137,6 @@ func DiffWorkloads(a, b *Model, agg Aggregate) *WorkloadDelta {
 	slices.SortFunc(d.Removed, func(x, y WorkloadPair) int { return byPair(x.From, x.To, y.From, y.To) })
 	// Added and Changed come in the order of b's pairs: by From and To.
 	d.addNewPairs(b, agg)
-	d.addExposure(a, b, wa, wb)
+	d.addExposure(base, b, wa, wb)
 	return d
 }

@@ -76,6 +76,9 @@ func propDiffWorkloads(t *rapid.T) {
 	}
 	agg := rapid.SampledFrom([]simulate.Aggregate{simulate.AnyMember, simulate.EveryMember}).Draw(t, "aggregate")
 	got := simulate.DiffWorkloads(a, b, agg)
+	if rapid.Bool().Draw(t, "through a Baseline") {
+		got = a.Baseline().DiffWorkloads(b, agg)
+	}
 
 	ids := func(m *simulate.Model) map[string]bool {
 		out := map[string]bool{}

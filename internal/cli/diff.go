@@ -113,11 +113,13 @@ func (r *diffResult) empty() bool {
 	return len(r.EndpointsRemoved)+len(r.EndpointsAdded)+len(r.Added)+len(r.Removed)+len(r.Changed)+len(r.Exposure) == 0
 }
 
-// runDiff is the diff command. After loading and compiling both sides, the
-// pod diff costs what simulate.Diff costs; with --group workload it is
-// simulate.DiffWorkloads over both models' workload views: O(pods + class
-// pairs with some port in each model + output × log output), never pairs
-// of pods.
+// runDiff is the diff command. It loads and compiles the old side, keeps
+// its simulate.Baseline and lets the old model go (unless --why), then
+// loads and compiles the new side: one model is held at a time. The pod
+// diff costs what simulate.Baseline.Diff costs; with --group workload it is
+// simulate.Baseline.DiffWorkloads over both sides' workload views:
+// O(pods + class pairs with some port in each model + output × log
+// output), never pairs of pods.
 func runDiff(e *env, args []string) int {
 	c := lookup("diff")
 	var co common
@@ -180,6 +182,16 @@ func runDiff(e *env, args []string) int {
 	if !ok {
 		return exitError
 	}
+	// What the diff needs of the old side is taken now, and the old model
+	// let go before the new side is loaded (unless --why, which explains
+	// with both models): one model is held at a time.
+	fromF, toF := newEndpointFlag("--from", *fromFlag), newEndpointFlag("--to", *toFlag)
+	fromF.add(old)
+	toF.add(old)
+	base := old.Baseline()
+	if !*why {
+		old = nil
+	}
 	// The new side: the old one's engine flags and namespace, its own
 	// input. A cluster read in one namespace on the old side makes that
 	// namespace the one compared.
@@ -200,16 +212,18 @@ func runDiff(e *env, args []string) int {
 		return exitError
 	}
 
-	f, err := pairFilterFlags(*fromFlag, *toFlag, old, cur)
+	fromF.add(cur)
+	toF.add(cur)
+	f, err := fromF.pairFilter(toF)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "netpolsim diff:", clean(err))
 		return exitError
 	}
 	var r diffResult
 	if *group == "workload" {
-		r = diffGrouped(old, cur, ns, f)
+		r = diffGrouped(base, cur, ns, f)
 	} else {
-		r = diffPods(old, cur, ns, f)
+		r = diffPods(base, cur, ns, f)
 	}
 	switch *output {
 	case "json":
@@ -241,8 +255,8 @@ func runDiff(e *env, args []string) int {
 
 // diffPods compares two models pod by pod, with simulate.Diff; with ns,
 // only the pods of namespace ns and the connections among them.
-func diffPods(a, b *simulate.Model, ns string, f pairFilter) diffResult {
-	d := simulate.Diff(a, b)
+func diffPods(a *simulate.Baseline, b *simulate.Model, ns string, f pairFilter) diffResult {
+	d := a.Diff(b)
 	var r diffResult
 	byID := func(eps []endpoint) map[string]endpoint {
 		out := make(map[string]endpoint, len(eps))
@@ -251,8 +265,8 @@ func diffPods(a, b *simulate.Model, ns string, f pairFilter) diffResult {
 		}
 		return out
 	}
-	all := endpoints(a, false, ns)
-	epsA, epsB := byID(all), byID(endpoints(b, false, ns))
+	all := endpoints(a.Workloads(), false, ns)
+	epsA, epsB := byID(all), byID(endpoints(b.Workloads(), false, ns))
 	for _, p := range d.RemovedPods {
 		if ep, ok := epsA[p.String()]; ok && f.endpoint(ep.ID, false) {
 			r.EndpointsRemoved = append(r.EndpointsRemoved, ep)
@@ -301,8 +315,8 @@ func diffPods(a, b *simulate.Model, ns string, f pairFilter) diffResult {
 // and connections that matrix --group workload prints, with
 // simulate.DiffWorkloads; with ns, only the workloads of namespace ns and
 // the connections among them.
-func diffGrouped(a, b *simulate.Model, ns string, f pairFilter) diffResult {
-	d := simulate.DiffWorkloads(a, b, simulate.EveryMember)
+func diffGrouped(a *simulate.Baseline, b *simulate.Model, ns string, f pairFilter) diffResult {
+	d := a.DiffWorkloads(b, simulate.EveryMember)
 	r := diffResult{shared: d.Shared}
 	inNS := func(w simulate.Workload) bool { return (ns == "" || w.Namespace == ns) && f.endpoint(w.ID, true) }
 	for _, w := range d.RemovedWorkloads {
@@ -316,7 +330,7 @@ func diffGrouped(a, b *simulate.Model, ns string, f pairFilter) diffResult {
 		}
 	}
 	if ns != "" || f != (pairFilter{}) {
-		kept := slices.DeleteFunc(endpoints(a, true, ns), func(ep endpoint) bool { return !f.endpoint(ep.ID, true) })
+		kept := slices.DeleteFunc(endpoints(a.Workloads(), true, ns), func(ep endpoint) bool { return !f.endpoint(ep.ID, true) })
 		r.shared = len(kept) - len(r.EndpointsRemoved)
 	}
 	// Workload IDs start with their namespace.

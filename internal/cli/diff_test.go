@@ -120,11 +120,11 @@ func TestDiffAgreesWithConnections(t *testing.T) {
 	for a, ma := range models {
 		for b, mb := range models {
 			for _, grouped := range []bool{false, true} {
-				epsA, epsB := endpoints(ma, grouped, ""), endpoints(mb, grouped, "")
+				epsA, epsB := endpoints(ma.Workloads(), grouped, ""), endpoints(mb.Workloads(), grouped, "")
 				want := naiveDiff(epsA, epsB, connections(ma, grouped, epsA), connections(mb, grouped, epsB))
-				got := diffPods(ma, mb, "", pairFilter{})
+				got := diffPods(ma.Baseline(), mb, "", pairFilter{})
 				if grouped {
-					got = diffGrouped(ma, mb, "", pairFilter{})
+					got = diffGrouped(ma.Baseline(), mb, "", pairFilter{})
 				}
 				want.Exposure = got.Exposure // not in the connections; see simulate's TestDiffProperty
 				if diff := cmp.Diff(want, got, opts); diff != "" {

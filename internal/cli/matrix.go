@@ -170,7 +170,7 @@ func someEndpoints(m *simulate.Model, ns string) error {
 // the rows of f.from and the columns of f.to. The filter is a set lookup per
 // endpoint and connection: the cost stays the class view's.
 func writeMatrix(w io.Writer, m *simulate.Model, output string, byWorkload bool, ns string, port simulate.PortSpec, f pairFilter) error {
-	eps := slices.DeleteFunc(endpoints(m, byWorkload, ns), func(ep endpoint) bool { return !f.endpoint(ep.ID, byWorkload) })
+	eps := slices.DeleteFunc(endpoints(m.Workloads(), byWorkload, ns), func(ep endpoint) bool { return !f.endpoint(ep.ID, byWorkload) })
 	if output == "truthtable" {
 		rows := slices.DeleteFunc(slices.Clone(eps), func(ep endpoint) bool { return f.from != nil && !f.from.has(ep.ID, byWorkload) })
 		cols := slices.DeleteFunc(slices.Clone(eps), func(ep endpoint) bool { return f.to != nil && !f.to.has(ep.ID, byWorkload) })
@@ -211,11 +211,13 @@ func writeMatrix(w io.Writer, m *simulate.Model, output string, byWorkload bool,
 	return nil
 }
 
-// endpoints lists the pods, or the workloads (simulate.Model.Workloads),
-// sorted by id; with ns, only those of that namespace. It costs O(pods).
-func endpoints(m *simulate.Model, byWorkload bool, ns string) []endpoint {
+// endpoints lists the pods of the workloads ws (as simulate.Model.Workloads
+// or simulate.Baseline.Workloads give them), or with byWorkload the
+// workloads themselves, sorted by id; with ns, only those of that
+// namespace. It costs O(pods).
+func endpoints(ws []simulate.Workload, byWorkload bool, ns string) []endpoint {
 	var out []endpoint
-	for _, w := range m.Workloads() {
+	for _, w := range ws {
 		if ns != "" && w.Namespace != ns {
 			continue
 		}

@@ -15,56 +15,82 @@ type selection struct {
 	workloads map[string]bool
 }
 
-// selectEndpoint resolves an ENDPOINT of --from or --to against the models
-// (both sides of a diff), with simulate.Model.Resolve: the union of the
-// pods it stands for in each, and the workloads holding one of them. An
-// endpoint no model resolves is an error (the first model's, with its
-// suggestions), and so is one that stands for no pod: outside, an address
-// or CIDR outside the cluster, a Service without backends, as the matrix
-// has rows and columns of pods and workloads only. It costs O(pods) per
-// model.
-func selectEndpoint(flag, s string, models ...*simulate.Model) (*selection, error) {
+// endpointFlag is an ENDPOINT of --from or --to of matrix or diff being
+// resolved against the models (both sides of a diff), one model at a time
+// with add, so that a diff can let its first model go before it loads the
+// second: the selection is the union of the pods it stands for in each
+// model (with simulate.Model.Resolve), and the workloads holding one of
+// them. An endpoint no model resolves is an error (the first model's, with
+// its suggestions), and so is one that stands for no pod: outside, an
+// address or CIDR outside the cluster, a Service without backends, as the
+// matrix has rows and columns of pods and workloads only. Each add costs
+// O(pods) of its model.
+type endpointFlag struct {
+	flag, s  string
+	ep       simulate.Endpoint
+	err      error // a parse error, or the first model's
+	sel      *selection
+	resolved bool
+}
+
+// newEndpointFlag parses ENDPOINT s of flag; an empty s selects
+// everything. A parse error is reported by selection.
+func newEndpointFlag(flag, s string) *endpointFlag {
+	f := &endpointFlag{flag: flag, s: s}
 	if s == "" {
-		return nil, nil
+		return f
 	}
 	ep, err := simulate.ParseEndpoint(s)
+	switch {
+	case err != nil:
+		f.err = fmt.Errorf("%s %s: %w", flag, s, err)
+	case ep.Kind() == simulate.OutsideEndpoint:
+		f.err = fmt.Errorf("%s outside: the matrix has rows and columns of pods only; see exposure, or check --from outside", flag)
+	default:
+		f.ep = ep
+		f.sel = &selection{pods: map[simulate.PodID]bool{}, workloads: map[string]bool{}}
+	}
+	return f
+}
+
+// add resolves f against m.
+func (f *endpointFlag) add(m *simulate.Model) {
+	if f.sel == nil {
+		return
+	}
+	pods, err := m.Resolve(f.ep)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", flag, s, err)
-	}
-	if ep.Kind() == simulate.OutsideEndpoint {
-		return nil, fmt.Errorf("%s outside: the matrix has rows and columns of pods only; see exposure, or check --from outside", flag)
-	}
-	sel := &selection{pods: map[simulate.PodID]bool{}, workloads: map[string]bool{}}
-	var first error
-	resolved := false
-	for _, m := range models {
-		pods, err := m.Resolve(ep)
-		if err != nil {
-			if first == nil {
-				first = err
-			}
-			continue
+		if f.err == nil {
+			f.err = fmt.Errorf("%s %s: %w", f.flag, f.s, err)
 		}
-		resolved = true
-		for _, p := range pods {
-			sel.pods[p] = true
-		}
-		for _, w := range m.Workloads() {
-			for _, p := range w.Pods {
-				if sel.pods[p] {
-					sel.workloads[w.ID] = true
-					break
-				}
+		return
+	}
+	f.resolved = true
+	for _, p := range pods {
+		f.sel.pods[p] = true
+	}
+	for _, w := range m.Workloads() {
+		for _, p := range w.Pods {
+			if f.sel.pods[p] {
+				f.sel.workloads[w.ID] = true
+				break
 			}
 		}
 	}
-	if !resolved {
-		return nil, fmt.Errorf("%s %s: %w", flag, s, first)
+}
+
+// selection returns what f selects over the models added: nil for
+// everything.
+func (f *endpointFlag) selection() (*selection, error) {
+	switch {
+	case f.s == "":
+		return nil, nil
+	case f.sel == nil || !f.resolved:
+		return nil, f.err
+	case len(f.sel.pods) == 0:
+		return nil, fmt.Errorf("%s %s: %w", f.flag, f.s, errors.New("stands for no pod (an address outside the cluster, or a Service without backends): the matrix has rows and columns of pods only"))
 	}
-	if len(sel.pods) == 0 {
-		return nil, fmt.Errorf("%s %s: %w", flag, s, errors.New("stands for no pod (an address outside the cluster, or a Service without backends): the matrix has rows and columns of pods only"))
-	}
-	return sel, nil
+	return f.sel, nil
 }
 
 // hasPod reports whether s holds pod p (the nil selection holds all).
@@ -100,13 +126,24 @@ func (f pairFilter) endpoint(id string, byWorkload bool) bool {
 
 // pairFilterFlags resolves --from and --to against the models.
 func pairFilterFlags(from, to string, models ...*simulate.Model) (pairFilter, error) {
-	var f pairFilter
-	var err error
-	if f.from, err = selectEndpoint("--from", from, models...); err != nil {
-		return f, err
+	fromF, toF := newEndpointFlag("--from", from), newEndpointFlag("--to", to)
+	for _, m := range models {
+		fromF.add(m)
+		toF.add(m)
 	}
-	f.to, err = selectEndpoint("--to", to, models...)
-	return f, err
+	return fromF.pairFilter(toF)
+}
+
+// pairFilter returns the pair filter of from (f) and to, resolved against
+// the same models.
+func (f *endpointFlag) pairFilter(to *endpointFlag) (pairFilter, error) {
+	var pf pairFilter
+	var err error
+	if pf.from, err = f.selection(); err != nil {
+		return pf, err
+	}
+	pf.to, err = to.selection()
+	return pf, err
 }
 
 // pairFilterUsage documents --from and --to of matrix and diff.

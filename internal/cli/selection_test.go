@@ -135,3 +135,24 @@ func TestFromToErrors(t *testing.T) {
 		{"matrix bad --from", []string{"matrix", "-f", shop, "--from", "shop"}, "netpolsim matrix: --from shop: endpoint \"shop\": want NAMESPACE/POD"},
 	})
 }
+
+// TestDiffFromOneSide checks that --from resolves against both sides of a
+// diff, the old one before its model is let go: a pod only in the old side
+// or only in the new one is a row.
+func TestDiffFromOneSide(t *testing.T) {
+	const pod = "shop/catalog-import-0" // only in pr-after
+	var got diffResult
+	if err := json.Unmarshal([]byte(mustRun(t, 1, "diff", prAfter, prBefore, "-o", "json", "--from", pod)), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.EndpointsRemoved) != 1 || got.EndpointsRemoved[0].ID != pod || len(got.EndpointsAdded) != 0 {
+		t.Errorf("diff NEW OLD --from %s: removed %v, added %v; want the pod removed, nothing added", pod, got.EndpointsRemoved, got.EndpointsAdded)
+	}
+	got = diffResult{}
+	if err := json.Unmarshal([]byte(mustRun(t, 1, "diff", prBefore, prAfter, "-o", "json", "--from", pod)), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.New) != 2 || len(got.Added)+len(got.Removed)+len(got.Changed) != 0 {
+		t.Errorf("diff OLD NEW --from %s: new %v, added %v, removed %v, changed %v; want its 2 new connections only", pod, got.New, got.Added, got.Removed, got.Changed)
+	}
+}

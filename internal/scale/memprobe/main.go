@@ -4,7 +4,7 @@
 //
 //	go run ./internal/scale/gencluster -pods 150000 -policies 300000 -o /tmp/limits
 //	go build -o /tmp/memprobe ./internal/scale/memprobe
-//	/usr/bin/time -f '%M KB' /tmp/memprobe [-keep-text] /tmp/limits
+//	/usr/bin/time -f '%M KB' /tmp/memprobe [-keep-text] [-baseline] /tmp/limits
 //
 // "peak live" is the largest live heap the collector found, sampled every
 // 10 ms; the live heap after a step is measured after a forced collection.
@@ -27,10 +27,11 @@ import (
 
 func main() {
 	heapProfile := flag.String("heapprofile", "", "write a heap profile of the model (and the pods it holds) to this file")
+	baseline := flag.Bool("baseline", false, "then make the model's Baseline, let the model go and say what the Baseline holds, as diff does with its first side")
 	keepText := flag.Bool("keep-text", false, "keep the input's text for FieldSource, as a library load does by default (the CLI drops it)")
 	flag.Parse()
 	if flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: memprobe [-keep-text] PATH...")
+		fmt.Fprintln(os.Stderr, "usage: memprobe [-keep-text] [-baseline] [-heapprofile FILE] PATH...")
 		os.Exit(2)
 	}
 	var peak atomic.Uint64
@@ -75,6 +76,13 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
+	}
+	if *baseline {
+		start = time.Now()
+		base := m.Baseline()
+		m = nil
+		fmt.Printf("baseline  %6.2f s  live after %5d MB (the Baseline alone)\n", time.Since(start).Seconds(), liveAfterGC()>>20)
+		runtime.KeepAlive(base)
 	}
 	close(stop)
 	for _, d := range metrics.All() {
