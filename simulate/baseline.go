@@ -50,7 +50,7 @@ func (m *Model) baseline(workloads bool, aggs ...Aggregate) *Baseline {
 		pairs:       map[[2]int32]PortSet{},
 		nodeAllowed: m.opts.nodeAllowed,
 		byNode:      map[string][]int32{},
-		exposed:     map[PodID]PortSet{},
+		exposed:     exposedPorts(m),
 	}
 	for i := range m.pods {
 		p := &m.pods[i]
@@ -66,11 +66,6 @@ func (m *Model) baseline(workloads bool, aggs ...Aggregate) *Baseline {
 	}
 	for cp := range m.ClassPairs() {
 		base.pairs[[2]int32{int32(cp.From), int32(cp.To)}] = cp.Ports
-	}
-	for id, ports := range exposedPorts(m) {
-		if !ports.IsEmpty() {
-			base.exposed[id] = ports
-		}
 	}
 	if workloads {
 		base.workloads = m.Workloads()

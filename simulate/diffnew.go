@@ -18,18 +18,25 @@ type ExposureChange struct {
 	Before, After PortSet
 }
 
-// exposedPorts returns, per pod of m, the pod ports some outside address
-// may reach it on by some route. It costs what [Model.Exposure] costs.
+// exposedPorts returns, per pod of m that some outside address may reach
+// by some route, the pod ports it may reach it on; the other pods are left
+// out. It costs what [Model.Exposure] costs.
 func exposedPorts(m *Model) map[PodID]PortSet {
 	out := map[PodID]PortSet{}
-	for _, x := range m.Exposure() {
+	// Pod by pod as Exposure does, each pod's routes let go once summed.
+	ex := m.exposer()
+	memo := map[[2]int32][]Access{}
+	for i := range m.pods {
+		x := m.podExposure(int32(i), ex, memo)
 		var ports PortSet
 		for _, r := range x.Inbound {
 			if !r.Sources.IsEmpty() {
 				ports = ports.Union(r.PodPorts)
 			}
 		}
-		out[x.Pod] = ports
+		if !ports.IsEmpty() {
+			out[x.Pod] = ports
+		}
 	}
 	return out
 }
@@ -64,16 +71,36 @@ func sortedIDs(m map[string][]PodID) []string {
 	return ids
 }
 
-// addExposure fills d.Exposure for Diff.
+// addExposure fills d.Exposure for Diff: the pods of b whose exposure
+// differs from a's, where a pod only in b had none. Only the pods exposed
+// on some side can differ, so it costs O(exposed pods × log) beyond what
+// exposedPorts(b) costs, sorted by ID as a string as ExposureChange.ID is.
 func (d *Delta) addExposure(a *Baseline, b *Model) {
-	ma, mb := map[string][]PodID{}, map[string][]PodID{}
-	for i := range a.pods {
-		ma[a.pods[i].id.String()] = []PodID{a.pods[i].id}
+	eb := exposedPorts(b)
+	var ids []PodID
+	for id := range eb {
+		ids = append(ids, id)
 	}
-	for i := range b.pods {
-		mb[b.pods[i].id.String()] = []PodID{b.pods[i].id}
+	for id := range a.exposed {
+		_, inB := b.podByID[id]
+		if _, after := eb[id]; inB && !after {
+			ids = append(ids, id) // exposed before, not after
+		}
 	}
-	d.Exposure = exposureChanges(a.exposed, exposedPorts(b), sortedIDs(mb), ma, mb)
+	type keyed struct {
+		s  string
+		id PodID
+	}
+	ks := make([]keyed, len(ids))
+	for i, id := range ids {
+		ks[i] = keyed{id.String(), id}
+	}
+	slices.SortFunc(ks, func(x, y keyed) int { return strings.Compare(x.s, y.s) })
+	for _, k := range ks {
+		if before, after := a.exposed[k.id], eb[k.id]; !before.Equal(after) {
+			d.Exposure = append(d.Exposure, ExposureChange{ID: k.s, Before: before, After: after})
+		}
+	}
 }
 
 // addNewPairs fills d.NewPairs for Diff: the ports of b between each pod

@@ -225,6 +225,9 @@ func runDiff(e *env, args []string) int {
 	} else {
 		r = diffPods(base, cur, ns, f)
 	}
+	if !*why {
+		base, cur = nil, nil // the rows hold all the output needs
+	}
 	switch *output {
 	case "json":
 		if err := writeDiffJSON(e.stdout, r); err != nil {
@@ -258,27 +261,32 @@ func runDiff(e *env, args []string) int {
 func diffPods(a *simulate.Baseline, b *simulate.Model, ns string, f pairFilter) diffResult {
 	d := a.Diff(b)
 	var r diffResult
-	byID := func(eps []endpoint) map[string]endpoint {
-		out := make(map[string]endpoint, len(eps))
-		for _, ep := range eps {
-			out[ep.ID] = ep
+	// The endpoints of the pods only one side has, and the count of the
+	// pods kept, without an endpoint for every pod.
+	only := func(ws []simulate.Workload, pods []simulate.PodID) (eps []endpoint, kept int) {
+		set := make(map[simulate.PodID]bool, len(pods))
+		for _, p := range pods {
+			set[p] = true
 		}
-		return out
-	}
-	all := endpoints(a.Workloads(), false, ns)
-	epsA, epsB := byID(all), byID(endpoints(b.Workloads(), false, ns))
-	for _, p := range d.RemovedPods {
-		if ep, ok := epsA[p.String()]; ok && f.endpoint(ep.ID, false) {
-			r.EndpointsRemoved = append(r.EndpointsRemoved, ep)
+		for _, w := range ws {
+			if ns != "" && w.Namespace != ns {
+				continue
+			}
+			for _, id := range w.Pods {
+				if !f.pod(id) {
+					continue
+				}
+				kept++
+				if set[id] {
+					eps = append(eps, podEndpoint(w, id))
+				}
+			}
 		}
+		return eps, kept
 	}
-	for _, p := range d.AddedPods {
-		if ep, ok := epsB[p.String()]; ok && f.endpoint(ep.ID, false) {
-			r.EndpointsAdded = append(r.EndpointsAdded, ep)
-		}
-	}
-	all = slices.DeleteFunc(all, func(ep endpoint) bool { return !f.endpoint(ep.ID, false) })
-	r.shared = len(all) - len(r.EndpointsRemoved)
+	r.EndpointsRemoved, r.shared = only(a.Workloads(), d.RemovedPods)
+	r.shared -= len(r.EndpointsRemoved)
+	r.EndpointsAdded, _ = only(b.Workloads(), d.AddedPods)
 	in := func(from, to simulate.PodID) bool {
 		return (ns == "" || from.Namespace == ns && to.Namespace == ns) && f.from.hasPod(from) && f.to.hasPod(to)
 	}

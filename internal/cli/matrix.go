@@ -226,15 +226,20 @@ func endpoints(ws []simulate.Workload, byWorkload bool, ns string) []endpoint {
 			continue
 		}
 		for _, id := range w.Pods {
-			ep := endpoint{ID: id.String(), Kind: "Pod", Namespace: id.Namespace, Name: id.Name, members: []simulate.PodID{id}}
-			if w.Kind != "Pod" {
-				ep.Workload = w.ID
-			}
-			out = append(out, ep)
+			out = append(out, podEndpoint(w, id))
 		}
 	}
 	slices.SortFunc(out, func(a, b endpoint) int { return strings.Compare(a.ID, b.ID) })
 	return out
+}
+
+// podEndpoint is the endpoint of pod id of workload w.
+func podEndpoint(w simulate.Workload, id simulate.PodID) endpoint {
+	ep := endpoint{ID: id.String(), Kind: "Pod", Namespace: id.Namespace, Name: id.Name, members: []simulate.PodID{id}}
+	if w.Kind != "Pod" {
+		ep.Workload = w.ID
+	}
+	return ep
 }
 
 // workloadEndpoint is the endpoint of a workload.

@@ -118,6 +118,10 @@ func (f pairFilter) keep(from, to string, byWorkload bool) bool {
 	return f.from.has(from, byWorkload) && f.to.has(to, byWorkload)
 }
 
+// pod reports whether pod p is a row or a column, as endpoint does for
+// its ID.
+func (f pairFilter) pod(p simulate.PodID) bool { return f.from.hasPod(p) || f.to.hasPod(p) }
+
 // endpoint reports whether an endpoint is a row or a column: every
 // endpoint when either flag is not given (its side is every endpoint).
 func (f pairFilter) endpoint(id string, byWorkload bool) bool {

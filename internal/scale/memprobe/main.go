@@ -27,6 +27,7 @@ import (
 
 func main() {
 	heapProfile := flag.String("heapprofile", "", "write a heap profile of the model (and the pods it holds) to this file")
+	against := flag.String("against", "", "with -baseline: then load and compile this path too and diff it against the Baseline, as diff does")
 	baseline := flag.Bool("baseline", false, "then make the model's Baseline, let the model go and say what the Baseline holds, as diff does with its first side")
 	keepText := flag.Bool("keep-text", false, "keep the input's text for FieldSource, as a library load does by default (the CLI drops it)")
 	flag.Parse()
@@ -82,6 +83,31 @@ func main() {
 		base := m.Baseline()
 		m = nil
 		fmt.Printf("baseline  %6.2f s  live after %5d MB (the Baseline alone)\n", time.Since(start).Seconds(), liveAfterGC()>>20)
+		if *against != "" {
+			peak.Store(0)
+			start = time.Now()
+			res, err := manifest.Options{DropText: !*keepText}.LoadPaths(*against)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			b, err := simulate.Compile(res.Cluster)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			res = nil
+			fmt.Printf("against   %6.2f s  peak live %5d MB  live after %5d MB (Baseline and the second model)\n", time.Since(start).Seconds(), peak.Load()>>20, liveAfterGC()>>20)
+			peak.Store(0)
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			allocated := ms.TotalAlloc
+			start = time.Now()
+			d := base.Diff(b)
+			runtime.ReadMemStats(&ms)
+			fmt.Printf("diff      %6.2f s  peak live %5d MB  allocated %5d MB  live after %5d MB (and the Delta: %d pairs)\n", time.Since(start).Seconds(), peak.Load()>>20, (ms.TotalAlloc-allocated)>>20, liveAfterGC()>>20, len(d.Added)+len(d.Removed)+len(d.Changed))
+			runtime.KeepAlive(b)
+		}
 		runtime.KeepAlive(base)
 	}
 	close(stop)
