@@ -79,9 +79,9 @@ func (c Change) Summary() string {
 // Diff compares the allow matrices of a (before) and b (after) over the pods
 // they share, pair by pair, and lists the pods that only one of them has.
 // The models may have been compiled with different options. It is
-// a.Baseline().Diff(b) without the workload parts of the Baseline: to
-// let a go before b is compiled, make the Baseline first.
-func Diff(a, b *Model) *Delta { return a.baseline(false).Diff(b) }
+// a.Snapshot().Diff(b) without the workload parts of the Snapshot: to
+// let a go before b is compiled, make the Snapshot first.
+func Diff(a, b *Model) *Delta { return a.snapshot(false).Diff(b) }
 
 // Diff compares the allow matrices of base's model (before) and after, as
 // the package function [Diff] does.
@@ -95,7 +95,7 @@ func Diff(a, b *Model) *Delta { return a.baseline(false).Diff(b) }
 // pairs with some port in either model × the groups sharing their classes
 // + output × log output), plus what after's [Model.Exposure] costs, never
 // O(pods²); see BenchmarkDiff.
-func (base *Baseline) Diff(after *Model) *Delta {
+func (base *Snapshot) Diff(after *Model) *Delta {
 	b := after
 	d := &Delta{}
 	// A joint class is a pair (class before, class after) of shared pods.

@@ -544,10 +544,10 @@ func propDiff(t *rapid.T) {
 	if d := simulate.Diff(a, a); !d.Empty() {
 		t.Fatalf("Diff(a, a) is not empty:\n%s", d)
 	}
-	// The package function, or the Baseline of the first model.
+	// The package function, or the Snapshot of the first model.
 	diff := func(x, y *simulate.Model, label string) *simulate.Delta {
-		if rapid.Bool().Draw(t, label+" through a Baseline") {
-			return x.Baseline().Diff(y)
+		if rapid.Bool().Draw(t, label+" through a Snapshot") {
+			return x.Snapshot().Diff(y)
 		}
 		return simulate.Diff(x, y)
 	}

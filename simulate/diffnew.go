@@ -75,7 +75,7 @@ func sortedIDs(m map[string][]PodID) []string {
 // differs from a's, where a pod only in b had none. Only the pods exposed
 // on some side can differ, so it costs O(exposed pods × log) beyond what
 // exposedPorts(b) costs, sorted by ID as a string as ExposureChange.ID is.
-func (d *Delta) addExposure(a *Baseline, b *Model) {
+func (d *Delta) addExposure(a *Snapshot, b *Model) {
 	eb := exposedPorts(b)
 	var ids []PodID
 	for id := range eb {
@@ -161,7 +161,7 @@ func (d *Delta) addNewPairs(b *Model) {
 
 // addWorkloadExposure fills d.Exposure for DiffWorkloads: a workload's
 // exposure is the union over its pods.
-func (d *WorkloadDelta) addExposure(a *Baseline, b *Model, wa, wb []Workload) {
+func (d *WorkloadDelta) addExposure(a *Snapshot, b *Model, wa, wb []Workload) {
 	ma, mb := map[string][]PodID{}, map[string][]PodID{}
 	for _, w := range wa {
 		ma[w.ID] = w.Pods

@@ -94,7 +94,7 @@
 // equal sets are stored once. A verdict is then two binary searches and two
 // bit tests.
 //
-// Comparing two large clusters need not hold two models: [Model.Baseline]
+// Comparing two large clusters need not hold two models: [Model.Snapshot]
 // copies out what [Diff] and [DiffWorkloads] compare of the first (a small
 // part of it), so that the first model can go before the second is
 // compiled.

@@ -74,16 +74,16 @@ func (d *WorkloadDelta) Empty() bool {
 // costs O(pods) to group the pods into workloads plus what WorkloadPairs
 // costs in each model (about the class pairs with some port, for
 // EveryMember also their members' classes) plus O(pairs listed × log pairs
-// listed). It is a.Baseline().DiffWorkloads(b, agg) without the parts of
-// the Baseline it does not use: to let a go before b is compiled, make the
-// Baseline first.
+// listed). It is a.Snapshot().DiffWorkloads(b, agg) without the parts of
+// the Snapshot it does not use: to let a go before b is compiled, make the
+// Snapshot first.
 func DiffWorkloads(a, b *Model, agg Aggregate) *WorkloadDelta {
-	return a.baseline(true, agg).DiffWorkloads(b, agg)
+	return a.snapshot(true, agg).DiffWorkloads(b, agg)
 }
 
 // DiffWorkloads compares the workload matrices of base's model (before)
 // and after, as the package function [DiffWorkloads] does.
-func (base *Baseline) DiffWorkloads(after *Model, agg Aggregate) *WorkloadDelta {
+func (base *Snapshot) DiffWorkloads(after *Model, agg Aggregate) *WorkloadDelta {
 	b := after
 	if agg != EveryMember {
 		agg = AnyMember // as WorkloadPairs reads it

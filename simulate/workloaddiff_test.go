@@ -76,8 +76,8 @@ func propDiffWorkloads(t *rapid.T) {
 	}
 	agg := rapid.SampledFrom([]simulate.Aggregate{simulate.AnyMember, simulate.EveryMember}).Draw(t, "aggregate")
 	got := simulate.DiffWorkloads(a, b, agg)
-	if rapid.Bool().Draw(t, "through a Baseline") {
-		got = a.Baseline().DiffWorkloads(b, agg)
+	if rapid.Bool().Draw(t, "through a Snapshot") {
+		got = a.Snapshot().DiffWorkloads(b, agg)
 	}
 
 	ids := func(m *simulate.Model) map[string]bool {

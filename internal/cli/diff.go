@@ -114,10 +114,10 @@ func (r *diffResult) empty() bool {
 }
 
 // runDiff is the diff command. It loads and compiles the old side, keeps
-// its simulate.Baseline and lets the old model go (unless --why), then
+// its simulate.Snapshot and lets the old model go (unless --why), then
 // loads and compiles the new side: one model is held at a time. The pod
-// diff costs what simulate.Baseline.Diff costs; with --group workload it is
-// simulate.Baseline.DiffWorkloads over both sides' workload views:
+// diff costs what simulate.Snapshot.Diff costs; with --group workload it is
+// simulate.Snapshot.DiffWorkloads over both sides' workload views:
 // O(pods + class pairs with some port in each model + output × log
 // output), never pairs of pods.
 func runDiff(e *env, args []string) int {
@@ -188,7 +188,7 @@ func runDiff(e *env, args []string) int {
 	fromF, toF := newEndpointFlag("--from", *fromFlag), newEndpointFlag("--to", *toFlag)
 	fromF.add(old)
 	toF.add(old)
-	base := old.Baseline()
+	base := old.Snapshot()
 	if !*why {
 		old = nil
 	}
@@ -258,7 +258,7 @@ func runDiff(e *env, args []string) int {
 
 // diffPods compares two models pod by pod, with simulate.Diff; with ns,
 // only the pods of namespace ns and the connections among them.
-func diffPods(a *simulate.Baseline, b *simulate.Model, ns string, f pairFilter) diffResult {
+func diffPods(a *simulate.Snapshot, b *simulate.Model, ns string, f pairFilter) diffResult {
 	d := a.Diff(b)
 	var r diffResult
 	// The endpoints of the pods only one side has, and the count of the
@@ -323,7 +323,7 @@ func diffPods(a *simulate.Baseline, b *simulate.Model, ns string, f pairFilter) 
 // and connections that matrix --group workload prints, with
 // simulate.DiffWorkloads; with ns, only the workloads of namespace ns and
 // the connections among them.
-func diffGrouped(a *simulate.Baseline, b *simulate.Model, ns string, f pairFilter) diffResult {
+func diffGrouped(a *simulate.Snapshot, b *simulate.Model, ns string, f pairFilter) diffResult {
 	d := a.DiffWorkloads(b, simulate.EveryMember)
 	r := diffResult{shared: d.Shared}
 	inNS := func(w simulate.Workload) bool { return (ns == "" || w.Namespace == ns) && f.endpoint(w.ID, true) }

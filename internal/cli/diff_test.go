@@ -122,9 +122,9 @@ func TestDiffAgreesWithConnections(t *testing.T) {
 			for _, grouped := range []bool{false, true} {
 				epsA, epsB := endpoints(ma.Workloads(), grouped, ""), endpoints(mb.Workloads(), grouped, "")
 				want := naiveDiff(epsA, epsB, connections(ma, grouped, epsA), connections(mb, grouped, epsB))
-				got := diffPods(ma.Baseline(), mb, "", pairFilter{})
+				got := diffPods(ma.Snapshot(), mb, "", pairFilter{})
 				if grouped {
-					got = diffGrouped(ma.Baseline(), mb, "", pairFilter{})
+					got = diffGrouped(ma.Snapshot(), mb, "", pairFilter{})
 				}
 				want.Exposure = got.Exposure // not in the connections; see simulate's TestDiffProperty
 				if diff := cmp.Diff(want, got, opts); diff != "" {

@@ -212,7 +212,7 @@ func writeMatrix(w io.Writer, m *simulate.Model, output string, byWorkload bool,
 }
 
 // endpoints lists the pods of the workloads ws (as simulate.Model.Workloads
-// or simulate.Baseline.Workloads give them), or with byWorkload the
+// or simulate.Snapshot.Workloads give them), or with byWorkload the
 // workloads themselves, sorted by id; with ns, only those of that
 // namespace. It costs O(pods).
 func endpoints(ws []simulate.Workload, byWorkload bool, ns string) []endpoint {

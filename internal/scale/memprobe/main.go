@@ -4,7 +4,7 @@
 //
 //	go run ./internal/scale/gencluster -pods 150000 -policies 300000 -o /tmp/limits
 //	go build -o /tmp/memprobe ./internal/scale/memprobe
-//	/usr/bin/time -f '%M KB' /tmp/memprobe [-keep-text] [-baseline] /tmp/limits
+//	/usr/bin/time -f '%M KB' /tmp/memprobe [-keep-text] [-snapshot] /tmp/limits
 //
 // "peak live" is the largest live heap the collector found, sampled every
 // 10 ms; the live heap after a step is measured after a forced collection.
@@ -27,12 +27,12 @@ import (
 
 func main() {
 	heapProfile := flag.String("heapprofile", "", "write a heap profile of the model (and the pods it holds) to this file")
-	against := flag.String("against", "", "with -baseline: then load and compile this path too and diff it against the Baseline, as diff does")
-	baseline := flag.Bool("baseline", false, "then make the model's Baseline, let the model go and say what the Baseline holds, as diff does with its first side")
+	against := flag.String("against", "", "with -snapshot: then load and compile this path too and diff it against the Snapshot, as diff does")
+	snapshot := flag.Bool("snapshot", false, "then make the model's Snapshot, let the model go and say what the Snapshot holds, as diff does with its first side")
 	keepText := flag.Bool("keep-text", false, "keep the input's text for FieldSource, as a library load does by default (the CLI drops it)")
 	flag.Parse()
 	if flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: memprobe [-keep-text] [-baseline] [-heapprofile FILE] PATH...")
+		fmt.Fprintln(os.Stderr, "usage: memprobe [-keep-text] [-snapshot] [-heapprofile FILE] PATH...")
 		os.Exit(2)
 	}
 	var peak atomic.Uint64
@@ -78,11 +78,11 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	if *baseline {
+	if *snapshot {
 		start = time.Now()
-		base := m.Baseline()
+		base := m.Snapshot()
 		m = nil
-		fmt.Printf("baseline  %6.2f s  live after %5d MB (the Baseline alone)\n", time.Since(start).Seconds(), liveAfterGC()>>20)
+		fmt.Printf("snapshot  %6.2f s  live after %5d MB (the Snapshot alone)\n", time.Since(start).Seconds(), liveAfterGC()>>20)
 		if *against != "" {
 			peak.Store(0)
 			start = time.Now()
@@ -97,7 +97,7 @@ func main() {
 				os.Exit(1)
 			}
 			res = nil
-			fmt.Printf("against   %6.2f s  peak live %5d MB  live after %5d MB (Baseline and the second model)\n", time.Since(start).Seconds(), peak.Load()>>20, liveAfterGC()>>20)
+			fmt.Printf("against   %6.2f s  peak live %5d MB  live after %5d MB (Snapshot and the second model)\n", time.Since(start).Seconds(), peak.Load()>>20, liveAfterGC()>>20)
 			peak.Store(0)
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)

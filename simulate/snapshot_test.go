@@ -9,10 +9,10 @@ import (
 	"github.com/netpolsim/netpolsim/simulate"
 )
 
-// TestBaselineHoldsNoModel checks what Baseline is for: once the Baseline
-// is made, the model and its Cluster can be collected, and the Baseline
+// TestSnapshotHoldsNoModel checks what Snapshot is for: once the Snapshot
+// is made, the model and its Cluster can be collected, and the Snapshot
 // still gives the same deltas as the model did.
-func TestBaselineHoldsNoModel(t *testing.T) {
+func TestSnapshotHoldsNoModel(t *testing.T) {
 	c := exampleCluster()
 	m, err := simulate.Compile(c)
 	if err != nil {
@@ -31,7 +31,7 @@ func TestBaselineHoldsNoModel(t *testing.T) {
 	freed := make(chan string, 2)
 	runtime.AddCleanup(m, func(what string) { freed <- what }, "the model")
 	runtime.AddCleanup(&c.Pods[0], func(what string) { freed <- what }, "the Cluster's pods")
-	base := m.Baseline()
+	base := m.Snapshot()
 	m, c = nil, simulate.Cluster{}
 	for got := 0; got < 2; {
 		runtime.GC()
@@ -39,23 +39,23 @@ func TestBaselineHoldsNoModel(t *testing.T) {
 		case <-freed:
 			got++
 		case <-time.After(time.Second):
-			t.Fatalf("the Baseline keeps the model or its Cluster alive (%d of 2 collected)", got)
+			t.Fatalf("the Snapshot keeps the model or its Cluster alive (%d of 2 collected)", got)
 		}
 	}
 	if got := base.Diff(after); got.String() != want.String() {
-		t.Errorf("Baseline.Diff after the model is gone:\n%s\nwant:\n%s", got, want)
+		t.Errorf("Snapshot.Diff after the model is gone:\n%s\nwant:\n%s", got, want)
 	}
 	if got := base.DiffWorkloads(after, simulate.EveryMember); fmt.Sprint(got) != fmt.Sprint(wantW) {
-		t.Errorf("Baseline.DiffWorkloads after the model is gone:\n%v\nwant:\n%v", got, wantW)
+		t.Errorf("Snapshot.DiffWorkloads after the model is gone:\n%v\nwant:\n%v", got, wantW)
 	}
 	if ws := base.Workloads(); len(ws) != 3 {
-		t.Errorf("Baseline.Workloads: %d workloads, want the example's 3", len(ws))
+		t.Errorf("Snapshot.Workloads: %d workloads, want the example's 3", len(ws))
 	}
 }
 
-// TestBaselineWorkloadsFresh checks that the workloads a Baseline returns,
+// TestSnapshotWorkloadsFresh checks that the workloads a Snapshot returns,
 // and those of its deltas, are the caller's to change.
-func TestBaselineWorkloadsFresh(t *testing.T) {
+func TestSnapshotWorkloadsFresh(t *testing.T) {
 	m, err := simulate.Compile(exampleCluster())
 	if err != nil {
 		t.Fatal(err)
@@ -64,22 +64,22 @@ func TestBaselineWorkloadsFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := m.Baseline()
+	base := m.Snapshot()
 	base.Workloads()[0].Pods[0].Name = "changed"
 	base.DiffWorkloads(empty, simulate.AnyMember).RemovedWorkloads[0].Pods[0].Name = "changed"
 	if got := base.Workloads()[0].Pods[0].Name; got == "changed" {
-		t.Fatal("changing what Workloads or DiffWorkloads returned changed the Baseline")
+		t.Fatal("changing what Workloads or DiffWorkloads returned changed the Snapshot")
 	}
 }
 
-// The Baseline lets the model before a change go before the model after
+// The Snapshot lets the model before a change go before the model after
 // it is compiled, so that only one model is held at a time.
-func ExampleBaseline() {
+func ExampleSnapshot() {
 	before, err := simulate.Compile(exampleCluster())
 	if err != nil {
 		panic(err)
 	}
-	base := before.Baseline()
+	base := before.Snapshot()
 	before = nil // the model can be collected now
 
 	c := exampleCluster()
