@@ -94,3 +94,28 @@ func ExampleSnapshot() {
 	// Output:
 	// added shop/frontend-1 → shop/db-0: all
 }
+
+// TestSnapshotZero checks the zero Snapshot against the Snapshot of a
+// model without pods.
+func TestSnapshotZero(t *testing.T) {
+	m, err := simulate.Compile(exampleCluster())
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty, err := simulate.Compile(simulate.Cluster{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zero simulate.Snapshot
+	if got, want := zero.Diff(m).String(), simulate.Diff(empty, m).String(); got != want {
+		t.Errorf("zero Snapshot's Diff:\n%s\nwant:\n%s", got, want)
+	}
+	for _, agg := range []simulate.Aggregate{simulate.AnyMember, simulate.EveryMember} {
+		if got, want := fmt.Sprint(zero.DiffWorkloads(m, agg)), fmt.Sprint(simulate.DiffWorkloads(empty, m, agg)); got != want {
+			t.Errorf("zero Snapshot's DiffWorkloads(%s):\n%s\nwant:\n%s", agg, got, want)
+		}
+	}
+	if ws := zero.Workloads(); len(ws) != 0 {
+		t.Errorf("zero Snapshot's Workloads: %v", ws)
+	}
+}
