@@ -79,10 +79,11 @@ func main() {
 		}
 	}
 	if *snapshot {
+		peak.Store(0)
 		start = time.Now()
 		base := m.Snapshot()
 		m = nil
-		fmt.Printf("snapshot  %6.2f s  live after %5d MB (the Snapshot alone)\n", time.Since(start).Seconds(), liveAfterGC()>>20)
+		fmt.Printf("snapshot  %6.2f s  peak live %5d MB  live after %5d MB (the Snapshot alone)\n", time.Since(start).Seconds(), peak.Load()>>20, liveAfterGC()>>20)
 		if *against != "" {
 			peak.Store(0)
 			start = time.Now()
