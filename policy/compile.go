@@ -226,8 +226,10 @@ func (c *compiler) port(np *networkingv1.NetworkPolicyPort, path *field.Path) Po
 		if np.EndPort != nil {
 			c.add(field.Invalid(endPath, *np.EndPort, "may not be specified when `port` is non-numeric"))
 		}
-		for _, msg := range validation.IsValidPortName(np.Port.StrVal) {
-			c.add(field.Invalid(c.child(path, "port"), np.Port.StrVal, msg))
+		if !k8sname.PortName(np.Port.StrVal) { // else valid, without apimachinery's regular expressions
+			for _, msg := range validation.IsValidPortName(np.Port.StrVal) {
+				c.add(field.Invalid(c.child(path, "port"), np.Port.StrVal, msg))
+			}
 		}
 		p.Name, p.Start, p.End = np.Port.StrVal, 0, 0
 	}
