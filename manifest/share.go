@@ -12,6 +12,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netpolsim/netpolsim/internal/strictjson"
 )
 
 // This file lets equal parts of decoded objects share one copy: the
@@ -30,6 +32,9 @@ import (
 type sharer struct {
 	seed   maphash.Seed
 	shards [64]shareShard
+	// json decodes, sharing the maps of strings decoded from one text
+	// (the labels and selectors that objects repeat).
+	json strictjson.Shared
 }
 
 type shareShard struct {
@@ -117,7 +122,7 @@ func (s *sharer) members(raw []byte, v reflect.Value, fields *structFields) bool
 		if c := m.value[0]; c == '{' || c == '[' {
 			ok = s.decodeShared(rawKey{fields, i, maphash.Bytes(s.seed, m.value)}, m.value, field)
 		} else {
-			ok = strictInto(m.value, field.Addr().Interface())
+			ok = s.strictInto(m.value, field.Addr().Interface())
 		}
 		return ok
 	})
@@ -136,7 +141,7 @@ func (s *sharer) decodeShared(k rawKey, raw []byte, field reflect.Value) bool {
 		field.Set(e.v)
 		return true
 	}
-	if !strictInto(raw, field.Addr().Interface()) {
+	if !s.strictInto(raw, field.Addr().Interface()) {
 		return false
 	}
 	if found {

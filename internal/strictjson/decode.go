@@ -20,11 +20,43 @@ const maxDepth = 1000
 // that strict decoding would object to (see the package documentation).
 // A nil or non-pointer v gives false.
 func Decode(data []byte, v any) bool {
+	return decode(data, v, nil)
+}
+
+// Shared decodes as Decode does, and gives the same map for every map of
+// strings (such as labels and selectors' matchLabels) that it decodes
+// from the same text, up to maxSharedMap bytes long: the few label sets
+// that a manifest's objects repeat are then decoded and held once. The
+// values it gives may share these maps with one another, and are to be
+// read, not changed.
+//
+// The zero Shared is ready to use, and safe for concurrent use. It keeps
+// some of the maps it gave, and the texts they were decoded from (slices
+// of the data given, not copies), as long as it lives; a cache per
+// goroutine, it forgets on collision, so two equal texts may still give
+// two maps.
+type Shared struct {
+	tables sync.Pool // of *mapTable
+}
+
+// Decode is [Decode], sharing maps of strings.
+func (s *Shared) Decode(data []byte, v any) bool {
+	t, _ := s.tables.Get().(*mapTable)
+	if t == nil {
+		t = new(mapTable)
+	}
+	defer s.tables.Put(t)
+	return decode(data, v, t)
+}
+
+// decode is Decode, sharing maps of strings through maps when it is not
+// nil.
+func decode(data []byte, v any, maps *mapTable) bool {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return false
 	}
-	d := decoder{data: data, strings: internPool.Get().(*internTable)}
+	d := decoder{data: data, strings: internPool.Get().(*internTable), maps: maps}
 	defer internPool.Put(d.strings)
 	if !d.value(planFor(rv.Type().Elem()), rv.Elem()) {
 		return false
@@ -39,6 +71,53 @@ type decoder struct {
 	pos     int
 	depth   int
 	strings *internTable
+	maps    *mapTable // nil unless maps of strings are shared
+}
+
+// mapTable holds maps of strings decoded before, by their JSON text, one
+// a slot: a cache that forgets on collision.
+type mapTable [256]struct {
+	text []byte
+	m    map[string]string
+}
+
+// maxSharedMap is the length of the longest text of a map of strings
+// that Shared shares.
+const maxSharedMap = 4096
+
+// slot returns the slot of text.
+func (t *mapTable) slot(text []byte) *struct {
+	text []byte
+	m    map[string]string
+} {
+	h := uint32(2166136261)
+	for _, c := range text {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return &t[h%uint32(len(t))]
+}
+
+// flatObjectEnd returns the offset just past the object that starts at
+// data[start], when it holds no object or array and ends within
+// maxSharedMap bytes; else 0. It does not check the grammar (decoding
+// does): it finds the first '}' outside strings.
+func flatObjectEnd(data []byte, start int) int {
+	end := min(len(data), start+maxSharedMap)
+	for i := start + 1; i < end; i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < end && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			return 0
+		case '}':
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // internTable holds strings decoded before, so that a short string that
@@ -329,6 +408,29 @@ func (d *decoder) mapValue(p *plan, v reflect.Value) bool {
 // stringMap decodes a map[string]string, the labels and annotations of
 // every object, without reflection.
 func (d *decoder) stringMap(m *map[string]string) bool {
+	if d.maps != nil && d.next() == '{' && d.depth < maxDepth {
+		if end := flatObjectEnd(d.data, d.pos); end > 0 {
+			// The same text decodes to the same map, or declines (and
+			// is then not kept).
+			text := d.data[d.pos:end]
+			slot := d.maps.slot(text)
+			if slot.m != nil && string(slot.text) == string(text) {
+				*m = slot.m
+				d.pos = end
+				return true
+			}
+			if !d.stringMapOf(m) {
+				return false
+			}
+			slot.text, slot.m = text, *m
+			return true
+		}
+	}
+	return d.stringMapOf(m)
+}
+
+// stringMapOf decodes a new map[string]string.
+func (d *decoder) stringMapOf(m *map[string]string) bool {
 	empty, ok := d.open('{', '}')
 	if !ok {
 		return false
