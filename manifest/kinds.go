@@ -353,7 +353,7 @@ func (l *decoder) workload(o *object, m *metav1.ObjectMeta, tmpl *corev1.PodTemp
 
 // checkPolicy validates a NetworkPolicy as the API server does.
 func (l *decoder) checkPolicy(o *object, np *networkingv1.NetworkPolicy) {
-	_, err := policy.Compile(np)
+	err := policy.Validate(np)
 	if err == nil {
 		return
 	}
