@@ -332,6 +332,8 @@ type workload struct {
 	// extra, when not nil, gives the labels that pod i, named pod, carries
 	// besides the template's (and wins over them).
 	extra func(i int, pod string) map[string]string
+	// owners is the pods' controller reference to the workload.
+	owners []metav1.OwnerReference
 }
 
 // workload records the workload o with metadata m, which runs n pods from
@@ -344,10 +346,12 @@ func (l *decoder) workload(o *object, m *metav1.ObjectMeta, tmpl *corev1.PodTemp
 		path = cronJobPodTemplatePath
 	}
 	l.checkTemplate(o, tmpl, path)
+	controller := true
 	l.events = append(l.events, event{entry: &entry{
 		o: o, kind: o.kind, namespace: o.namespace, name: o.name,
 		owner: controllerOf(m, o.namespace),
-		work:  &workload{apiVersion: kinds[o.kind].apiVersion, tmpl: tmpl, n: n, countPath: countPath, extra: extra},
+		work: &workload{apiVersion: kinds[o.kind].apiVersion, tmpl: tmpl, n: n, countPath: countPath, extra: extra,
+			owners: []metav1.OwnerReference{{APIVersion: kinds[o.kind].apiVersion, Kind: o.kind, Name: o.name, Controller: &controller}}},
 	}})
 }
 

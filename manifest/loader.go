@@ -41,6 +41,9 @@ type loader struct {
 	seen     map[objKey]origin
 	pods     int  // pods in the cluster so far, given and generated
 	overPods bool // the pod limit was passed
+	// fills say what goes at each place of the cluster's pods, when they
+	// are not podStore compacted in place (see fillPods).
+	fills []podFill
 }
 
 // objKey identifies an object for duplicate detection.
@@ -152,6 +155,7 @@ func (l *loader) merge() {
 		l.cluster.Pods = l.podStore[:0]
 	case pods > 0:
 		l.cluster.Pods = make([]corev1.Pod, 0, pods)
+		l.fills = make([]podFill, 0, pods)
 	}
 	defer func() {
 		if inPlace {
@@ -211,14 +215,24 @@ func (l *loader) merge() {
 				if !l.countPods(x, 1, nil) {
 					return
 				}
-				l.cluster.Pods = append(l.cluster.Pods, *x.pod)
-				x.pod = nil // the copy is the cluster's: let the decoded one go
+				if !inPlace {
+					l.placePod(podFill{x: x})
+					return
+				}
+				// At or before its place in podStore: moved only when a
+				// pod before it was left out.
+				if n := len(l.cluster.Pods); &l.podStore[n] != x.pod {
+					l.podStore[n] = *x.pod
+				}
+				l.cluster.Pods = l.cluster.Pods[:len(l.cluster.Pods)+1]
+				x.pod = nil
 			default:
 				x.add(&l.cluster)
 				x.add = nil // as for pods
 			}
 		}
 	})
+	l.fillPods()
 	switch {
 	case finishedCount == 1:
 		finishedMsg("skipped: in phase Succeeded or Failed, the pod runs nothing, and its address may belong to a running pod by now")
@@ -299,12 +313,13 @@ func (l *loader) countPods(x *entry, n int, path *field.Path) bool {
 	return x.dropped != overLimit
 }
 
-// generate adds the pods of the workload x: named <workload>-0,
-// <workload>-1, …, in the workload's namespace, with the template's
-// labels and annotations (plus, when extra is not nil, the labels it gives
-// for pod i, which win), the template's spec, and a controller reference
-// to the workload. The pods share the template's maps and the slices of
-// its spec, and one owner reference, rather than copy them.
+// generate places the pods of the workload x (fillPods builds them):
+// named <workload>-0, <workload>-1, …, in the workload's namespace, with
+// the template's labels and annotations (plus, when extra is not nil, the
+// labels it gives for pod i, which win), the template's spec, and a
+// controller reference to the workload. The pods share the template's maps
+// and the slices of its spec, and one owner reference, rather than copy
+// them.
 func (l *loader) generate(x *entry) {
 	w := x.work
 	if w.n <= 0 || !l.countPods(x, w.n, w.countPath) {
@@ -313,41 +328,104 @@ func (l *loader) generate(x *entry) {
 	by := x.kind + " " + x.name
 	// Workloads of two kinds may share a name; their real pods do not
 	// collide, so neither may ours: the later one's pods carry its kind.
-	prefix := x.name + "-"
-	for i := range w.n {
-		if first, taken := l.seen[objKey{"Pod", x.namespace, prefix + strconv.Itoa(i)}]; taken && first.by != "" && first.by != by {
-			prefix = x.name + "-" + strings.ToLower(x.kind) + "-"
+	names := podNames(x.name+"-", w.n)
+	for _, name := range names {
+		if first, taken := l.seen[objKey{"Pod", x.namespace, name}]; taken && first.by != "" && first.by != by {
+			names = podNames(x.name+"-"+strings.ToLower(x.kind)+"-", w.n)
 			break
 		}
 	}
-	controller := true
-	owners := []metav1.OwnerReference{{APIVersion: w.apiVersion, Kind: x.kind, Name: x.name, Controller: &controller}}
-	for i := range w.n {
-		name := prefix + strconv.Itoa(i)
-		if !l.unique(x.o, "Pod", x.namespace, name, by) {
-			continue
+	for i, name := range names {
+		if l.unique(x.o, "Pod", x.namespace, name, by) {
+			l.placePod(podFill{x: x, i: i, name: name})
 		}
+	}
+}
+
+// podNames returns prefix+"0", prefix+"1", …, prefix+(n-1) in decimal:
+// parts of one string, not n strings.
+func podNames(prefix string, n int) []string {
+	size := 0
+	for i := range n {
+		size += len(prefix) + decimalDigits(i)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := range n {
+		b.WriteString(prefix)
+		var digits [20]byte
+		b.Write(strconv.AppendInt(digits[:0], int64(i), 10))
+	}
+	all := b.String()
+	names := make([]string, n)
+	for i := range names {
+		end := len(prefix) + decimalDigits(i)
+		names[i], all = all[:end], all[end:]
+	}
+	return names
+}
+
+// decimalDigits returns the number of digits of i >= 0 in decimal.
+func decimalDigits(i int) int {
+	n := 1
+	for ; i >= 10; i /= 10 {
+		n++
+	}
+	return n
+}
+
+// podFill is what the merge put at one place of the cluster's pods: the
+// decoded pod x.pod, or pod i, named name, of the workload x.
+type podFill struct {
+	x    *entry
+	i    int
+	name string
+}
+
+// placePod gives f the next place of the cluster's pods, which fillPods
+// fills. The places were counted before (merge), so the array does not
+// grow.
+func (l *loader) placePod(f podFill) {
+	if n := len(l.cluster.Pods); n < cap(l.cluster.Pods) {
+		l.cluster.Pods = l.cluster.Pods[:n+1] // zero, as made
+	} else {
+		l.cluster.Pods = append(l.cluster.Pods, corev1.Pod{})
+	}
+	l.fills = append(l.fills, f)
+}
+
+// fillPods builds the pods that the merge placed, on every core: copies of
+// decoded pods, and workloads' pods.
+func (l *loader) fillPods() {
+	parallel(len(l.fills), func(k int) {
+		f, pod := l.fills[k], &l.cluster.Pods[k]
+		x := f.x
+		if x.work == nil {
+			*pod = *x.pod
+			x.pod = nil // the copy is the cluster's: let the decoded one go
+			return
+		}
+		w := x.work
 		labels := w.tmpl.Labels
 		if w.extra != nil {
 			labels = maps.Clone(w.tmpl.Labels)
 			if labels == nil {
 				labels = make(map[string]string)
 			}
-			maps.Copy(labels, w.extra(i, name))
+			maps.Copy(labels, w.extra(f.i, f.name))
 		}
-		// Built in place: a Pod is too big to copy around 150,000 times.
-		l.cluster.Pods = append(l.cluster.Pods, corev1.Pod{})
-		pod := &l.cluster.Pods[len(l.cluster.Pods)-1]
+		// Built in place: a Pod is too big to copy around.
 		pod.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}
 		pod.ObjectMeta = metav1.ObjectMeta{
-			Name:            name,
+			Name:            f.name,
 			Namespace:       x.namespace,
 			Labels:          labels,
 			Annotations:     w.tmpl.Annotations,
-			OwnerReferences: owners,
+			OwnerReferences: w.owners,
 		}
 		pod.Spec = w.tmpl.Spec
-	}
+	})
+	l.fills = nil
 }
 
 // unique records the object kind namespace/name found at o (generated by
