@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -50,10 +51,12 @@ type unit struct {
 	depth  int
 	// fields are the members of raw, as object scanned them.
 	fields []member
-	// pod is set for a Pod, whose decoding waits until every pod of the
-	// input is found, so that each is decoded straight into its place in
-	// one array (decodePods).
-	pod bool
+	// stored is set for an object of a kind that the cluster holds as it
+	// is decoded (Pod, Namespace, Node, Service, Ingress, NetworkPolicy),
+	// whose decoding waits until every object of its kind is found, so
+	// that each is decoded straight into its place in one array per kind
+	// (decodeStored).
+	stored bool
 }
 
 // object is what is known of the object being loaded, for messages.
@@ -75,10 +78,11 @@ type decoder struct {
 	events []event
 	// fields are the members of the object being loaded, when known.
 	fields []member
-	// deferPods makes a Pod a unit to decode later (unit.pod); podInto,
-	// when not nil, is where that later decoding puts it.
-	deferPods bool
-	podInto   *corev1.Pod
+	// deferStored makes an object of a stored kind a unit to decode later
+	// (unit.stored); into, when not nil, is where that later decoding puts
+	// it: a pointer to the zero value of its type, in a store.
+	deferStored bool
+	into        any
 }
 
 // parallel calls f(0), …, f(n-1) on every core and returns when all
@@ -124,23 +128,35 @@ func (l *loader) decodeAll() {
 		}
 	}
 	parallel(len(units), func(i int) { l.process(units[i]) })
-	l.decodePods()
+	l.decodeStored()
 }
 
-// decodePods decodes the pods that process set aside, on every core, each
-// into its place in one array in input order (l.podStore), which the
-// merge then compacts into the cluster's pods without a copy of them all.
-// With more pods than the pod limit, which the load rejects anyway, each
-// is decoded on its own, so that the array stays bounded.
-func (l *loader) decodePods() {
-	var pods []*unit
+// stores are the arrays that objects of the stored kinds are decoded into
+// (decodeStored), one per kind in input order; the merge compacts them in
+// place into the cluster's (the pods: unless it generates pods too),
+// without a copy of them all.
+type stores struct {
+	pods       []corev1.Pod
+	namespaces []corev1.Namespace
+	nodes      []corev1.Node
+	services   []corev1.Service
+	ingresses  []networkingv1.Ingress
+	policies   []networkingv1.NetworkPolicy
+}
+
+// decodeStored decodes the objects that process set aside, on every core,
+// each into its place in the array of its kind (l.stores). With more pods
+// than the pod limit, which the load rejects anyway, each pod is decoded
+// on its own, so that the array stays bounded.
+func (l *loader) decodeStored() {
+	var units []*unit
 	var find func(events []event)
 	find = func(events []event) {
 		for _, e := range events {
 			switch {
 			case e.unit == nil:
-			case e.unit.pod:
-				pods = append(pods, e.unit)
+			case e.unit.stored:
+				units = append(units, e.unit)
 			default:
 				find(e.unit.events)
 			}
@@ -149,26 +165,72 @@ func (l *loader) decodePods() {
 	for _, d := range l.docs {
 		find(d.events)
 	}
-	if len(pods) == 0 {
+	if len(units) == 0 {
 		return
 	}
-	if len(pods) <= l.opts.maxPods() {
-		l.podStore = make([]corev1.Pod, len(pods))
+	count := map[string]int{}
+	for _, u := range units {
+		count[u.o.kind]++
 	}
-	parallel(len(pods), func(i int) {
-		u := pods[i]
-		dec := &decoder{l: l, d: u.o.d, fields: u.fields}
-		if l.podStore != nil {
-			dec.podInto = &l.podStore[i]
+	s := &l.stores
+	if n := count["Pod"]; n > 0 && n <= l.opts.maxPods() {
+		s.pods = make([]corev1.Pod, n)
+	}
+	s.namespaces = makeStore[corev1.Namespace](count["Namespace"])
+	s.nodes = makeStore[corev1.Node](count["Node"])
+	s.services = makeStore[corev1.Service](count["Service"])
+	s.ingresses = makeStore[networkingv1.Ingress](count["Ingress"])
+	s.policies = makeStore[networkingv1.NetworkPolicy](count["NetworkPolicy"])
+	places := make([]any, len(units))
+	next := map[string]int{}
+	for i, u := range units {
+		j := next[u.o.kind]
+		next[u.o.kind]++
+		switch u.o.kind {
+		case "Pod":
+			if s.pods != nil {
+				places[i] = &s.pods[j]
+			}
+		case "Namespace":
+			places[i] = &s.namespaces[j]
+		case "Node":
+			places[i] = &s.nodes[j]
+		case "Service":
+			places[i] = &s.services[j]
+		case "Ingress":
+			places[i] = &s.ingresses[j]
+		case "NetworkPolicy":
+			places[i] = &s.policies[j]
 		}
-		dec.loadPod(u.o, u.raw)
+	}
+	parallel(len(units), func(i int) {
+		u := units[i]
+		dec := &decoder{l: l, d: u.o.d, fields: u.fields, into: places[i]}
+		dec.load(u.o, u.raw)
 		u.events, u.fields, u.raw = dec.events, nil, nil
 	})
 }
 
+// makeStore returns an array of n zero values, or nil when n is 0.
+func makeStore[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, n)
+}
+
+// storedKind reports whether objects of kind are decoded into a store.
+func storedKind(kind string) bool {
+	switch kind {
+	case "Pod", "Namespace", "Node", "Service", "Ingress", "NetworkPolicy":
+		return true
+	}
+	return false
+}
+
 // process decodes the object of u, and the objects it holds in turn.
 func (l *loader) process(u *unit) {
-	dec := &decoder{l: l, d: u.o.d, deferPods: true}
+	dec := &decoder{l: l, d: u.o.d, deferStored: true}
 	if u.header {
 		dec.object(u.o, u.raw, u.depth)
 	} else {
@@ -178,16 +240,16 @@ func (l *loader) process(u *unit) {
 	}
 	u.events = dec.events
 	for _, e := range u.events {
-		if e.unit != nil && !e.unit.pod {
+		if e.unit != nil && !e.unit.stored {
 			l.process(e.unit)
 		}
 	}
-	u.raw = nil // decoded: only a Pod's own unit still needs its text
+	u.raw = nil // decoded: only the units set aside still need their text
 }
 
 // prepare turns a document into JSON and finds its objects.
 func (l *loader) prepare(d *doc) {
-	dec := &decoder{l: l, d: d, deferPods: true}
+	dec := &decoder{l: l, d: d, deferStored: true}
 	if d.problem != nil {
 		dec.events = append(dec.events, event{problem: d.problem})
 	}

@@ -60,7 +60,10 @@ type apiObject[T any] interface {
 // metadata validated. It returns nil when the object cannot be used; the
 // problems are recorded.
 func typed[T any, P apiObject[T]](l *decoder, o *object, raw []byte) P {
-	p := P(new(T))
+	p, ok := l.into.(P)
+	if !ok {
+		p = P(new(T))
+	}
 	if !l.decode(o, raw, p) {
 		return nil
 	}
@@ -130,7 +133,7 @@ func controllerOf(m metav1.Object, ns string) *ownerKey {
 	return &ownerKey{ref.Kind, ns, ref.Name}
 }
 
-// loadPod loads a Pod, into l.podInto when that is set.
+// loadPod loads a Pod, into l.into when that is set.
 func (l *decoder) loadPod(o *object, raw []byte) {
 	var x *corev1.Pod
 	ok := false
@@ -138,16 +141,27 @@ func (l *decoder) loadPod(o *object, raw []byte) {
 		x, ok = l.fastPod(o, raw)
 	}
 	if !ok {
-		x = typed[corev1.Pod](l, o, podStatusRead(raw))
-		if x != nil && l.podInto != nil {
-			*l.podInto = *x
-			x = l.podInto
+		if into, _ := l.into.(*corev1.Pod); into != nil {
+			*into = corev1.Pod{} // what fastPod wrote
 		}
+		x = typed[corev1.Pod](l, o, podStatusRead(raw))
 	}
 	if x != nil {
 		l.fieldProblems(o, podPorts(&x.Spec, specPath), nil)
 		l.pod(o, x)
 	}
+}
+
+// appendInPlace appends *x to s. When x is the element of s's array just
+// past its end, as an object decoded into a store is unless an object
+// before it was left out, it is not copied. Appending objects of a store
+// in input order never overwrites one still to come: each has its own
+// place, at or after the end of s.
+func appendInPlace[T any](s []T, x *T) []T {
+	if n := len(s); n < cap(s) && &s[:n+1][n] == x {
+		return s[:n+1]
+	}
+	return append(s, *x)
 }
 
 // add records an object; the merge adds it to the cluster with add unless
@@ -159,6 +173,13 @@ func (l *decoder) add(o *object, add func(c *simulate.Cluster)) {
 // load loads an object of a supported kind, in its supported version or
 // one that is converted to it.
 func (l *decoder) load(o *object, raw []byte) {
+	if l.deferStored && storedKind(o.kind) {
+		// Converted ones too: every object of the kind has its place in
+		// the store, so that compacting it in place overwrites none still
+		// to come (see appendInPlace).
+		l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: l.fields, stored: true}})
+		return
+	}
 	if !reads(o.kind, kinds[o.kind], o.apiVersion) {
 		l.loadConverted(o, raw)
 		return
@@ -166,22 +187,18 @@ func (l *decoder) load(o *object, raw []byte) {
 	switch o.kind {
 	case "Namespace":
 		if x := typed[corev1.Namespace](l, o, raw); x != nil {
-			l.add(o, func(c *simulate.Cluster) { c.Namespaces = append(c.Namespaces, *x) })
+			l.add(o, func(c *simulate.Cluster) { c.Namespaces = appendInPlace(c.Namespaces, x) })
 		}
 	case "Node":
 		if x := typed[corev1.Node](l, o, raw); x != nil {
-			l.add(o, func(c *simulate.Cluster) { c.Nodes = append(c.Nodes, *x) })
+			l.add(o, func(c *simulate.Cluster) { c.Nodes = appendInPlace(c.Nodes, x) })
 		}
 	case "Pod":
-		if l.deferPods {
-			l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: l.fields, pod: true}})
-			return
-		}
 		l.loadPod(o, raw)
 	case "Service":
 		if x := typed[corev1.Service](l, o, raw); x != nil {
 			l.fieldProblems(o, servicePorts(&x.Spec), nil)
-			l.add(o, func(c *simulate.Cluster) { c.Services = append(c.Services, *x) })
+			l.add(o, func(c *simulate.Cluster) { c.Services = appendInPlace(c.Services, x) })
 		}
 	case "Ingress":
 		if x := typed[networkingv1.Ingress](l, o, raw); x != nil {
@@ -264,7 +281,7 @@ func (l *decoder) pod(o *object, x *corev1.Pod) {
 
 // ingress records an Ingress.
 func (l *decoder) ingress(o *object, x *networkingv1.Ingress) {
-	l.add(o, func(c *simulate.Cluster) { c.Ingresses = append(c.Ingresses, *x) })
+	l.add(o, func(c *simulate.Cluster) { c.Ingresses = appendInPlace(c.Ingresses, x) })
 }
 
 // networkPolicy validates a NetworkPolicy as the API server does and
@@ -272,7 +289,7 @@ func (l *decoder) ingress(o *object, x *networkingv1.Ingress) {
 func (l *decoder) networkPolicy(o *object, x *networkingv1.NetworkPolicy) {
 	l.checkPolicy(o, x)
 	l.l.share.networkPolicy(x)
-	l.add(o, func(c *simulate.Cluster) { c.NetworkPolicies = append(c.NetworkPolicies, *x) })
+	l.add(o, func(c *simulate.Cluster) { c.NetworkPolicies = appendInPlace(c.NetworkPolicies, x) })
 }
 
 // replicated records a Deployment, ReplicaSet or ReplicationController.

@@ -28,9 +28,10 @@ type loader struct {
 	// podsDecoded counts the Pod objects kept while decoding, on every
 	// core, so that a load past MaxPods stops keeping them.
 	podsDecoded atomic.Int64
-	// podStore holds the decoded pods in input order (decodePods), nil
-	// when there are none or too many.
-	podStore []corev1.Pod
+	// stores hold the objects of the stored kinds as decoded, in input
+	// order (decodeStored); the pods' is nil when there are none or too
+	// many.
+	stores stores
 	// share lets equal parts of decoded objects share one copy (share.go).
 	share *sharer
 
@@ -42,7 +43,7 @@ type loader struct {
 	pods     int  // pods in the cluster so far, given and generated
 	overPods bool // the pod limit was passed
 	// fills say what goes at each place of the cluster's pods, when they
-	// are not podStore compacted in place (see fillPods).
+	// are not the store of pods compacted in place (see fillPods).
 	fills []podFill
 }
 
@@ -126,10 +127,10 @@ func (l *loader) merge() {
 			owned[*e.entry.owner] = true
 		}
 	})
-	// Size the pods, the other objects and the index of names once: a Pod
-	// is too big to copy as the slice grows.
+	// Size the pods and the index of names once: a Pod is too big to copy
+	// as the slice grows. The objects of the other stored kinds are in
+	// their stores, which the merge compacts in place.
 	pods, entries, generated := 0, 0, 0
-	byKind := map[string]int{}
 	l.each(func(e event) {
 		switch x := e.entry; {
 		case x == nil:
@@ -138,8 +139,6 @@ func (l *loader) merge() {
 		case x.work != nil && x.work.n > 0 && !owned[ownerKey{x.kind, x.namespace, x.name}]:
 			pods += x.work.n
 			generated += x.work.n
-		case x.add != nil:
-			byKind[x.kind]++
 		}
 		if e.entry != nil {
 			entries++
@@ -147,42 +146,38 @@ func (l *loader) merge() {
 	})
 	pods = min(pods, l.opts.maxPods())
 	// Without generated pods, every kept pod moves to a place at or before
-	// its own in podStore, so the cluster's pods are podStore compacted in
-	// place. Otherwise they are copied into a new array.
-	inPlace := l.podStore != nil && generated == 0
+	// its own in the store, so the cluster's pods are the store compacted
+	// in place. Otherwise they are copied into a new array.
+	st := &l.stores
+	inPlace := st.pods != nil && generated == 0
 	switch {
 	case inPlace:
-		l.cluster.Pods = l.podStore[:0]
+		l.cluster.Pods = st.pods[:0]
 	case pods > 0:
 		l.cluster.Pods = make([]corev1.Pod, 0, pods)
 		l.fills = make([]podFill, 0, pods)
 	}
-	defer func() {
-		if inPlace {
-			clear(l.podStore[len(l.cluster.Pods):]) // moved or dropped
-			if len(l.cluster.Pods) == 0 {
-				l.cluster.Pods = nil
-			}
-		}
-		l.podStore = nil
-	}()
 	if len(l.seen) == 0 {
 		l.seen = make(map[objKey]origin, entries+pods)
 	}
 	c := &l.cluster
-	presize(&c.Namespaces, byKind["Namespace"])
-	presize(&c.Nodes, byKind["Node"])
-	presize(&c.Services, byKind["Service"])
-	presize(&c.Ingresses, byKind["Ingress"])
-	presize(&c.NetworkPolicies, byKind["NetworkPolicy"])
+	c.Namespaces = st.namespaces[:0]
+	c.Nodes = st.nodes[:0]
+	c.Services = st.services[:0]
+	c.Ingresses = st.ingresses[:0]
+	c.NetworkPolicies = st.policies[:0]
 	defer func() {
-		// Kinds that had only duplicates stay nil, as they would without
-		// the sizing.
-		unsize(&c.Namespaces)
-		unsize(&c.Nodes)
-		unsize(&c.Services)
-		unsize(&c.Ingresses)
-		unsize(&c.NetworkPolicies)
+		// What was moved or left out goes; kinds that had nothing kept
+		// (no objects, or only duplicates) stay nil.
+		if inPlace {
+			settle(&c.Pods, st.pods)
+		}
+		settle(&c.Namespaces, st.namespaces)
+		settle(&c.Nodes, st.nodes)
+		settle(&c.Services, st.services)
+		settle(&c.Ingresses, st.ingresses)
+		settle(&c.NetworkPolicies, st.policies)
+		l.stores = stores{}
 	}()
 	var (
 		finishedCount int
@@ -219,12 +214,7 @@ func (l *loader) merge() {
 					l.placePod(podFill{x: x})
 					return
 				}
-				// At or before its place in podStore: moved only when a
-				// pod before it was left out.
-				if n := len(l.cluster.Pods); &l.podStore[n] != x.pod {
-					l.podStore[n] = *x.pod
-				}
-				l.cluster.Pods = l.cluster.Pods[:len(l.cluster.Pods)+1]
+				l.cluster.Pods = appendInPlace(l.cluster.Pods, x.pod)
 				x.pod = nil
 			default:
 				x.add(&l.cluster)
@@ -257,15 +247,12 @@ func (l *loader) merge() {
 	}
 }
 
-// presize gives *s room for n elements, when n is not 0.
-func presize[T any](s *[]T, n int) {
-	if n > 0 && *s == nil {
-		*s = make([]T, 0, n)
+// settle ends the compaction of store into *s: the objects past the end
+// of *s, moved or left out, are cleared, and an empty *s is nil.
+func settle[T any](s *[]T, store []T) {
+	if len(*s) <= len(store) {
+		clear(store[len(*s):])
 	}
-}
-
-// unsize makes an empty *s nil.
-func unsize[T any](s *[]T) {
 	if len(*s) == 0 {
 		*s = nil
 	}

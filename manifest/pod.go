@@ -64,7 +64,7 @@ func (l *decoder) fastPod(o *object, raw []byte) (*corev1.Pod, bool) {
 	if !ok || bad {
 		return nil, false
 	}
-	x := l.podInto
+	x, _ := l.into.(*corev1.Pod)
 	if x == nil {
 		x = new(corev1.Pod)
 	} else {
