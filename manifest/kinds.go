@@ -14,6 +14,9 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"sigs.k8s.io/network-policy-api/apis/v1alpha1"
+	"sigs.k8s.io/network-policy-api/apis/v1beta1"
+
 	"github.com/netpolsim/netpolsim/policy"
 	"github.com/netpolsim/netpolsim/simulate"
 )
@@ -101,9 +104,9 @@ func finishTyped[T any, P apiObject[T]](l *decoder, o *object, p P) P {
 type entry struct {
 	o                     *object // where it is, for messages
 	kind, namespace, name string
-	// add appends the object to the cluster, for kinds other than Pod and
-	// the workloads.
-	add func(c *simulate.Cluster)
+	// obj is the object, for kinds other than Pod and the workloads: a
+	// pointer to it (see addTo).
+	obj any
 	// pod is a Pod; nil with dropped set when it is left out.
 	pod     *corev1.Pod
 	dropped dropReason
@@ -164,10 +167,34 @@ func appendInPlace[T any](s []T, x *T) []T {
 	return append(s, *x)
 }
 
-// add records an object; the merge adds it to the cluster with add unless
-// it is a duplicate.
-func (l *decoder) add(o *object, add func(c *simulate.Cluster)) {
-	l.events = append(l.events, event{entry: &entry{o: o, kind: o.kind, namespace: o.namespace, name: o.name, add: add}})
+// add records the object x, a pointer to one of the types addTo takes; the
+// merge adds it to the cluster unless it is a duplicate.
+func (l *decoder) add(o *object, x any) {
+	l.events = append(l.events, event{entry: &entry{o: o, kind: o.kind, namespace: o.namespace, name: o.name, obj: x}})
+}
+
+// addTo appends the object x that add recorded to c.
+func addTo(c *simulate.Cluster, x any) {
+	switch x := x.(type) {
+	case *corev1.Namespace:
+		c.Namespaces = appendInPlace(c.Namespaces, x)
+	case *corev1.Node:
+		c.Nodes = appendInPlace(c.Nodes, x)
+	case *corev1.Service:
+		c.Services = appendInPlace(c.Services, x)
+	case *networkingv1.Ingress:
+		c.Ingresses = appendInPlace(c.Ingresses, x)
+	case *networkingv1.NetworkPolicy:
+		c.NetworkPolicies = appendInPlace(c.NetworkPolicies, x)
+	case *v1beta1.ClusterNetworkPolicy:
+		c.ClusterNetworkPolicies = append(c.ClusterNetworkPolicies, *x)
+	case *v1alpha1.AdminNetworkPolicy:
+		c.AdminNetworkPolicies = append(c.AdminNetworkPolicies, *x)
+	case *v1alpha1.BaselineAdminNetworkPolicy:
+		c.BaselineAdminNetworkPolicies = append(c.BaselineAdminNetworkPolicies, *x)
+	default:
+		panic(fmt.Sprintf("manifest: addTo %T", x)) // a bug of this package
+	}
 }
 
 // load loads an object of a supported kind, in its supported version or
@@ -187,18 +214,18 @@ func (l *decoder) load(o *object, raw []byte) {
 	switch o.kind {
 	case "Namespace":
 		if x := typed[corev1.Namespace](l, o, raw); x != nil {
-			l.add(o, func(c *simulate.Cluster) { c.Namespaces = appendInPlace(c.Namespaces, x) })
+			l.add(o, x)
 		}
 	case "Node":
 		if x := typed[corev1.Node](l, o, raw); x != nil {
-			l.add(o, func(c *simulate.Cluster) { c.Nodes = appendInPlace(c.Nodes, x) })
+			l.add(o, x)
 		}
 	case "Pod":
 		l.loadPod(o, raw)
 	case "Service":
 		if x := typed[corev1.Service](l, o, raw); x != nil {
 			l.fieldProblems(o, servicePorts(&x.Spec), nil)
-			l.add(o, func(c *simulate.Cluster) { c.Services = appendInPlace(c.Services, x) })
+			l.add(o, x)
 		}
 	case "Ingress":
 		if x := typed[networkingv1.Ingress](l, o, raw); x != nil {
@@ -281,7 +308,7 @@ func (l *decoder) pod(o *object, x *corev1.Pod) {
 
 // ingress records an Ingress.
 func (l *decoder) ingress(o *object, x *networkingv1.Ingress) {
-	l.add(o, func(c *simulate.Cluster) { c.Ingresses = appendInPlace(c.Ingresses, x) })
+	l.add(o, x)
 }
 
 // networkPolicy validates a NetworkPolicy as the API server does and
@@ -289,7 +316,7 @@ func (l *decoder) ingress(o *object, x *networkingv1.Ingress) {
 func (l *decoder) networkPolicy(o *object, x *networkingv1.NetworkPolicy) {
 	l.checkPolicy(o, x)
 	l.l.share.networkPolicy(x)
-	l.add(o, func(c *simulate.Cluster) { c.NetworkPolicies = appendInPlace(c.NetworkPolicies, x) })
+	l.add(o, x)
 }
 
 // replicated records a Deployment, ReplicaSet or ReplicationController.

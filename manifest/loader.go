@@ -217,8 +217,8 @@ func (l *loader) merge() {
 				l.cluster.Pods = appendInPlace(l.cluster.Pods, x.pod)
 				x.pod = nil
 			default:
-				x.add(&l.cluster)
-				x.add = nil // as for pods
+				addTo(&l.cluster, x.obj)
+				x.obj = nil // the cluster's now: let the decoded one go
 			}
 		}
 	})
