@@ -32,21 +32,32 @@ func Decode(data []byte, v any) bool {
 //
 // The zero Shared is ready to use, and safe for concurrent use. It keeps
 // some of the maps it gave, and the texts they were decoded from (slices
-// of the data given, not copies), as long as it lives; a cache per
-// goroutine, it forgets on collision, so two equal texts may still give
-// two maps.
+// of the data given, not copies), as long as it lives, and no longer; a
+// cache per concurrent call, it forgets on collision, so two equal texts
+// may still give two maps.
 type Shared struct {
-	tables sync.Pool // of *mapTable
+	mu   sync.Mutex
+	free []*mapTable // the tables of the calls not under way
 }
 
 // Decode is [Decode], sharing maps of strings.
 func (s *Shared) Decode(data []byte, v any) bool {
-	t, _ := s.tables.Get().(*mapTable)
+	// Not a sync.Pool, which would hold the tables, and through them the
+	// texts, until the next collections after s is gone.
+	s.mu.Lock()
+	var t *mapTable
+	if n := len(s.free); n > 0 {
+		t, s.free = s.free[n-1], s.free[:n-1]
+	}
+	s.mu.Unlock()
 	if t == nil {
 		t = new(mapTable)
 	}
-	defer s.tables.Put(t)
-	return decode(data, v, t)
+	ok := decode(data, v, t)
+	s.mu.Lock()
+	s.free = append(s.free, t)
+	s.mu.Unlock()
+	return ok
 }
 
 // decode is Decode, sharing maps of strings through maps when it is not

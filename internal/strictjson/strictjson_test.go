@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -528,4 +529,30 @@ func TestSharedMaps(t *testing.T) {
 	if !strictjson.Decode([]byte(`{"a":{"k":"v"}}`), &x) || !strictjson.Decode([]byte(`{"a":{"k":"v"}}`), &y) || ptr(x.A) == ptr(y.A) {
 		t.Error("Decode shared a map")
 	}
+}
+
+// TestSharedLetsGo: a Shared holds the texts it decoded (for its cache of
+// maps) as long as it lives, and no longer: once it is gone, one
+// collection frees them.
+func TestSharedLetsGo(t *testing.T) {
+	buf := new([64]byte)
+	n := copy(buf[:], `{"a":{"k":"v"},"b":{"k":"v"}}`)
+	freed := make(chan struct{})
+	runtime.AddCleanup(buf, func(ch chan struct{}) { close(ch) }, freed)
+	shared := new(strictjson.Shared)
+	var got struct {
+		A map[string]string `json:"a"`
+		B map[string]string `json:"b"`
+	}
+	if !shared.Decode(buf[:n], &got) || got.A["k"] != "v" {
+		t.Fatal("declined")
+	}
+	buf, shared = nil, nil
+	runtime.GC()
+	select {
+	case <-freed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the decoded text is still held after the Shared is gone and a collection")
+	}
+	runtime.KeepAlive(got)
 }
