@@ -22,11 +22,14 @@ import (
 	"github.com/netpolsim/netpolsim/internal/fielderr"
 )
 
-// This file decodes the documents on every core: first each document is
-// turned into JSON and its objects are found (lists are split into their
-// items), then every object is decoded into its API type. What either step
-// finds is a list of events, replayed in input order by the merge
-// (loader.go).
+// This file decodes the documents on every core, in three steps: first
+// each document is turned into JSON and its object is found and decoded
+// into its API type (a list is split into its items); then the items of
+// lists are, in turn; last the objects of the kinds the cluster holds as
+// they are (stored kinds), each into its place in one array per kind, set
+// aside until then because the arrays are sized by the first two steps.
+// What the steps find is a list of events, replayed in input order by the
+// merge (loader.go).
 
 // maxListDepth bounds lists inside lists.
 const maxListDepth = 8
@@ -122,7 +125,7 @@ func (l *loader) decodeAll() {
 	var units []*unit
 	for _, d := range l.docs {
 		for _, e := range d.events {
-			if e.unit != nil {
+			if e.unit != nil && e.unit.header {
 				units = append(units, e.unit)
 			}
 		}
@@ -263,6 +266,13 @@ func (l *loader) prepare(d *doc) {
 		}
 	}
 	d.events = dec.events
+	// The object of the document, while its text is at hand; the items
+	// of a list wait for the next step, on every core.
+	for _, e := range d.events {
+		if e.unit != nil && !e.unit.header {
+			l.process(e.unit)
+		}
+	}
 }
 
 // problem records a problem.
