@@ -168,12 +168,17 @@ func (l *loader) decodeStored() {
 	for _, d := range l.docs {
 		find(d.events)
 	}
-	if len(units) == 0 {
-		return
-	}
 	count := map[string]int{}
 	for _, u := range units {
 		count[u.o.kind]++
+	}
+	if count["Pod"] == 0 {
+		// Every pod the merge adds is generated, and the workloads are
+		// all decoded: size the merge now (see size).
+		l.size(len(units))
+	}
+	if len(units) == 0 {
+		return
 	}
 	s := &l.stores
 	if n := count["Pod"]; n > 0 && n <= l.opts.maxPods() {

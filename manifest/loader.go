@@ -45,6 +45,8 @@ type loader struct {
 	// fills say what goes at each place of the cluster's pods, when they
 	// are not the store of pods compacted in place (see fillPods).
 	fills []podFill
+	// owned are the workloads that generate no pods (see size).
+	owned map[ownerKey]bool
 }
 
 // objKey identifies an object for duplicate detection.
@@ -119,46 +121,17 @@ func (l *loader) dropText() {
 // that objects are unique, generates the workloads' pods, applies the pod
 // limit, and adds the notices that concern the whole load.
 func (l *loader) merge() {
-	// Workloads whose pods (or ReplicaSets, or Jobs) are in the input, as
-	// in a dump of a cluster, generate none.
-	owned := map[ownerKey]bool{}
-	l.each(func(e event) {
-		if e.entry != nil && e.entry.owner != nil {
-			owned[*e.entry.owner] = true
-		}
-	})
-	// Size the pods and the index of names once: a Pod is too big to copy
-	// as the slice grows. The objects of the other stored kinds are in
-	// their stores, which the merge compacts in place.
-	pods, entries, generated := 0, 0, 0
-	l.each(func(e event) {
-		switch x := e.entry; {
-		case x == nil:
-		case x.pod != nil:
-			pods++
-		case x.work != nil && x.work.n > 0 && !owned[ownerKey{x.kind, x.namespace, x.name}]:
-			pods += x.work.n
-			generated += x.work.n
-		}
-		if e.entry != nil {
-			entries++
-		}
-	})
-	pods = min(pods, l.opts.maxPods())
+	if l.owned == nil {
+		l.size(0)
+	}
+	owned := l.owned
+	st := &l.stores
 	// Without generated pods, every kept pod moves to a place at or before
 	// its own in the store, so the cluster's pods are the store compacted
-	// in place. Otherwise they are copied into a new array.
-	st := &l.stores
-	inPlace := st.pods != nil && generated == 0
-	switch {
-	case inPlace:
+	// in place. Otherwise they were placed in a new array (size).
+	inPlace := st.pods != nil && l.fills == nil
+	if inPlace {
 		l.cluster.Pods = st.pods[:0]
-	case pods > 0:
-		l.cluster.Pods = make([]corev1.Pod, 0, pods)
-		l.fills = make([]podFill, 0, pods)
-	}
-	if len(l.seen) == 0 {
-		l.seen = make(map[objKey]origin, entries+pods)
 	}
 	c := &l.cluster
 	c.Namespaces = st.namespaces[:0]
@@ -244,6 +217,46 @@ func (l *loader) merge() {
 			Source: l.seen[objKey{"Pod", p.Namespace, p.Name}].o.source(), Reason: ImpliedNamespace, APIVersion: "v1", Kind: "Pod", Namespace: p.Namespace, Name: p.Name,
 			Message: impliedNamespaceMessage(p.Namespace),
 		})
+	}
+}
+
+// size sizes what the merge fills, once: the cluster's pods and the index
+// of names (a Pod is too big to copy as the slice grows; the objects of
+// the other stored kinds are in their stores, which the merge compacts in
+// place), and finds the workloads whose pods (or ReplicaSets, or Jobs)
+// are in the input, as in a dump of a cluster, which generate none. It is
+// called before the merge when no Pod is still to be decoded (see
+// decodeStored): the collection that making the array of pods may start
+// then runs while objects are decoded, not while the merge writes pods.
+// More entries are still to come, at most more.
+func (l *loader) size(more int) {
+	l.owned = map[ownerKey]bool{}
+	l.each(func(e event) {
+		if e.entry != nil && e.entry.owner != nil {
+			l.owned[*e.entry.owner] = true
+		}
+	})
+	pods, entries, generated := 0, more, 0
+	l.each(func(e event) {
+		switch x := e.entry; {
+		case x == nil:
+		case x.pod != nil:
+			pods++
+		case x.work != nil && x.work.n > 0 && !l.owned[ownerKey{x.kind, x.namespace, x.name}]:
+			pods += x.work.n
+			generated += x.work.n
+		}
+		if e.entry != nil {
+			entries++
+		}
+	})
+	pods = min(pods, l.opts.maxPods())
+	if generated > 0 || l.stores.pods == nil && pods > 0 {
+		l.cluster.Pods = make([]corev1.Pod, 0, pods)
+		l.fills = make([]podFill, 0, pods)
+	}
+	if len(l.seen) == 0 {
+		l.seen = make(map[objKey]origin, entries+pods)
 	}
 }
 
