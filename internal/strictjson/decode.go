@@ -1,6 +1,7 @@
 package strictjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"sync"
@@ -67,8 +68,10 @@ func decode(data []byte, v any, maps *mapTable) bool {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return false
 	}
-	d := decoder{data: data, strings: internPool.Get().(*internTable), maps: maps}
-	defer internPool.Put(d.strings)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	d := decoder{data: data, strings: &sc.strings, counts: sc.counts[:0], maps: maps}
+	defer func() { sc.counts = d.counts[:0] }()
 	if !d.value(planFor(rv.Type().Elem()), rv.Elem()) {
 		return false
 	}
@@ -82,6 +85,11 @@ type decoder struct {
 	pos     int
 	depth   int
 	strings *internTable
+	// counts are the numbers of elements of the arrays inside the last
+	// array counted, in the order of their starts; countAt is the first
+	// not yet looked up (see count).
+	counts  []arrayCount
+	countAt int
 	maps    *mapTable // nil unless maps of strings are shared
 }
 
@@ -140,7 +148,17 @@ type internTable [256]string
 // maxInterned is the length of the longest string interned.
 const maxInterned = 48
 
-var internPool = sync.Pool{New: func() any { return new(internTable) }}
+// scratch is what a goroutine's decoding reuses: the interned strings,
+// and room for the counts of arrays.
+type scratch struct {
+	strings internTable
+	counts  []arrayCount
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// arrayCount is the number of elements of the array whose '[' is at start.
+type arrayCount struct{ start, n int }
 
 // intern returns b as a string, from t when t holds it.
 func (t *internTable) intern(b []byte) string {
@@ -308,6 +326,10 @@ func (d *decoder) open(opening, closing byte) (empty, ok bool) {
 }
 
 func (d *decoder) slice(p *plan, v reflect.Value) bool {
+	start := d.pos
+	if d.next() == '[' {
+		start = d.pos
+	}
 	empty, ok := d.open('[', ']')
 	if !ok {
 		return false
@@ -317,7 +339,7 @@ func (d *decoder) slice(p *plan, v reflect.Value) bool {
 		return true
 	}
 	// One allocation of the right size, rather than growing.
-	v.Grow(d.count())
+	v.Grow(d.count(start))
 	for n := 0; ; n++ {
 		if n == v.Cap() {
 			v.Grow(1)
@@ -336,30 +358,64 @@ func (d *decoder) slice(p *plan, v reflect.Value) bool {
 	}
 }
 
-// count returns the number of elements of the non-empty array whose first
-// element is at pos, for sizing a slice, without checking the grammar
-// (decoding does): commas outside strings and nested values, plus one. It
-// may be wrong on malformed input, and is at least 1.
-func (d *decoder) count() int {
-	n, depth := 1, 0
-	for i := d.pos; i < len(d.data); i++ {
-		switch d.data[i] {
+// count returns the number of elements of the non-empty array whose '['
+// is at start and whose first element is at pos, for sizing a slice,
+// without checking the grammar (decoding does): commas outside strings and
+// nested values, plus one. It may be wrong on malformed input, and is at
+// least 1. The arrays inside are counted on the way, and looked up when
+// they are decoded, so that nested arrays are scanned once, not once per
+// level.
+func (d *decoder) count(start int) int {
+	for d.countAt < len(d.counts) && d.counts[d.countAt].start < start {
+		d.countAt++
+	}
+	if d.countAt < len(d.counts) && d.counts[d.countAt].start == start {
+		return d.counts[d.countAt].n
+	}
+	// Not inside an array counted before: the counts kept so far are of
+	// arrays before this one.
+	d.counts, d.countAt = d.counts[:0], 0
+	// open holds, for each value open inside the array, the index of its
+	// count in d.counts, or -1 for an object.
+	var openBuf [32]int
+	open := openBuf[:0]
+	n := 1
+	data := d.data
+	for i := d.pos; i < len(data); i++ {
+		switch data[i] {
 		case '"':
-			for i++; i < len(d.data) && d.data[i] != '"'; i++ {
-				if d.data[i] == '\\' {
-					i++
+			// To the closing quote: the next quote after i not escaped
+			// by an odd number of backslashes.
+			for {
+				q := bytes.IndexByte(data[i+1:], '"')
+				if q < 0 {
+					return n
+				}
+				i += 1 + q
+				b := i - 1
+				for b > d.pos && data[b] == '\\' {
+					b--
+				}
+				if (i-1-b)%2 == 0 {
+					break
 				}
 			}
-		case '[', '{':
-			depth++
+		case '[':
+			open = append(open, len(d.counts))
+			d.counts = append(d.counts, arrayCount{start: i, n: 1})
+		case '{':
+			open = append(open, -1)
 		case ']', '}':
-			if depth == 0 {
+			if len(open) == 0 {
 				return n
 			}
-			depth--
+			open = open[:len(open)-1]
 		case ',':
-			if depth == 0 {
+			switch {
+			case len(open) == 0:
 				n++
+			case open[len(open)-1] >= 0:
+				d.counts[open[len(open)-1]].n++
 			}
 		}
 	}
