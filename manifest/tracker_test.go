@@ -1,0 +1,105 @@
+package manifest
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// refTracker is the reader's JSON tracker as it was written first, byte
+// by byte: the reference that docTracker is held to.
+type refTracker struct {
+	max      int64
+	start    int
+	list     bool
+	pos      int
+	depth    int
+	inString bool
+	keyStart int
+	spans    []itemSpan
+	broken   bool
+}
+
+func (t *refTracker) feed(data []byte) (int, bool) {
+	pos := t.pos
+	for pos < len(data) {
+		if t.inString {
+			i := pos
+			for i < len(data) && data[i] != '"' && data[i] != '\\' {
+				i++
+			}
+			if i == len(data) {
+				pos = i
+				break
+			}
+			if data[i] == '\\' {
+				if i+1 == len(data) {
+					pos = i
+					break
+				}
+				pos = i + 2
+				continue
+			}
+			pos = i + 1
+			t.inString = false
+			if t.depth == 1 && string(data[t.keyStart:i]) == "items" {
+				t.list = true
+			}
+			continue
+		}
+		switch data[pos] {
+		case '"':
+			t.inString, t.keyStart = true, pos+1
+		case '{', '[':
+			if t.depth == 0 {
+				t.start, t.list = pos, false
+			}
+			t.depth++
+		case '}', ']':
+			t.depth--
+			switch {
+			case t.depth == 0 && !t.broken:
+				t.spans = append(t.spans, itemSpan{t.start, pos + 1})
+			case t.depth < 0:
+				t.broken = true
+			}
+		}
+		pos++
+	}
+	t.pos = pos
+	if !t.list && int64(len(data)-t.start) > t.max {
+		return t.start, false
+	}
+	return 0, true
+}
+
+// TestTrackerAsReference: the reader's JSON tracker, fed any text in any
+// chunks, finds the spans, the open documents and the too large ones that
+// the byte-by-byte reference finds.
+func TestTrackerAsReference(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		tokens := []string{"{", "}", "[", "]", `"`, `"`, `\"`, `\\`, `\`, "a", "abcdefghijk", " ", ",", ":", "\n", `"items"`, `"items":[`, `{"a":"b"}`, `"x\"}{"`}
+		data := []byte("{" + strings.Join(rapid.SliceOfN(rapid.SampledFrom(tokens), 0, 60).Draw(t, "tokens"), ""))
+		max := int64(rapid.IntRange(1, len(data)+1).Draw(t, "max"))
+		got := docTracker{max: max}
+		want := refTracker{max: max}
+		cuts := append(rapid.SliceOfN(rapid.IntRange(0, len(data)), 0, 4).Draw(t, "cuts"), len(data))
+		slices.Sort(cuts)
+		for _, cut := range cuts {
+			gotStart, gotOK := got.feed(data[:cut])
+			wantStart, wantOK := want.feed(data[:cut])
+			if gotOK != wantOK || gotStart != wantStart {
+				t.Fatalf("%q fed to %d (max %d): tracker says %d %v, reference %d %v", data, cut, max, gotStart, gotOK, wantStart, wantOK)
+			}
+			if !gotOK {
+				return // the reader stops here
+			}
+			if got.pos != want.pos || got.depth != want.depth || got.inString != want.inString || got.start != want.start ||
+				got.broken != want.broken || !slices.Equal(got.spans, want.spans) {
+				t.Fatalf("%q fed to %d: tracker %+v, reference %+v", data, cut, got, want)
+			}
+		}
+	})
+}
