@@ -174,8 +174,11 @@ func (l *loader) decodeStored() {
 	}
 	if count["Pod"] == 0 {
 		// Every pod the merge adds is generated, and the workloads are
-		// all decoded: size the merge now (see size).
-		l.size(len(units))
+		// all decoded: size the merge now, alongside the decoding of the
+		// stored objects (see size).
+		var sized sync.WaitGroup
+		sized.Go(func() { l.size(len(units)) })
+		defer sized.Wait()
 	}
 	if len(units) == 0 {
 		return

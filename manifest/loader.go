@@ -225,19 +225,25 @@ func (l *loader) merge() {
 // the other stored kinds are in their stores, which the merge compacts in
 // place), and finds the workloads whose pods (or ReplicaSets, or Jobs)
 // are in the input, as in a dump of a cluster, which generate none. It is
-// called before the merge when no Pod is still to be decoded (see
-// decodeStored): the collection that making the array of pods may start
-// then runs while objects are decoded, not while the merge writes pods.
-// More entries are still to come, at most more.
+// called before the merge when no Pod is still to be decoded, while the
+// stored objects are (see decodeStored): the collection that making the
+// array of pods may start then runs while objects are decoded, not while
+// the merge writes pods. Then at most more entries are still to come, from
+// the stored units, which it does not look into: being decoded, and of
+// kinds that own nothing and generate no pods.
 func (l *loader) size(more int) {
+	each := l.each
+	if more > 0 {
+		each = l.eachButStored
+	}
 	l.owned = map[ownerKey]bool{}
-	l.each(func(e event) {
+	each(func(e event) {
 		if e.entry != nil && e.entry.owner != nil {
 			l.owned[*e.entry.owner] = true
 		}
 	})
 	pods, entries, generated := 0, more, 0
-	l.each(func(e event) {
+	each(func(e event) {
 		switch x := e.entry; {
 		case x == nil:
 		case x.pod != nil:
@@ -286,6 +292,25 @@ func eachEvent(events []event, f func(e event)) {
 			continue
 		}
 		f(e)
+	}
+}
+
+// eachButStored is each, without the events of the units set aside for
+// decodeStored.
+func (l *loader) eachButStored(f func(e event)) {
+	var walk func(events []event)
+	walk = func(events []event) {
+		for _, e := range events {
+			switch {
+			case e.unit == nil:
+				f(e)
+			case !e.unit.stored:
+				walk(e.unit.events)
+			}
+		}
+	}
+	for _, d := range l.docs {
+		walk(d.events)
 	}
 }
 
