@@ -47,6 +47,9 @@ type loader struct {
 	fills []podFill
 	// owned are the workloads that generate no pods (see size).
 	owned map[ownerKey]bool
+	// prefixes are the namespaces and prefixes of the names of the pods
+	// generated so far (see generate).
+	prefixes map[[2]string]bool
 }
 
 // objKey identifies an object for duplicate detection.
@@ -209,8 +212,8 @@ func (l *loader) merge() {
 	}
 	for i := range l.cluster.Pods {
 		p := &l.cluster.Pods[i]
-		if hasNamespace[p.Namespace] || builtinNamespaces[p.Namespace] {
-			continue
+		if i > 0 && p.Namespace == l.cluster.Pods[i-1].Namespace || hasNamespace[p.Namespace] || builtinNamespaces[p.Namespace] {
+			continue // (the namespace of the pod before was seen)
 		}
 		hasNamespace[p.Namespace] = true
 		l.notice(Notice{
@@ -353,13 +356,24 @@ func (l *loader) generate(x *entry) {
 	by := x.kind + " " + x.name
 	// Workloads of two kinds may share a name; their real pods do not
 	// collide, so neither may ours: the later one's pods carry its kind.
-	names := podNames(x.name+"-", w.n)
-	for _, name := range names {
-		if first, taken := l.seen[objKey{"Pod", x.namespace, name}]; taken && first.by != "" && first.by != by {
-			names = podNames(x.name+"-"+strings.ToLower(x.kind)+"-", w.n)
-			break
+	// Another workload's pod can have one of the names only if it was
+	// generated with the same prefix in the namespace (its index has no
+	// '-'), which is looked up first.
+	prefix := x.name + "-"
+	names := podNames(prefix, w.n)
+	if l.prefixes[[2]string{x.namespace, prefix}] {
+		for _, name := range names {
+			if first, taken := l.seen[objKey{"Pod", x.namespace, name}]; taken && first.by != "" && first.by != by {
+				prefix = x.name + "-" + strings.ToLower(x.kind) + "-"
+				names = podNames(prefix, w.n)
+				break
+			}
 		}
 	}
+	if l.prefixes == nil {
+		l.prefixes = make(map[[2]string]bool)
+	}
+	l.prefixes[[2]string{x.namespace, prefix}] = true
 	for i, name := range names {
 		if l.unique(x.o, "Pod", x.namespace, name, by) {
 			l.placePod(podFill{x: x, i: i, name: name})
