@@ -27,7 +27,7 @@ var storesDocs = []string{
 	`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"pod-%[1]d","namespace":"ns-%[1]d","labels":{"app":"a%[1]d"}},"spec":{"containers":[{"name":"c","ports":[{"name":"http","containerPort":8080}]}]},"status":{"phase":"Running","podIP":"10.0.0.%[1]d"}}`,
 	`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"done-%[1]d","namespace":"ns-%[1]d"},"spec":{"containers":[{"name":"c"}]},"status":{"phase":"Succeeded","podIP":"10.0.1.%[1]d"}}`,
 	`{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"listed-%[1]d","namespace":"ns-%[1]d"},"spec":{"ports":[{"port":81}]}},{"apiVersion":"v1","kind":"Pod","metadata":{"name":"listed-%[1]d","namespace":"ns-%[1]d"},"spec":{"containers":[{"name":"c"}]}}]}`,
-	`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web-%[1]d","namespace":"ns-%[1]d"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"w"}},"template":{"metadata":{"labels":{"app":"w"}},"spec":{"containers":[{"name":"c"}]}}}}`,
+	`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web-%[1]d","namespace":"ns-%[1]d"},"spec":{"replicas":%[1]d7,"selector":{"matchLabels":{"app":"w"}},"template":{"metadata":{"labels":{"app":"w"}},"spec":{"containers":[{"name":"c"}]}}}}`,
 }
 
 // TestStoresKeepEveryObject: a load of many documents holds, kind by
