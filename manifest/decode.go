@@ -81,11 +81,9 @@ type decoder struct {
 	events []event
 	// fields are the members of the object being loaded, when known.
 	fields []member
-	// deferStored makes an object of a stored kind a unit to decode later
-	// (unit.stored); into, when not nil, is where that later decoding puts
-	// it: a pointer to the zero value of its type, in a store.
-	deferStored bool
-	into        any
+	// into, when not nil, is where decodeStored has an object put: a
+	// pointer to the zero value of its type, in a store.
+	into any
 }
 
 // parallel calls f(0), …, f(n-1) on every core and returns when all
@@ -241,7 +239,7 @@ func storedKind(kind string) bool {
 
 // process decodes the object of u, and the objects it holds in turn.
 func (l *loader) process(u *unit) {
-	dec := &decoder{l: l, d: u.o.d, deferStored: true}
+	dec := &decoder{l: l, d: u.o.d}
 	if u.header {
 		dec.object(u.o, u.raw, u.depth)
 	} else {
@@ -260,7 +258,7 @@ func (l *loader) process(u *unit) {
 
 // prepare turns a document into JSON and finds its objects.
 func (l *loader) prepare(d *doc) {
-	dec := &decoder{l: l, d: d, deferStored: true}
+	dec := &decoder{l: l, d: d}
 	if d.problem != nil {
 		dec.events = append(dec.events, event{problem: d.problem})
 	}
@@ -277,7 +275,7 @@ func (l *loader) prepare(d *doc) {
 	// The object of the document, while its text is at hand; the items
 	// of a list wait for the next step, on every core.
 	for _, e := range d.events {
-		if e.unit != nil && !e.unit.header {
+		if e.unit != nil && !e.unit.header && !e.unit.stored {
 			l.process(e.unit)
 		}
 	}
@@ -444,7 +442,11 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	if kind == "Pod" {
 		kept = slices.Clone(fields)
 	}
-	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: kept}})
+	// An object of a stored kind is set aside for decodeStored; converted
+	// ones too: every object of the kind has its place in the store, so
+	// that compacting it in place overwrites none still to come (see
+	// appendInPlace).
+	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: kept, stored: storedKind(kind)}})
 }
 
 // malformedJSON reports whether raw, the JSON text of o as found in the

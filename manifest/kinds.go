@@ -200,13 +200,6 @@ func addTo(c *simulate.Cluster, x any) {
 // load loads an object of a supported kind, in its supported version or
 // one that is converted to it.
 func (l *decoder) load(o *object, raw []byte) {
-	if l.deferStored && storedKind(o.kind) {
-		// Converted ones too: every object of the kind has its place in
-		// the store, so that compacting it in place overwrites none still
-		// to come (see appendInPlace).
-		l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: l.fields, stored: true}})
-		return
-	}
 	if !reads(o.kind, kinds[o.kind], o.apiVersion) {
 		l.loadConverted(o, raw)
 		return
