@@ -54,6 +54,9 @@ type unit struct {
 	depth  int
 	// fields are the members of raw, as object scanned them.
 	fields []member
+	// ev holds the events of the unit when it gives one, as most do:
+	// not an allocation of their own.
+	ev [1]event
 	// stored is set for an object of a kind that the cluster holds as it
 	// is decoded (Pod, Namespace, Node, Service, Ingress, NetworkPolicy),
 	// whose decoding waits until every object of its kind is found, so
@@ -214,7 +217,7 @@ func (l *loader) decodeStored() {
 	}
 	parallel(len(units), func(i int) {
 		u := units[i]
-		dec := &decoder{l: l, d: u.o.d, fields: u.fields, into: places[i]}
+		dec := &decoder{l: l, d: u.o.d, fields: u.fields, into: places[i], events: u.ev[:0]}
 		dec.load(u.o, u.raw)
 		u.events, u.fields, u.raw = dec.events, nil, nil
 	})
@@ -239,7 +242,7 @@ func storedKind(kind string) bool {
 
 // process decodes the object of u, and the objects it holds in turn.
 func (l *loader) process(u *unit) {
-	dec := &decoder{l: l, d: u.o.d}
+	dec := &decoder{l: l, d: u.o.d, events: u.ev[:0]}
 	if u.header {
 		dec.object(u.o, u.raw, u.depth)
 	} else {
@@ -258,7 +261,7 @@ func (l *loader) process(u *unit) {
 
 // prepare turns a document into JSON and finds its objects.
 func (l *loader) prepare(d *doc) {
-	dec := &decoder{l: l, d: d}
+	dec := &decoder{l: l, d: d, events: d.ev[:0]}
 	if d.problem != nil {
 		dec.events = append(dec.events, event{problem: d.problem})
 	}

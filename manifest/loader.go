@@ -99,7 +99,7 @@ func (l *loader) result() (*Result, error) {
 	// holds copies) and the units' members; the result keeps only the
 	// documents' text and line tables, for FieldSource.
 	for _, d := range l.docs {
-		d.events = nil
+		d.events, d.ev = nil, [1]event{}
 	}
 	if len(l.problems) > 0 {
 		return nil, &Error{Problems: l.problems}

@@ -32,8 +32,10 @@ type doc struct {
 	off   int
 	// tree is the YAML node tree of text, for finding fields' lines.
 	tree yamlTree
-	// events are what the document gave (decode.go).
+	// events are what the document gave (decode.go); ev holds them when
+	// there is one, as there mostly is.
 	events []event
+	ev     [1]event
 	// problem is a problem found while splitting, reported at the place of
 	// this document, before the document itself if text is not nil.
 	problem *Problem

@@ -103,3 +103,20 @@ func TestTrackerAsReference(t *testing.T) {
 		}
 	})
 }
+
+// TestResultLetsEventsGo: once loaded, the documents (which a Result keeps
+// for FieldSource) hold no events, in their slices or in the room kept for
+// one: the events hold the decoded objects a second time, workloads whole.
+func TestResultLetsEventsGo(t *testing.T) {
+	l := newLoader(Options{})
+	l.reader("in.json", strings.NewReader(`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a"},"spec":{"template":{"spec":{"containers":[{"name":"c"}]}}}}
+{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"},"spec":{"ports":[{"port":80}]}}`), false)
+	if _, err := l.result(); err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range l.docs {
+		if d.events != nil || d.ev != [1]event{} {
+			t.Errorf("document %d still holds its events", i)
+		}
+	}
+}
