@@ -32,32 +32,22 @@ func Decode(data []byte, v any) bool {
 // read, not changed.
 //
 // The zero Shared is ready to use, and safe for concurrent use. It keeps
-// some of the maps it gave, and the texts they were decoded from (slices
-// of the data given, not copies), as long as it lives, and no longer; a
-// cache per concurrent call, it forgets on collision, so two equal texts
-// may still give two maps.
+// some of the maps it gave, and copies of the texts they were decoded from
+// (never the data given), in a cache per goroutine (a sync.Pool: kept
+// until two collections after the Shared is gone) that forgets on
+// collision, so two equal texts may still give two maps.
 type Shared struct {
-	mu   sync.Mutex
-	free []*mapTable // the tables of the calls not under way
+	tables sync.Pool // of *mapTable
 }
 
 // Decode is [Decode], sharing maps of strings.
 func (s *Shared) Decode(data []byte, v any) bool {
-	// Not a sync.Pool, which would hold the tables, and through them the
-	// texts, until the next collections after s is gone.
-	s.mu.Lock()
-	var t *mapTable
-	if n := len(s.free); n > 0 {
-		t, s.free = s.free[n-1], s.free[:n-1]
-	}
-	s.mu.Unlock()
+	t, _ := s.tables.Get().(*mapTable)
 	if t == nil {
 		t = new(mapTable)
 	}
 	ok := decode(data, v, t)
-	s.mu.Lock()
-	s.free = append(s.free, t)
-	s.mu.Unlock()
+	s.tables.Put(t)
 	return ok
 }
 
@@ -96,7 +86,7 @@ type decoder struct {
 // mapTable holds maps of strings decoded before, by their JSON text, one
 // a slot: a cache that forgets on collision.
 type mapTable [256]struct {
-	text []byte
+	text string
 	m    map[string]string
 }
 
@@ -106,7 +96,7 @@ const maxSharedMap = 4096
 
 // slot returns the slot of text.
 func (t *mapTable) slot(text []byte) *struct {
-	text []byte
+	text string
 	m    map[string]string
 } {
 	h := uint32(2166136261)
@@ -481,7 +471,7 @@ func (d *decoder) stringMap(m *map[string]string) bool {
 			// is then not kept).
 			text := d.data[d.pos:end]
 			slot := d.maps.slot(text)
-			if slot.m != nil && string(slot.text) == string(text) {
+			if slot.m != nil && slot.text == string(text) {
 				*m = slot.m
 				d.pos = end
 				return true
@@ -489,7 +479,7 @@ func (d *decoder) stringMap(m *map[string]string) bool {
 			if !d.stringMapOf(m) {
 				return false
 			}
-			slot.text, slot.m = text, *m
+			slot.text, slot.m = string(text), *m // a copy: the data may be large
 			return true
 		}
 	}

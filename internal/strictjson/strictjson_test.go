@@ -531,9 +531,9 @@ func TestSharedMaps(t *testing.T) {
 	}
 }
 
-// TestSharedLetsGo: a Shared holds the texts it decoded (for its cache of
-// maps) as long as it lives, and no longer: once it is gone, one
-// collection frees them.
+// TestSharedLetsGo: a Shared's cache of maps holds copies of the texts,
+// never the data it was given: once the data and the Shared are gone, one
+// collection frees the data (which may be a whole input).
 func TestSharedLetsGo(t *testing.T) {
 	buf := new([64]byte)
 	n := copy(buf[:], `{"a":{"k":"v"},"b":{"k":"v"}}`)
