@@ -33,8 +33,10 @@ type sharer struct {
 	seed   maphash.Seed
 	shards [64]shareShard
 	// json decodes, sharing the maps of strings decoded from one text
-	// (the labels and selectors that objects repeat).
-	json strictjson.Shared
+	// (the labels and selectors that objects repeat). Not in the sharer
+	// itself: its sync.Pool outlives the load by two collections, and
+	// would keep the sharer, and the input's text its entries hold.
+	json *strictjson.Shared
 }
 
 type shareShard struct {
@@ -69,7 +71,7 @@ const (
 	shareSelector              // *metav1.LabelSelector
 )
 
-func newSharer() *sharer { return &sharer{seed: maphash.MakeSeed()} }
+func newSharer() *sharer { return &sharer{seed: maphash.MakeSeed(), json: new(strictjson.Shared)} }
 
 // structFields maps the JSON member names of a struct type whose fields
 // all have plain JSON names to the fields' indexes.

@@ -1,9 +1,11 @@
 package manifest
 
 import (
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 )
@@ -119,4 +121,33 @@ func TestResultLetsEventsGo(t *testing.T) {
 			t.Errorf("document %d still holds its events", i)
 		}
 	}
+}
+
+// TestResultLetsTextGo: with DropText, once the load is over, one
+// collection frees the input's text, whatever the decoding kept in caches
+// that outlive the load.
+func TestResultLetsTextGo(t *testing.T) {
+	in := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","labels":{"app":"a"}},"spec":{"containers":[{"name":"c"}]}}` + "\n" +
+		`{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"a"},"spec":{"podSelector":{"matchLabels":{"app":"a"}}}}`
+	l := newLoader(Options{DropText: true})
+	l.reader("in.json", strings.NewReader(in), false)
+	text := l.docs[0].text
+	if len(text) == 0 || text[0] != '{' {
+		t.Fatal("the first document is not at the start of the input")
+	}
+	freed := make(chan struct{})
+	runtime.AddCleanup(&text[0], func(ch chan struct{}) { close(ch) }, freed)
+	text = nil
+	res, err := l.result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l = nil
+	runtime.GC()
+	select {
+	case <-freed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the input's text is still held after the load and a collection")
+	}
+	runtime.KeepAlive(res)
 }
