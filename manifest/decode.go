@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -19,14 +20,16 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/netpolsim/netpolsim/internal/fielderr"
-	"github.com/netpolsim/netpolsim/internal/strictjson"
 )
 
-// This file decodes the documents on every core: first each document is
-// turned into JSON and its objects are found (lists are split into their
-// items), then every object is decoded into its API type. What either step
-// finds is a list of events, replayed in input order by the merge
-// (loader.go).
+// This file decodes the documents on every core, in three steps: first
+// each document is turned into JSON and its object is found and decoded
+// into its API type (a list is split into its items); then the items of
+// lists are, in turn; last the objects of the kinds the cluster holds as
+// they are (stored kinds), each into its place in one array per kind, set
+// aside until then because the arrays are sized by the first two steps.
+// What the steps find is a list of events, replayed in input order by the
+// merge (loader.go).
 
 // maxListDepth bounds lists inside lists.
 const maxListDepth = 8
@@ -51,10 +54,15 @@ type unit struct {
 	depth  int
 	// fields are the members of raw, as object scanned them.
 	fields []member
-	// pod is set for a Pod, whose decoding waits until every pod of the
-	// input is found, so that each is decoded straight into its place in
-	// one array (decodePods).
-	pod bool
+	// ev holds the events of the unit when it gives one, as most do:
+	// not an allocation of their own.
+	ev [1]event
+	// stored is set for an object of a kind that the cluster holds as it
+	// is decoded (Pod, Namespace, Node, Service, Ingress, NetworkPolicy),
+	// whose decoding waits until every object of its kind is found, so
+	// that each is decoded straight into its place in one array per kind
+	// (decodeStored).
+	stored bool
 }
 
 // object is what is known of the object being loaded, for messages.
@@ -76,14 +84,15 @@ type decoder struct {
 	events []event
 	// fields are the members of the object being loaded, when known.
 	fields []member
-	// deferPods makes a Pod a unit to decode later (unit.pod); podInto,
-	// when not nil, is where that later decoding puts it.
-	deferPods bool
-	podInto   *corev1.Pod
+	// into, when not nil, is where decodeStored has an object put: a
+	// pointer to the zero value of its type, in a store.
+	into any
 }
 
 // parallel calls f(0), …, f(n-1) on every core and returns when all
-// returned.
+// returned. The cores take the indexes in runs of about a 64th of their
+// share, not one by one: the counter they share is then rarely fought
+// over, and the last runs are still short enough to balance the work.
 func parallel(n int, f func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
@@ -92,16 +101,19 @@ func parallel(n int, f func(i int)) {
 		}
 		return
 	}
+	run := max(1, n/(64*workers))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
+				start := int(next.Add(int64(run))) - run
+				if start >= n {
 					return
 				}
-				f(i)
+				for i := start; i < min(start+run, n); i++ {
+					f(i)
+				}
 			}
 		})
 	}
@@ -114,29 +126,41 @@ func (l *loader) decodeAll() {
 	var units []*unit
 	for _, d := range l.docs {
 		for _, e := range d.events {
-			if e.unit != nil {
+			if e.unit != nil && e.unit.header {
 				units = append(units, e.unit)
 			}
 		}
 	}
 	parallel(len(units), func(i int) { l.process(units[i]) })
-	l.decodePods()
+	l.decodeStored()
 }
 
-// decodePods decodes the pods that process set aside, on every core, each
-// into its place in one array in input order (l.podStore), which the
-// merge then compacts into the cluster's pods without a copy of them all.
-// With more pods than the pod limit, which the load rejects anyway, each
-// is decoded on its own, so that the array stays bounded.
-func (l *loader) decodePods() {
-	var pods []*unit
+// stores are the arrays that objects of the stored kinds are decoded into
+// (decodeStored), one per kind in input order; the merge compacts them in
+// place into the cluster's (the pods: unless it generates pods too),
+// without a copy of them all.
+type stores struct {
+	pods       []corev1.Pod
+	namespaces []corev1.Namespace
+	nodes      []corev1.Node
+	services   []corev1.Service
+	ingresses  []networkingv1.Ingress
+	policies   []networkingv1.NetworkPolicy
+}
+
+// decodeStored decodes the objects that process set aside, on every core,
+// each into its place in the array of its kind (l.stores). With more pods
+// than the pod limit, which the load rejects anyway, each pod is decoded
+// on its own, so that the array stays bounded.
+func (l *loader) decodeStored() {
+	var units []*unit
 	var find func(events []event)
 	find = func(events []event) {
 		for _, e := range events {
 			switch {
 			case e.unit == nil:
-			case e.unit.pod:
-				pods = append(pods, e.unit)
+			case e.unit.stored:
+				units = append(units, e.unit)
 			default:
 				find(e.unit.events)
 			}
@@ -145,26 +169,80 @@ func (l *loader) decodePods() {
 	for _, d := range l.docs {
 		find(d.events)
 	}
-	if len(pods) == 0 {
+	count := map[string]int{}
+	for _, u := range units {
+		count[u.o.kind]++
+	}
+	if count["Pod"] == 0 {
+		// Every pod the merge adds is generated, and the workloads are
+		// all decoded: size the merge now, alongside the decoding of the
+		// stored objects (see size).
+		var sized sync.WaitGroup
+		sized.Go(func() { l.size(len(units)) })
+		defer sized.Wait()
+	}
+	if len(units) == 0 {
 		return
 	}
-	if len(pods) <= l.opts.maxPods() {
-		l.podStore = make([]corev1.Pod, len(pods))
+	s := &l.stores
+	if n := count["Pod"]; n > 0 && n <= l.opts.maxPods() {
+		s.pods = make([]corev1.Pod, n)
 	}
-	parallel(len(pods), func(i int) {
-		u := pods[i]
-		dec := &decoder{l: l, d: u.o.d, fields: u.fields}
-		if l.podStore != nil {
-			dec.podInto = &l.podStore[i]
+	s.namespaces = makeStore[corev1.Namespace](count["Namespace"])
+	s.nodes = makeStore[corev1.Node](count["Node"])
+	s.services = makeStore[corev1.Service](count["Service"])
+	s.ingresses = makeStore[networkingv1.Ingress](count["Ingress"])
+	s.policies = makeStore[networkingv1.NetworkPolicy](count["NetworkPolicy"])
+	places := make([]any, len(units))
+	next := map[string]int{}
+	for i, u := range units {
+		j := next[u.o.kind]
+		next[u.o.kind]++
+		switch u.o.kind {
+		case "Pod":
+			if s.pods != nil {
+				places[i] = &s.pods[j]
+			}
+		case "Namespace":
+			places[i] = &s.namespaces[j]
+		case "Node":
+			places[i] = &s.nodes[j]
+		case "Service":
+			places[i] = &s.services[j]
+		case "Ingress":
+			places[i] = &s.ingresses[j]
+		case "NetworkPolicy":
+			places[i] = &s.policies[j]
 		}
-		dec.loadPod(u.o, u.raw)
+	}
+	parallel(len(units), func(i int) {
+		u := units[i]
+		dec := &decoder{l: l, d: u.o.d, fields: u.fields, into: places[i], events: u.ev[:0]}
+		dec.load(u.o, u.raw)
 		u.events, u.fields, u.raw = dec.events, nil, nil
 	})
 }
 
+// makeStore returns an array of n zero values, or nil when n is 0.
+func makeStore[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, n)
+}
+
+// storedKind reports whether objects of kind are decoded into a store.
+func storedKind(kind string) bool {
+	switch kind {
+	case "Pod", "Namespace", "Node", "Service", "Ingress", "NetworkPolicy":
+		return true
+	}
+	return false
+}
+
 // process decodes the object of u, and the objects it holds in turn.
 func (l *loader) process(u *unit) {
-	dec := &decoder{l: l, d: u.o.d, deferPods: true}
+	dec := &decoder{l: l, d: u.o.d, events: u.ev[:0]}
 	if u.header {
 		dec.object(u.o, u.raw, u.depth)
 	} else {
@@ -174,16 +252,16 @@ func (l *loader) process(u *unit) {
 	}
 	u.events = dec.events
 	for _, e := range u.events {
-		if e.unit != nil && !e.unit.pod {
+		if e.unit != nil && !e.unit.stored {
 			l.process(e.unit)
 		}
 	}
-	u.raw = nil // decoded: only a Pod's own unit still needs its text
+	u.raw = nil // decoded: only the units set aside still need their text
 }
 
 // prepare turns a document into JSON and finds its objects.
 func (l *loader) prepare(d *doc) {
-	dec := &decoder{l: l, d: d, deferPods: true}
+	dec := &decoder{l: l, d: d, events: d.ev[:0]}
 	if d.problem != nil {
 		dec.events = append(dec.events, event{problem: d.problem})
 	}
@@ -197,6 +275,13 @@ func (l *loader) prepare(d *doc) {
 		}
 	}
 	d.events = dec.events
+	// The object of the document, while its text is at hand; the items
+	// of a list wait for the next step, on every core.
+	for _, e := range d.events {
+		if e.unit != nil && !e.unit.header && !e.unit.stored {
+			l.process(e.unit)
+		}
+	}
 }
 
 // problem records a problem.
@@ -360,7 +445,11 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	if kind == "Pod" {
 		kept = slices.Clone(fields)
 	}
-	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: kept}})
+	// An object of a stored kind is set aside for decodeStored; converted
+	// ones too: every object of the kind has its place in the store, so
+	// that compacting it in place overwrites none still to come (see
+	// appendInPlace).
+	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: kept, stored: storedKind(kind)}})
 }
 
 // malformedJSON reports whether raw, the JSON text of o as found in the
@@ -503,7 +592,7 @@ func joinPath(a, b string) string {
 // first, and their status only in part: see pod.go.)
 func (l *decoder) decode(o *object, raw []byte, obj any) bool {
 	if fastPaths {
-		if strictjson.Decode(raw, obj) {
+		if l.l.share.json.Decode(raw, obj) {
 			return true
 		}
 		reflect.ValueOf(obj).Elem().SetZero()

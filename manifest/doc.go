@@ -63,7 +63,7 @@
 // namespace of a cluster-scoped object is cleared. Names, namespaces and
 // labels are validated as the API server validates them, and so are the
 // port numbers, names and protocols of containers and Services. A
-// NetworkPolicy is validated with [policy.Compile], a tiered policy with
+// NetworkPolicy is validated with [policy.Validate], a tiered policy with
 // the tiered Compile function of its kind. Pods keep the addresses
 // their status gives, if any; pods in phase Succeeded or Failed are left
 // out, with one [Finished] notice that counts them, since they run nothing

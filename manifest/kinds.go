@@ -14,6 +14,9 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"sigs.k8s.io/network-policy-api/apis/v1alpha1"
+	"sigs.k8s.io/network-policy-api/apis/v1beta1"
+
 	"github.com/netpolsim/netpolsim/policy"
 	"github.com/netpolsim/netpolsim/simulate"
 )
@@ -60,7 +63,10 @@ type apiObject[T any] interface {
 // metadata validated. It returns nil when the object cannot be used; the
 // problems are recorded.
 func typed[T any, P apiObject[T]](l *decoder, o *object, raw []byte) P {
-	p := P(new(T))
+	p, ok := l.into.(P)
+	if !ok {
+		p = P(new(T))
+	}
 	if !l.decode(o, raw, p) {
 		return nil
 	}
@@ -98,9 +104,9 @@ func finishTyped[T any, P apiObject[T]](l *decoder, o *object, p P) P {
 type entry struct {
 	o                     *object // where it is, for messages
 	kind, namespace, name string
-	// add appends the object to the cluster, for kinds other than Pod and
-	// the workloads.
-	add func(c *simulate.Cluster)
+	// obj is the object, for kinds other than Pod and the workloads: a
+	// pointer to it (see addTo).
+	obj any
 	// pod is a Pod; nil with dropped set when it is left out.
 	pod     *corev1.Pod
 	dropped dropReason
@@ -130,7 +136,7 @@ func controllerOf(m metav1.Object, ns string) *ownerKey {
 	return &ownerKey{ref.Kind, ns, ref.Name}
 }
 
-// loadPod loads a Pod, into l.podInto when that is set.
+// loadPod loads a Pod, into l.into when that is set.
 func (l *decoder) loadPod(o *object, raw []byte) {
 	var x *corev1.Pod
 	ok := false
@@ -138,11 +144,10 @@ func (l *decoder) loadPod(o *object, raw []byte) {
 		x, ok = l.fastPod(o, raw)
 	}
 	if !ok {
-		x = typed[corev1.Pod](l, o, podStatusRead(raw))
-		if x != nil && l.podInto != nil {
-			*l.podInto = *x
-			x = l.podInto
+		if into, _ := l.into.(*corev1.Pod); into != nil {
+			*into = corev1.Pod{} // what fastPod wrote
 		}
+		x = typed[corev1.Pod](l, o, podStatusRead(raw))
 	}
 	if x != nil {
 		l.fieldProblems(o, podPorts(&x.Spec, specPath), nil)
@@ -150,10 +155,46 @@ func (l *decoder) loadPod(o *object, raw []byte) {
 	}
 }
 
-// add records an object; the merge adds it to the cluster with add unless
-// it is a duplicate.
-func (l *decoder) add(o *object, add func(c *simulate.Cluster)) {
-	l.events = append(l.events, event{entry: &entry{o: o, kind: o.kind, namespace: o.namespace, name: o.name, add: add}})
+// appendInPlace appends *x to s. When x is the element of s's array just
+// past its end, as an object decoded into a store is unless an object
+// before it was left out, it is not copied. Appending objects of a store
+// in input order never overwrites one still to come: each has its own
+// place, at or after the end of s.
+func appendInPlace[T any](s []T, x *T) []T {
+	if n := len(s); n < cap(s) && &s[:n+1][n] == x {
+		return s[:n+1]
+	}
+	return append(s, *x)
+}
+
+// add records the object x, a pointer to one of the types addTo takes; the
+// merge adds it to the cluster unless it is a duplicate.
+func (l *decoder) add(o *object, x any) {
+	l.events = append(l.events, event{entry: &entry{o: o, kind: o.kind, namespace: o.namespace, name: o.name, obj: x}})
+}
+
+// addTo appends the object x that add recorded to c.
+func addTo(c *simulate.Cluster, x any) {
+	switch x := x.(type) {
+	case *corev1.Namespace:
+		c.Namespaces = appendInPlace(c.Namespaces, x)
+	case *corev1.Node:
+		c.Nodes = appendInPlace(c.Nodes, x)
+	case *corev1.Service:
+		c.Services = appendInPlace(c.Services, x)
+	case *networkingv1.Ingress:
+		c.Ingresses = appendInPlace(c.Ingresses, x)
+	case *networkingv1.NetworkPolicy:
+		c.NetworkPolicies = appendInPlace(c.NetworkPolicies, x)
+	case *v1beta1.ClusterNetworkPolicy:
+		c.ClusterNetworkPolicies = append(c.ClusterNetworkPolicies, *x)
+	case *v1alpha1.AdminNetworkPolicy:
+		c.AdminNetworkPolicies = append(c.AdminNetworkPolicies, *x)
+	case *v1alpha1.BaselineAdminNetworkPolicy:
+		c.BaselineAdminNetworkPolicies = append(c.BaselineAdminNetworkPolicies, *x)
+	default:
+		panic(fmt.Sprintf("manifest: addTo %T", x)) // a bug of this package
+	}
 }
 
 // load loads an object of a supported kind, in its supported version or
@@ -166,22 +207,18 @@ func (l *decoder) load(o *object, raw []byte) {
 	switch o.kind {
 	case "Namespace":
 		if x := typed[corev1.Namespace](l, o, raw); x != nil {
-			l.add(o, func(c *simulate.Cluster) { c.Namespaces = append(c.Namespaces, *x) })
+			l.add(o, x)
 		}
 	case "Node":
 		if x := typed[corev1.Node](l, o, raw); x != nil {
-			l.add(o, func(c *simulate.Cluster) { c.Nodes = append(c.Nodes, *x) })
+			l.add(o, x)
 		}
 	case "Pod":
-		if l.deferPods {
-			l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: l.fields, pod: true}})
-			return
-		}
 		l.loadPod(o, raw)
 	case "Service":
 		if x := typed[corev1.Service](l, o, raw); x != nil {
 			l.fieldProblems(o, servicePorts(&x.Spec), nil)
-			l.add(o, func(c *simulate.Cluster) { c.Services = append(c.Services, *x) })
+			l.add(o, x)
 		}
 	case "Ingress":
 		if x := typed[networkingv1.Ingress](l, o, raw); x != nil {
@@ -212,7 +249,7 @@ func (l *decoder) load(o *object, raw []byte) {
 		}
 	case "ReplicationController":
 		if x := typed[corev1.ReplicationController](l, o, raw); x != nil {
-			n := l.count(o, x.Spec.Replicas, specPath.Child("replicas"))
+			n := l.count(o, x.Spec.Replicas, replicasPath)
 			if x.Spec.Template == nil {
 				if n > 0 {
 					l.fieldProblems(o, field.ErrorList{field.Required(specPath.Child("template"), "")}, nil)
@@ -220,7 +257,7 @@ func (l *decoder) load(o *object, raw []byte) {
 				l.workload(o, &x.ObjectMeta, &corev1.PodTemplateSpec{}, 0, nil, nil)
 				return
 			}
-			l.workload(o, &x.ObjectMeta, x.Spec.Template, n, specPath.Child("replicas"), nil)
+			l.workload(o, &x.ObjectMeta, x.Spec.Template, n, replicasPath, nil)
 		}
 	case "Job":
 		if x := typed[batchv1.Job](l, o, raw); x != nil {
@@ -233,7 +270,14 @@ func (l *decoder) load(o *object, raw []byte) {
 	}
 }
 
-var specPath = field.NewPath("spec")
+// Paths that every object of a kind needs; built once (a field.Path is
+// not changed by Child or Index).
+var (
+	specPath               = field.NewPath("spec")
+	replicasPath           = specPath.Child("replicas")
+	podTemplatePath        = specPath.Child("template")
+	cronJobPodTemplatePath = field.NewPath("spec", "jobTemplate", "spec", "template")
+)
 
 // legacyJobNameLabel is the unprefixed label the job controller still sets
 // besides batchv1.JobNameLabel.
@@ -257,7 +301,7 @@ func (l *decoder) pod(o *object, x *corev1.Pod) {
 
 // ingress records an Ingress.
 func (l *decoder) ingress(o *object, x *networkingv1.Ingress) {
-	l.add(o, func(c *simulate.Cluster) { c.Ingresses = append(c.Ingresses, *x) })
+	l.add(o, x)
 }
 
 // networkPolicy validates a NetworkPolicy as the API server does and
@@ -265,20 +309,20 @@ func (l *decoder) ingress(o *object, x *networkingv1.Ingress) {
 func (l *decoder) networkPolicy(o *object, x *networkingv1.NetworkPolicy) {
 	l.checkPolicy(o, x)
 	l.l.share.networkPolicy(x)
-	l.add(o, func(c *simulate.Cluster) { c.NetworkPolicies = append(c.NetworkPolicies, *x) })
+	l.add(o, x)
 }
 
 // replicated records a Deployment, ReplicaSet or ReplicationController.
 func (l *decoder) replicated(o *object, m *metav1.ObjectMeta, replicas *int32, tmpl *corev1.PodTemplateSpec) {
-	n := l.count(o, replicas, specPath.Child("replicas"))
-	l.workload(o, m, tmpl, n, specPath.Child("replicas"), nil)
+	n := l.count(o, replicas, replicasPath)
+	l.workload(o, m, tmpl, n, replicasPath, nil)
 }
 
 // statefulSet records a StatefulSet, whose pods carry their name and index
 // as labels.
 func (l *decoder) statefulSet(o *object, m *metav1.ObjectMeta, replicas *int32, tmpl *corev1.PodTemplateSpec) {
-	n := l.count(o, replicas, specPath.Child("replicas"))
-	l.workload(o, m, tmpl, n, specPath.Child("replicas"), func(i int, pod string) map[string]string {
+	n := l.count(o, replicas, replicasPath)
+	l.workload(o, m, tmpl, n, replicasPath, func(i int, pod string) map[string]string {
 		return map[string]string{
 			appsv1.StatefulSetPodNameLabel: pod,
 			appsv1.PodIndexLabel:           strconv.Itoa(i),
@@ -325,6 +369,8 @@ type workload struct {
 	// extra, when not nil, gives the labels that pod i, named pod, carries
 	// besides the template's (and wins over them).
 	extra func(i int, pod string) map[string]string
+	// owners is the pods' controller reference to the workload.
+	owners []metav1.OwnerReference
 }
 
 // workload records the workload o with metadata m, which runs n pods from
@@ -332,21 +378,23 @@ type workload struct {
 // the pods are generated by the merge (see generate), unless the input
 // holds the workload's own pods or ReplicaSets.
 func (l *decoder) workload(o *object, m *metav1.ObjectMeta, tmpl *corev1.PodTemplateSpec, n int, countPath *field.Path, extra func(i int, pod string) map[string]string) {
-	path := field.NewPath("spec", "template")
+	path := podTemplatePath
 	if o.kind == "CronJob" {
-		path = field.NewPath("spec", "jobTemplate", "spec", "template")
+		path = cronJobPodTemplatePath
 	}
 	l.checkTemplate(o, tmpl, path)
+	controller := true
 	l.events = append(l.events, event{entry: &entry{
 		o: o, kind: o.kind, namespace: o.namespace, name: o.name,
 		owner: controllerOf(m, o.namespace),
-		work:  &workload{apiVersion: kinds[o.kind].apiVersion, tmpl: tmpl, n: n, countPath: countPath, extra: extra},
+		work: &workload{apiVersion: kinds[o.kind].apiVersion, tmpl: tmpl, n: n, countPath: countPath, extra: extra,
+			owners: []metav1.OwnerReference{{APIVersion: kinds[o.kind].apiVersion, Kind: o.kind, Name: o.name, Controller: &controller}}},
 	}})
 }
 
 // checkPolicy validates a NetworkPolicy as the API server does.
 func (l *decoder) checkPolicy(o *object, np *networkingv1.NetworkPolicy) {
-	_, err := policy.Compile(np)
+	err := policy.Validate(np)
 	if err == nil {
 		return
 	}

@@ -6,8 +6,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	sigsjson "sigs.k8s.io/json"
-
-	"github.com/netpolsim/netpolsim/internal/strictjson"
 )
 
 // This file reads Pods, which a dump of a cluster holds by the thousand,
@@ -66,7 +64,7 @@ func (l *decoder) fastPod(o *object, raw []byte) (*corev1.Pod, bool) {
 	if !ok || bad {
 		return nil, false
 	}
-	x := l.podInto
+	x, _ := l.into.(*corev1.Pod)
 	if x == nil {
 		x = new(corev1.Pod)
 	} else {
@@ -85,7 +83,7 @@ func (l *decoder) fastPod(o *object, raw []byte) (*corev1.Pod, bool) {
 			if podStatusFields[f.key] {
 				// A field given twice takes its last value, as decoding
 				// does.
-				good = strictInto(f.value, podStatusField(&x.Status, f.key))
+				good = l.l.share.strictInto(f.value, podStatusField(&x.Status, f.key))
 			}
 			return good
 		}) || !good {
@@ -115,9 +113,9 @@ func podStatusField(st *corev1.PodStatus, key string) any {
 
 // strictInto decodes raw into v and reports whether strict decoding found
 // nothing to object to.
-func strictInto(raw []byte, v any) bool {
+func (s *sharer) strictInto(raw []byte, v any) bool {
 	if fastPaths {
-		if strictjson.Decode(raw, v) {
+		if s.json.Decode(raw, v) {
 			return true
 		}
 		reflect.ValueOf(v).Elem().SetZero()

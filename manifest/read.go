@@ -32,8 +32,10 @@ type doc struct {
 	off   int
 	// tree is the YAML node tree of text, for finding fields' lines.
 	tree yamlTree
-	// events are what the document gave (decode.go).
+	// events are what the document gave (decode.go); ev holds them when
+	// there is one, as there mostly is.
 	events []event
+	ev     [1]event
 	// problem is a problem found while splitting, reported at the place of
 	// this document, before the document itself if text is not nil.
 	problem *Problem
@@ -227,7 +229,6 @@ type docTracker struct {
 	// JSON state
 	depth    int
 	inString bool
-	keyStart int // offset of the string being read at depth 1
 	// spans are the objects and arrays at the top level so far; broken
 	// is set when a bracket closed what was not open.
 	spans  []itemSpan
@@ -252,7 +253,12 @@ func (t *docTracker) feed(data []byte) (int, bool) {
 		t.feedYAML(data)
 	}
 	if !t.list && int64(len(data)-t.start) > t.max {
-		return t.start, false
+		if t.json {
+			t.list = listAt(data, t.start, t.pos)
+		}
+		if !t.list {
+			return t.start, false
+		}
 	}
 	return 0, true
 }
@@ -274,10 +280,42 @@ func (t *docTracker) feedYAML(data []byte) {
 	}
 }
 
+// feedJSON follows strings and brackets eight bytes at a time: in a word
+// without a backslash, the bytes inside strings are those after an odd
+// number of quotes (counting from the state at the word's start), and only
+// the brackets outside them are looked at one by one. Other words, and the
+// last few bytes, are read byte by byte. Whether a document may be a list
+// is found only when it has become too large (listAt).
 func (t *docTracker) feedJSON(data []byte) {
-	pos := t.pos
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	pos, depth, inString := t.pos, t.depth, t.inString
 	for pos < len(data) {
-		if t.inString {
+		if pos+8 <= len(data) {
+			x := binary.LittleEndian.Uint64(data[pos:])
+			if zeroBytes(x^(ones*'\\')) == 0 {
+				q := zeroBytes(x ^ (ones * '"'))
+				// [ and ] are { and } but for the bit 0x20.
+				xs := x | ones*0x20
+				b := zeroBytes(xs^(ones*'{')) | zeroBytes(xs^(ones*'}'))
+				if b != 0 {
+					// Inside a string: after an odd number of quotes.
+					in := q ^ q<<8
+					in ^= in << 16
+					in ^= in << 32
+					if inString {
+						in ^= highs
+					}
+					for b &^= in; b != 0; b &= b - 1 {
+						t.bracket(data, pos+bits.TrailingZeros64(b)/8, &depth)
+					}
+				}
+				inString = inString != (bits.OnesCount64(q)%2 == 1)
+				pos += 8
+				continue
+			}
+		}
+		// A byte at a time.
+		if inString {
 			// To the closing quote, past escaped characters. An escape
 			// cut by the end of what was read so far is read again with
 			// the rest.
@@ -295,32 +333,77 @@ func (t *docTracker) feedJSON(data []byte) {
 				continue
 			}
 			pos = i + 1
-			t.inString = false
-			if t.depth == 1 && string(data[t.keyStart:i]) == "items" {
-				t.list = true
+			inString = false
+			continue
+		}
+		switch data[pos] {
+		case '"':
+			inString = true
+		case '{', '[', '}', ']':
+			t.bracket(data, pos, &depth)
+		}
+		pos++
+	}
+	t.pos, t.depth, t.inString = pos, depth, inString
+}
+
+// bracket follows the bracket at data[at], outside strings, at *depth.
+func (t *docTracker) bracket(data []byte, at int, depth *int) {
+	if c := data[at]; c == '{' || c == '[' {
+		if *depth == 0 {
+			t.start, t.list = at, false
+		}
+		*depth++
+		return
+	}
+	*depth--
+	switch {
+	case *depth == 0 && !t.broken:
+		t.spans = append(t.spans, itemSpan{t.start, at + 1})
+	case *depth < 0:
+		t.broken = true
+	}
+}
+
+// zeroBytes returns x with the high bit of each zero byte set, and every
+// other bit clear.
+func zeroBytes(x uint64) uint64 {
+	const highs = 0x8080808080808080
+	return ^((x&^highs + ^uint64(highs)) | x) & highs
+}
+
+// listAt reports whether the JSON document that starts at data[start],
+// scanned up to end, has a string "items" at its top level (a member
+// named items): whether it may be a list.
+func listAt(data []byte, start, end int) bool {
+	depth, inString, keyStart := 0, false, 0
+	for pos := start; pos < end; {
+		if inString {
+			i := stringEnd(data[:end], pos)
+			switch {
+			case i == end:
+				return false
+			case data[i] == '\\':
+				pos = i + 2
+				continue
+			}
+			pos, inString = i+1, false
+			if depth == 1 && string(data[keyStart:i]) == "items" {
+				return true
 			}
 			continue
 		}
 		switch data[pos] {
 		case '"':
-			t.inString, t.keyStart = true, pos+1
+			inString, keyStart = true, pos+1
 		case '{', '[':
-			if t.depth == 0 {
-				t.start, t.list = pos, false
-			}
-			t.depth++
+			depth++
 		case '}', ']':
-			t.depth--
-			switch {
-			case t.depth == 0 && !t.broken:
-				t.spans = append(t.spans, itemSpan{t.start, pos + 1})
-			case t.depth < 0:
-				t.broken = true
-			}
+			depth--
 		}
 		pos++
 	}
-	t.pos = pos
+	return false
 }
 
 // stringEnd returns the offset of the first quote or backslash in data at

@@ -12,6 +12,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netpolsim/netpolsim/internal/strictjson"
 )
 
 // This file lets equal parts of decoded objects share one copy: the
@@ -30,6 +32,11 @@ import (
 type sharer struct {
 	seed   maphash.Seed
 	shards [64]shareShard
+	// json decodes, sharing the maps of strings decoded from one text
+	// (the labels and selectors that objects repeat). Not in the sharer
+	// itself: its sync.Pool outlives the load by two collections, and
+	// would keep the sharer, and the input's text its entries hold.
+	json *strictjson.Shared
 }
 
 type shareShard struct {
@@ -64,7 +71,7 @@ const (
 	shareSelector              // *metav1.LabelSelector
 )
 
-func newSharer() *sharer { return &sharer{seed: maphash.MakeSeed()} }
+func newSharer() *sharer { return &sharer{seed: maphash.MakeSeed(), json: new(strictjson.Shared)} }
 
 // structFields maps the JSON member names of a struct type whose fields
 // all have plain JSON names to the fields' indexes.
@@ -117,7 +124,7 @@ func (s *sharer) members(raw []byte, v reflect.Value, fields *structFields) bool
 		if c := m.value[0]; c == '{' || c == '[' {
 			ok = s.decodeShared(rawKey{fields, i, maphash.Bytes(s.seed, m.value)}, m.value, field)
 		} else {
-			ok = strictInto(m.value, field.Addr().Interface())
+			ok = s.strictInto(m.value, field.Addr().Interface())
 		}
 		return ok
 	})
@@ -136,7 +143,7 @@ func (s *sharer) decodeShared(k rawKey, raw []byte, field reflect.Value) bool {
 		field.Set(e.v)
 		return true
 	}
-	if !strictInto(raw, field.Addr().Interface()) {
+	if !s.strictInto(raw, field.Addr().Interface()) {
 		return false
 	}
 	if found {

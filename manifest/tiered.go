@@ -8,7 +8,6 @@ import (
 	"sigs.k8s.io/network-policy-api/apis/v1beta1"
 
 	"github.com/netpolsim/netpolsim/policy"
-	"github.com/netpolsim/netpolsim/simulate"
 )
 
 // This file loads the tiered cluster policies of policy.networking.k8s.io:
@@ -41,19 +40,19 @@ func (l *decoder) loadTiered(o *object, raw []byte) {
 			x.APIVersion = v1beta1.GroupVersion.String()
 			_, err := policy.CompileClusterNetworkPolicy(x)
 			l.tieredProblems(o, err)
-			l.add(o, func(c *simulate.Cluster) { c.ClusterNetworkPolicies = append(c.ClusterNetworkPolicies, *x) })
+			l.add(o, x)
 		}
 	case "AdminNetworkPolicy":
 		if x := typed[v1alpha1.AdminNetworkPolicy](l, o, raw); x != nil {
 			_, err := policy.CompileAdminNetworkPolicy(x)
 			l.tieredProblems(o, err)
-			l.add(o, func(c *simulate.Cluster) { c.AdminNetworkPolicies = append(c.AdminNetworkPolicies, *x) })
+			l.add(o, x)
 		}
 	case "BaselineAdminNetworkPolicy":
 		if x := typed[v1alpha1.BaselineAdminNetworkPolicy](l, o, raw); x != nil {
 			_, err := policy.CompileBaselineAdminNetworkPolicy(x)
 			l.tieredProblems(o, err)
-			l.add(o, func(c *simulate.Cluster) { c.BaselineAdminNetworkPolicies = append(c.BaselineAdminNetworkPolicies, *x) })
+			l.add(o, x)
 		}
 	}
 }

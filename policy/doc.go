@@ -9,7 +9,8 @@
 // peers, ipBlock CIDRs and their exceptions, policyTypes) and reports every
 // problem it finds, in spec order, as an *[Error] carrying field errors with
 // paths such as spec.ingress[0].ports[1].endPort. It never panics on any
-// input.
+// input. [Validate] reports the same problems without compiling, for a
+// caller (such as a loader) that only checks policies.
 //
 // # The normalized form
 //

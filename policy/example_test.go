@@ -86,3 +86,22 @@ func ExampleCompile_invalid() {
 	// policy: shop/db: spec.policyTypes[1]: unsupported value "Sideways": supported values: "Ingress", "Egress"
 	// 4 problems, the first at spec.ingress[0].ports[0].port
 }
+
+// Validate checks a policy as Compile does, for a caller that only needs
+// to know whether, and where, it is wrong.
+func ExampleValidate() {
+	for _, spec := range []string{
+		`{"podSelector": {"matchLabels": {"app": "db"}}, "ingress": [{"ports": [{"port": "http"}]}]}`,
+		`{"podSelector": {"matchLabels": {"app": "db"}}, "ingress": [{"ports": [{"port": "HTTP"}]}]}`,
+	} {
+		var np networkingv1.NetworkPolicy
+		if err := json.Unmarshal([]byte(`{"metadata": {"namespace": "shop", "name": "db"}, "spec": `+spec+`}`), &np); err != nil {
+			panic(err)
+		}
+		fmt.Println(policy.Validate(&np))
+	}
+	// Output:
+	// <nil>
+	// policy: shop/db: spec.ingress[0].ports[0].port: invalid value "HTTP": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)
+	// policy: shop/db: spec.ingress[0].ports[0].port: invalid value "HTTP": must contain at least one letter (a-z)
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,6 +65,9 @@ func checkCompile(t tester, np *networkingv1.NetworkPolicy) {
 	p2, err2 := Compile(np)
 	if (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
 		t.Fatalf("two compilations fail differently:\n%v\n%v", err, err2)
+	}
+	if verr := Validate(np); !reflect.DeepEqual(verr, err) {
+		t.Fatalf("Validate gives\n%v\nCompile gives\n%v", verr, err)
 	}
 	if err != nil {
 		if p != nil {

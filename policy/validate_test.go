@@ -343,6 +343,9 @@ func TestCompileErrors(t *testing.T) {
 			if diff := cmp.Diff(tt.want, strings.Split(err.Error(), "\n")); diff != "" {
 				t.Errorf("error lines (-want +got):\n%s", diff)
 			}
+			if diff := cmp.Diff(err, Validate(np)); diff != "" {
+				t.Errorf("Validate (-Compile +Validate):\n%s", diff)
+			}
 		})
 	}
 }
@@ -365,6 +368,9 @@ func TestCompileAccepts(t *testing.T) {
 		if _, err := Compile(decode(t, in)); err != nil {
 			t.Errorf("Compile(%s) failed:\n%v", in, err)
 		}
+		if err := Validate(decode(t, in)); err != nil {
+			t.Errorf("Validate(%s) failed:\n%v", in, err)
+		}
 	}
 }
 
@@ -372,5 +378,21 @@ func TestCompileNil(t *testing.T) {
 	p, err := Compile(nil)
 	if p != nil || err == nil || err.Error() != "policy: nil NetworkPolicy" {
 		t.Errorf("Compile(nil) = %v, %v; want nil, policy: nil NetworkPolicy", p, err)
+	}
+	if err := Validate(nil); err == nil || err.Error() != "policy: nil NetworkPolicy" {
+		t.Errorf("Validate(nil) = %v; want policy: nil NetworkPolicy", err)
+	}
+}
+
+// TestValidateAllocates: Validate of a valid policy without ipBlocks
+// allocates nothing; it builds no selectors, rules or peers.
+func TestValidateAllocates(t *testing.T) {
+	np := decode(t, shopDB(`{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"team":"a"}}},{"podSelector":{"matchExpressions":[{"key":"tier","operator":"In","values":["web"]}]}}],"ports":[{"port":"http"},{"port":9000,"endPort":9100,"protocol":"TCP"}]}],"egress":[{}]}`))
+	if n := testing.AllocsPerRun(100, func() {
+		if err := Validate(np); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("Validate: %v allocations", n)
 	}
 }

@@ -12,7 +12,8 @@
 //   - NotIn and DoesNotExist match objects that lack the key.
 //
 // Validation is the API server's (metav1 validation of keys, values and
-// operators) and happens in [Compile]; matching never fails.
+// operators) and happens in [Compile] ([ValidateAt] does it alone);
+// matching never fails.
 //
 // # Populations
 //

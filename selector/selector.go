@@ -71,30 +71,17 @@ func CompileAt(ls *metav1.LabelSelector, path *field.Path) (Selector, field.Erro
 	if ls == nil {
 		return Nothing(), nil
 	}
-	var errs field.ErrorList
-	keys := make([]string, 0, len(ls.MatchLabels))
-	for k := range ls.MatchLabels {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys) // map order must not decide the order of the errors
-	for _, k := range keys {
-		if k8sname.LabelKey(k) && k8sname.LabelValue(ls.MatchLabels[k]) {
-			continue // the common case, without apimachinery's regular expressions
-		}
-		errs = append(errs, metav1validation.ValidateLabels(map[string]string{k: ls.MatchLabels[k]}, path.Child("matchLabels").Key(k))...)
-	}
-	for i, expr := range ls.MatchExpressions {
-		if requirementValid(expr) {
-			continue // the common case, without building a path
-		}
-		errs = append(errs, metav1validation.ValidateLabelSelectorRequirement(expr, metav1validation.LabelSelectorValidationOptions{}, path.Child("matchExpressions").Index(i))...)
-	}
-	if len(errs) > 0 {
+	if errs := ValidateAt(ls, path); len(errs) > 0 {
 		return Selector{}, errs
 	}
 	if len(ls.MatchLabels)+len(ls.MatchExpressions) == 0 {
 		return Everything(), nil
 	}
+	keys := make([]string, 0, len(ls.MatchLabels))
+	for k := range ls.MatchLabels {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
 	reqs := make([]requirement, 0, len(keys)+len(ls.MatchExpressions))
 	for _, k := range keys {
 		reqs = append(reqs, requirement{key: k, op: selection.Equals, values: []string{ls.MatchLabels[k]}})
@@ -120,6 +107,45 @@ func CompileAt(ls *metav1.LabelSelector, path *field.Path) (Selector, field.Erro
 		return strings.Compare(string(a.op), string(b.op))
 	})
 	return Selector{kind: someLabels, reqs: reqs}, nil
+}
+
+// ValidateAt returns the problems that [CompileAt] reports for ls at path,
+// without compiling it: nil when ls is valid (a nil ls is). It costs
+// O(labels + expressions) and allocates nothing for a valid selector.
+func ValidateAt(ls *metav1.LabelSelector, path *field.Path) field.ErrorList {
+	if ls == nil {
+		return nil
+	}
+	valid := true
+	for k, v := range ls.MatchLabels {
+		// The common case, without apimachinery's regular expressions.
+		valid = valid && k8sname.LabelKey(k) && k8sname.LabelValue(v)
+	}
+	for _, expr := range ls.MatchExpressions {
+		valid = valid && requirementValid(expr) // nor a path
+	}
+	if valid {
+		return nil
+	}
+	var errs field.ErrorList
+	keys := make([]string, 0, len(ls.MatchLabels))
+	for k := range ls.MatchLabels {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // map order must not decide the order of the errors
+	for _, k := range keys {
+		if k8sname.LabelKey(k) && k8sname.LabelValue(ls.MatchLabels[k]) {
+			continue
+		}
+		errs = append(errs, metav1validation.ValidateLabels(map[string]string{k: ls.MatchLabels[k]}, path.Child("matchLabels").Key(k))...)
+	}
+	for i, expr := range ls.MatchExpressions {
+		if requirementValid(expr) {
+			continue
+		}
+		errs = append(errs, metav1validation.ValidateLabelSelectorRequirement(expr, metav1validation.LabelSelectorValidationOptions{}, path.Child("matchExpressions").Index(i))...)
+	}
+	return errs
 }
 
 // requirementValid reports whether metav1validation.ValidateLabelSelectorRequirement

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"pgregory.net/rapid"
 )
 
@@ -67,6 +68,9 @@ func TestMatchesAgreesWithApimachinery(t *testing.T) {
 		got, err := Compile(ls)
 		if (err != nil) != (refErr != nil) {
 			t.Fatalf("Compile error %v, apimachinery error %v", err, refErr)
+		}
+		if errs := ValidateAt(ls, nil); (len(errs) > 0) != (refErr != nil) {
+			t.Fatalf("ValidateAt errors %v, apimachinery error %v", errs, refErr)
 		}
 		if err != nil {
 			return
@@ -203,6 +207,36 @@ func TestCompileReportsEveryProblemInOrder(t *testing.T) {
 	}
 }
 
+// TestValidateAt: ValidateAt reports what CompileAt reports, in the same
+// order with the same paths, and allocates nothing for a valid selector.
+func TestValidateAt(t *testing.T) {
+	bad := &metav1.LabelSelector{
+		MatchLabels: map[string]string{"z z": "1", "a a": "1", "ok": "ok"},
+		MatchExpressions: []metav1.LabelSelectorRequirement{
+			{Key: "k", Operator: metav1.LabelSelectorOpIn},
+			{Key: "k", Operator: metav1.LabelSelectorOpIn, Values: []string{"v"}},
+			{Key: "k", Operator: "Bogus"},
+		},
+	}
+	path := field.NewPath("spec", "podSelector")
+	_, want := CompileAt(bad, path)
+	if diff := cmp.Diff(want, ValidateAt(bad, path)); diff != "" || len(want) != 4 {
+		t.Errorf("ValidateAt (-CompileAt +ValidateAt):\n%s", diff)
+	}
+	valid := &metav1.LabelSelector{
+		MatchLabels:      map[string]string{"app": "web", "example.com/team": "a"},
+		MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "tier", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"db", "x"}}},
+	}
+	for _, ls := range []*metav1.LabelSelector{nil, {}, valid} {
+		if errs := ValidateAt(ls, path); errs != nil {
+			t.Errorf("ValidateAt(%v) = %v", ls, errs)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { ValidateAt(valid, path) }); n != 0 {
+		t.Errorf("ValidateAt of a valid selector: %v allocations", n)
+	}
+}
+
 func TestString(t *testing.T) {
 	s, err := Compile(&metav1.LabelSelector{
 		MatchLabels: map[string]string{"app": "db"},
@@ -240,6 +274,9 @@ func FuzzCompile(f *testing.F) {
 		got, err := Compile(ls)
 		if (err != nil) != (refErr != nil) {
 			t.Fatalf("Compile error %v, apimachinery error %v", err, refErr)
+		}
+		if errs := ValidateAt(ls, nil); (len(errs) > 0) != (refErr != nil) {
+			t.Fatalf("ValidateAt errors %v, apimachinery error %v", errs, refErr)
 		}
 		if err == nil {
 			obj := map[string]string{key: v2}

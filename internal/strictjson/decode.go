@@ -1,6 +1,7 @@
 package strictjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"sync"
@@ -20,12 +21,47 @@ const maxDepth = 1000
 // that strict decoding would object to (see the package documentation).
 // A nil or non-pointer v gives false.
 func Decode(data []byte, v any) bool {
+	return decode(data, v, nil)
+}
+
+// Shared decodes as Decode does, and gives the same map for every map of
+// strings (such as labels and selectors' matchLabels) that it decodes
+// from the same text, up to maxSharedMap bytes long: the few label sets
+// that a manifest's objects repeat are then decoded and held once. The
+// values it gives may share these maps with one another, and are to be
+// read, not changed.
+//
+// The zero Shared is ready to use, and safe for concurrent use. It keeps
+// some of the maps it gave, and copies of the texts they were decoded from
+// (never the data given), in a cache per goroutine (a sync.Pool: kept
+// until two collections after the Shared is gone) that forgets on
+// collision, so two equal texts may still give two maps.
+type Shared struct {
+	tables sync.Pool // of *mapTable
+}
+
+// Decode is [Decode], sharing maps of strings.
+func (s *Shared) Decode(data []byte, v any) bool {
+	t, _ := s.tables.Get().(*mapTable)
+	if t == nil {
+		t = new(mapTable)
+	}
+	ok := decode(data, v, t)
+	s.tables.Put(t)
+	return ok
+}
+
+// decode is Decode, sharing maps of strings through maps when it is not
+// nil.
+func decode(data []byte, v any, maps *mapTable) bool {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return false
 	}
-	d := decoder{data: data, strings: internPool.Get().(*internTable)}
-	defer internPool.Put(d.strings)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	d := decoder{data: data, strings: &sc.strings, counts: sc.counts[:0], maps: maps}
+	defer func() { sc.counts = d.counts[:0] }()
 	if !d.value(planFor(rv.Type().Elem()), rv.Elem()) {
 		return false
 	}
@@ -39,6 +75,58 @@ type decoder struct {
 	pos     int
 	depth   int
 	strings *internTable
+	// counts are the numbers of elements of the arrays inside the last
+	// array counted, in the order of their starts; countAt is the first
+	// not yet looked up (see count).
+	counts  []arrayCount
+	countAt int
+	maps    *mapTable // nil unless maps of strings are shared
+}
+
+// mapTable holds maps of strings decoded before, by their JSON text, one
+// a slot: a cache that forgets on collision.
+type mapTable [256]struct {
+	text string
+	m    map[string]string
+}
+
+// maxSharedMap is the length of the longest text of a map of strings
+// that Shared shares.
+const maxSharedMap = 4096
+
+// slot returns the slot of text.
+func (t *mapTable) slot(text []byte) *struct {
+	text string
+	m    map[string]string
+} {
+	h := uint32(2166136261)
+	for _, c := range text {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return &t[h%uint32(len(t))]
+}
+
+// flatObjectEnd returns the offset just past the object that starts at
+// data[start], when it holds no object or array and ends within
+// maxSharedMap bytes; else 0. It does not check the grammar (decoding
+// does): it finds the first '}' outside strings.
+func flatObjectEnd(data []byte, start int) int {
+	end := min(len(data), start+maxSharedMap)
+	for i := start + 1; i < end; i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < end && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			return 0
+		case '}':
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // internTable holds strings decoded before, so that a short string that
@@ -50,7 +138,17 @@ type internTable [256]string
 // maxInterned is the length of the longest string interned.
 const maxInterned = 48
 
-var internPool = sync.Pool{New: func() any { return new(internTable) }}
+// scratch is what a goroutine's decoding reuses: the interned strings,
+// and room for the counts of arrays.
+type scratch struct {
+	strings internTable
+	counts  []arrayCount
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// arrayCount is the number of elements of the array whose '[' is at start.
+type arrayCount struct{ start, n int }
 
 // intern returns b as a string, from t when t holds it.
 func (t *internTable) intern(b []byte) string {
@@ -218,6 +316,10 @@ func (d *decoder) open(opening, closing byte) (empty, ok bool) {
 }
 
 func (d *decoder) slice(p *plan, v reflect.Value) bool {
+	start := d.pos
+	if d.next() == '[' {
+		start = d.pos
+	}
 	empty, ok := d.open('[', ']')
 	if !ok {
 		return false
@@ -227,7 +329,7 @@ func (d *decoder) slice(p *plan, v reflect.Value) bool {
 		return true
 	}
 	// One allocation of the right size, rather than growing.
-	v.Grow(d.count())
+	v.Grow(d.count(start))
 	for n := 0; ; n++ {
 		if n == v.Cap() {
 			v.Grow(1)
@@ -246,30 +348,64 @@ func (d *decoder) slice(p *plan, v reflect.Value) bool {
 	}
 }
 
-// count returns the number of elements of the non-empty array whose first
-// element is at pos, for sizing a slice, without checking the grammar
-// (decoding does): commas outside strings and nested values, plus one. It
-// may be wrong on malformed input, and is at least 1.
-func (d *decoder) count() int {
-	n, depth := 1, 0
-	for i := d.pos; i < len(d.data); i++ {
-		switch d.data[i] {
+// count returns the number of elements of the non-empty array whose '['
+// is at start and whose first element is at pos, for sizing a slice,
+// without checking the grammar (decoding does): commas outside strings and
+// nested values, plus one. It may be wrong on malformed input, and is at
+// least 1. The arrays inside are counted on the way, and looked up when
+// they are decoded, so that nested arrays are scanned once, not once per
+// level.
+func (d *decoder) count(start int) int {
+	for d.countAt < len(d.counts) && d.counts[d.countAt].start < start {
+		d.countAt++
+	}
+	if d.countAt < len(d.counts) && d.counts[d.countAt].start == start {
+		return d.counts[d.countAt].n
+	}
+	// Not inside an array counted before: the counts kept so far are of
+	// arrays before this one.
+	d.counts, d.countAt = d.counts[:0], 0
+	// open holds, for each value open inside the array, the index of its
+	// count in d.counts, or -1 for an object.
+	var openBuf [32]int
+	open := openBuf[:0]
+	n := 1
+	data := d.data
+	for i := d.pos; i < len(data); i++ {
+		switch data[i] {
 		case '"':
-			for i++; i < len(d.data) && d.data[i] != '"'; i++ {
-				if d.data[i] == '\\' {
-					i++
+			// To the closing quote: the next quote after i not escaped
+			// by an odd number of backslashes.
+			for {
+				q := bytes.IndexByte(data[i+1:], '"')
+				if q < 0 {
+					return n
+				}
+				i += 1 + q
+				b := i - 1
+				for b > d.pos && data[b] == '\\' {
+					b--
+				}
+				if (i-1-b)%2 == 0 {
+					break
 				}
 			}
-		case '[', '{':
-			depth++
+		case '[':
+			open = append(open, len(d.counts))
+			d.counts = append(d.counts, arrayCount{start: i, n: 1})
+		case '{':
+			open = append(open, -1)
 		case ']', '}':
-			if depth == 0 {
+			if len(open) == 0 {
 				return n
 			}
-			depth--
+			open = open[:len(open)-1]
 		case ',':
-			if depth == 0 {
+			switch {
+			case len(open) == 0:
 				n++
+			case open[len(open)-1] >= 0:
+				d.counts[open[len(open)-1]].n++
 			}
 		}
 	}
@@ -329,6 +465,29 @@ func (d *decoder) mapValue(p *plan, v reflect.Value) bool {
 // stringMap decodes a map[string]string, the labels and annotations of
 // every object, without reflection.
 func (d *decoder) stringMap(m *map[string]string) bool {
+	if d.maps != nil && d.next() == '{' && d.depth < maxDepth {
+		if end := flatObjectEnd(d.data, d.pos); end > 0 {
+			// The same text decodes to the same map, or declines (and
+			// is then not kept).
+			text := d.data[d.pos:end]
+			slot := d.maps.slot(text)
+			if slot.m != nil && slot.text == string(text) {
+				*m = slot.m
+				d.pos = end
+				return true
+			}
+			if !d.stringMapOf(m) {
+				return false
+			}
+			slot.text, slot.m = string(text), *m // a copy: the data may be large
+			return true
+		}
+	}
+	return d.stringMapOf(m)
+}
+
+// stringMapOf decodes a new map[string]string.
+func (d *decoder) stringMapOf(m *map[string]string) bool {
 	empty, ok := d.open('{', '}')
 	if !ok {
 		return false

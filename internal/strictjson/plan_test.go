@@ -105,3 +105,83 @@ func TestInternedStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestCount: count gives the number of elements of every non-empty array
+// of a JSON text, asked in the order of the arrays' starts as decoding
+// asks (the arrays inside one counted before are looked up), whatever the
+// strings hold (brackets, commas, escaped quotes and backslashes) and the
+// spacing.
+func TestCount(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		type array struct{ start, first, n int }
+		var arrays []array
+		var b strings.Builder
+		space := func() {
+			b.WriteString(rapid.SampledFrom([]string{"", "", " ", "\n\t"}).Draw(t, "space"))
+		}
+		var value func(depth int)
+		value = func(depth int) {
+			space()
+			switch k := rapid.IntRange(0, 4).Draw(t, "kind"); {
+			case k <= 1 && depth < 5:
+				i := len(arrays)
+				arrays = append(arrays, array{start: b.Len()})
+				b.WriteByte('[')
+				n := rapid.IntRange(0, 4).Draw(t, "elements")
+				if n == 0 {
+					space()
+				}
+				for j := range n {
+					if j > 0 {
+						b.WriteByte(',')
+					}
+					if j == 0 {
+						space()
+						arrays[i].first = b.Len()
+						value(depth + 1)
+						continue
+					}
+					value(depth + 1)
+				}
+				arrays[i].n = n
+				space()
+				b.WriteByte(']')
+			case k == 2 && depth < 5:
+				b.WriteByte('{')
+				for j := range rapid.IntRange(0, 3).Draw(t, "members") {
+					if j > 0 {
+						b.WriteByte(',')
+					}
+					b.WriteString(`"k":`)
+					value(depth + 1)
+				}
+				b.WriteByte('}')
+			case k == 3:
+				s, _ := json.Marshal(rapid.StringMatching(`[\[\]{},"\\a]{0,6}`).Draw(t, "string"))
+				b.Write(s)
+			default:
+				b.WriteString("12")
+			}
+			space()
+		}
+		value(0)
+		data := []byte(b.String())
+		if !json.Valid(data) {
+			t.Fatalf("not JSON: %s", data)
+		}
+		d := decoder{data: data}
+		for _, a := range arrays {
+			if a.n == 0 {
+				continue // decoding asks only for the count of a non-empty array
+			}
+			// The first element, as decoding is there when it asks.
+			d.pos = a.first
+			for d.pos < len(data) && (data[d.pos] == ' ' || data[d.pos] == '\n' || data[d.pos] == '\t') {
+				d.pos++
+			}
+			if got := d.count(a.start); got != a.n {
+				t.Fatalf("%s: the array at %d has %d elements, count says %d", data, a.start, a.n, got)
+			}
+		}
+	})
+}

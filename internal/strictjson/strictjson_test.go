@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,6 +79,22 @@ func oracle(t tb, data []byte, typ reflect.Type) bool {
 			cmp.Diff(slow.Interface(), fast.Interface(), cmp.Exporter(func(reflect.Type) bool { return true })))
 	}
 	return true
+}
+
+// oracleShared is oracle for Shared.Decode, through shared: it must
+// accept what Decode accepts, and give the same value.
+func oracleShared(t tb, shared *strictjson.Shared, data []byte, typ reflect.Type) {
+	t.Helper()
+	plain := reflect.New(typ)
+	ok := strictjson.Decode(data, plain.Interface())
+	got := reflect.New(typ)
+	if shared.Decode(data, got.Interface()) != ok {
+		t.Fatalf("Shared.Decode of %s into %v: accepted %v, Decode %v", data, typ, !ok, ok)
+	}
+	if ok && !reflect.DeepEqual(got.Interface(), plain.Interface()) {
+		t.Fatalf("Shared.Decode of %s into %v differs from Decode (-Decode +Shared):\n%s", data, typ,
+			cmp.Diff(plain.Interface(), got.Interface(), cmp.Exporter(func(reflect.Type) bool { return true })))
+	}
 }
 
 // filler fills values of API types at random.
@@ -432,6 +449,7 @@ func TestPlainValuesDecode(t *testing.T) {
 // decoding objects to, nor gives another value.
 func TestMutatedValuesDecode(t *testing.T) {
 	tried, fast := 0, 0
+	var shared strictjson.Shared
 	rapid.Check(t, func(t *rapid.T) {
 		typ := apiTypes[rapid.IntRange(0, len(apiTypes)-1).Draw(t, "type")]
 		t.Log(typ)
@@ -440,10 +458,101 @@ func TestMutatedValuesDecode(t *testing.T) {
 		// than decoding it.
 		for range 8 {
 			tried++
-			if oracle(t, mutated(t, plain), typ) {
+			m := mutated(t, plain)
+			if oracle(t, m, typ) {
 				fast++
 			}
+			// Twice: the second finds the maps the first kept.
+			oracleShared(t, &shared, m, typ)
+			oracleShared(t, &shared, m, typ)
 		}
 	})
 	t.Logf("Decode took %d of %d mutated values", fast, tried)
+}
+
+// TestSharedMaps: Shared gives one map for one text, wherever it is in
+// a value, and another map for another text; texts with braces, quotes
+// and escapes in their strings decode to themselves; and what it declines
+// it does not keep. (Across values the cache may forget a text whose slot
+// another text took.)
+func TestSharedMaps(t *testing.T) {
+	var shared strictjson.Shared
+	type labels struct {
+		A map[string]string   `json:"a"`
+		B map[string]string   `json:"b"`
+		C []map[string]string `json:"c"`
+		D map[string]string   `json:"d"`
+	}
+	texts := []string{
+		`{"app":"web"}`,
+		`{"app":"web","tier":"x"}`,
+		`{}`,
+		`{"k":"}"}`,
+		`{"k":"v\\"}`,
+		`{"k":"\"}{","l":null}`,
+		` { "app" : "web" } `,
+		`{"app":"db"}`,
+	}
+	ptr := func(m map[string]string) uintptr { return reflect.ValueOf(m).Pointer() }
+	for range 2 {
+		for _, text := range texts {
+			js := fmt.Sprintf(`{"a":%[1]s,"b":%[1]s,"c":[%[1]s,%[1]s],"d":{"other":"x"}}`, text)
+			var got labels
+			if !shared.Decode([]byte(js), &got) {
+				t.Fatalf("declined %s", js)
+			}
+			var want map[string]string
+			if err := json.Unmarshal([]byte(text), &want); err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range []map[string]string{got.A, got.B, got.C[0], got.C[1]} {
+				if !reflect.DeepEqual(m, want) {
+					t.Fatalf("%s: got %v, want %v", text, m, want)
+				}
+				if ptr(m) != ptr(got.A) {
+					t.Errorf("%s: the same text gave two maps", text)
+				}
+			}
+			if ptr(got.D) == ptr(got.A) {
+				t.Errorf("%s: another text gave the same map", text)
+			}
+		}
+	}
+	for range 2 {
+		var got labels
+		if shared.Decode([]byte(`{"a":{"k":"v","k":"w"}}`), &got) {
+			t.Fatal("accepted a key given twice")
+		}
+	}
+	// Plain Decode shares nothing.
+	var x, y labels
+	if !strictjson.Decode([]byte(`{"a":{"k":"v"}}`), &x) || !strictjson.Decode([]byte(`{"a":{"k":"v"}}`), &y) || ptr(x.A) == ptr(y.A) {
+		t.Error("Decode shared a map")
+	}
+}
+
+// TestSharedLetsGo: a Shared's cache of maps holds copies of the texts,
+// never the data it was given: once the data and the Shared are gone, one
+// collection frees the data (which may be a whole input).
+func TestSharedLetsGo(t *testing.T) {
+	buf := new([64]byte)
+	n := copy(buf[:], `{"a":{"k":"v"},"b":{"k":"v"}}`)
+	freed := make(chan struct{})
+	runtime.AddCleanup(buf, func(ch chan struct{}) { close(ch) }, freed)
+	shared := new(strictjson.Shared)
+	var got struct {
+		A map[string]string `json:"a"`
+		B map[string]string `json:"b"`
+	}
+	if !shared.Decode(buf[:n], &got) || got.A["k"] != "v" {
+		t.Fatal("declined")
+	}
+	buf, shared = nil, nil
+	runtime.GC()
+	select {
+	case <-freed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the decoded text is still held after the Shared is gone and a collection")
+	}
+	runtime.KeepAlive(got)
 }
