@@ -56,14 +56,7 @@ func TestSnapshotHoldsNoModel(t *testing.T) {
 // TestSnapshotWorkloadsFresh checks that the workloads a Snapshot returns,
 // and those of its deltas, are the caller's to change.
 func TestSnapshotWorkloadsFresh(t *testing.T) {
-	m, err := simulate.Compile(exampleCluster())
-	if err != nil {
-		t.Fatal(err)
-	}
-	empty, err := simulate.Compile(simulate.Cluster{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, empty := exampleAndEmpty(t)
 	base := m.Snapshot()
 	base.Workloads()[0].Pods[0].Name = "changed"
 	base.DiffWorkloads(empty, simulate.AnyMember).RemovedWorkloads[0].Pods[0].Name = "changed"
@@ -98,14 +91,7 @@ func ExampleSnapshot() {
 // TestSnapshotZero checks the zero Snapshot against the Snapshot of a
 // model without pods.
 func TestSnapshotZero(t *testing.T) {
-	m, err := simulate.Compile(exampleCluster())
-	if err != nil {
-		t.Fatal(err)
-	}
-	empty, err := simulate.Compile(simulate.Cluster{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, empty := exampleAndEmpty(t)
 	var zero simulate.Snapshot
 	if got, want := zero.Diff(m).String(), simulate.Diff(empty, m).String(); got != want {
 		t.Errorf("zero Snapshot's Diff:\n%s\nwant:\n%s", got, want)
@@ -118,4 +104,18 @@ func TestSnapshotZero(t *testing.T) {
 	if ws := zero.Workloads(); len(ws) != 0 {
 		t.Errorf("zero Snapshot's Workloads: %v", ws)
 	}
+}
+
+// exampleAndEmpty compiles the example cluster and a cluster without
+// objects.
+func exampleAndEmpty(t *testing.T) (example, empty *simulate.Model) {
+	t.Helper()
+	example, err := simulate.Compile(exampleCluster())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if empty, err = simulate.Compile(simulate.Cluster{}); err != nil {
+		t.Fatal(err)
+	}
+	return example, empty
 }
