@@ -36,7 +36,8 @@ type snapPod struct {
 
 // Snapshot returns what Diff and DiffWorkloads need of m as the model
 // before a change. It costs what m's [Model.ClassPairs], [Model.Exposure],
-// [Model.Workloads] and [Model.WorkloadPairs] (for both aggregates) cost,
+// [Model.Workloads] and [Model.WorkloadPairs] cost (one pass gives the
+// pairs of both aggregates),
 // and holds O(pods + class pairs with some port + workload pairs).
 func (m *Model) Snapshot() *Snapshot {
 	return m.snapshot(true, AnyMember, EveryMember)
@@ -71,13 +72,27 @@ func (m *Model) snapshot(workloads bool, aggs ...Aggregate) *Snapshot {
 		base.workloads = m.Workloads()
 	}
 	if len(aggs) > 0 {
-		base.wpairs = map[Aggregate][]WorkloadPair{}
+		// Both aggregates' pairs from one pass over the candidates; only
+		// those asked for are kept.
+		keep := map[Aggregate]bool{}
 		for _, agg := range aggs {
 			if agg != EveryMember {
 				agg = AnyMember // as WorkloadPairs reads it
 			}
-			base.wpairs[agg] = slices.Collect(m.WorkloadPairs(agg))
+			keep[agg] = true
 		}
+		base.wpairs = map[Aggregate][]WorkloadPair{}
+		m.workloadCandidates(func(from, to string, anyMember PortSet, everyMember func() PortSet) bool {
+			if keep[AnyMember] && !anyMember.IsEmpty() {
+				base.wpairs[AnyMember] = append(base.wpairs[AnyMember], WorkloadPair{From: from, To: to, Ports: anyMember})
+			}
+			if keep[EveryMember] {
+				if ports := everyMember(); !ports.IsEmpty() {
+					base.wpairs[EveryMember] = append(base.wpairs[EveryMember], WorkloadPair{From: from, To: to, Ports: ports})
+				}
+			}
+			return true
+		})
 	}
 	return base
 }

@@ -200,50 +200,59 @@ func (m *Model) WorkloadPorts(from, to string, agg Aggregate) (PortSet, error) {
 // pod pairs.
 func (m *Model) WorkloadPairs(agg Aggregate) iter.Seq[WorkloadPair] {
 	return func(yield func(WorkloadPair) bool) {
-		v := m.newWorkloadView()
-		type key struct{ a, b int32 }
-		cells := map[key]PortSet{}
-		for cp := range m.ClassPairs() {
-			for _, a := range v.ofClass[cp.From] {
-				for _, b := range v.ofClass[cp.To] {
-					if a == b {
-						continue
-					}
-					k := key{a, b}
-					cells[k] = cells[k].Union(cp.Ports)
-				}
-			}
-		}
-		for a, hosts := range v.hosts {
-			for _, h := range hosts {
-				for _, q := range m.podsByNode[m.pods[h].pod.Spec.NodeName] {
-					if b := v.ix.ofPod[q]; b != a && q != h {
-						cells[key{a, b}] = AllPorts()
-					}
-				}
-			}
-		}
-		keys := make([]key, 0, len(cells))
-		for k := range cells {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, func(x, y key) int {
-			if x.a != y.a {
-				return int(x.a) - int(y.a)
-			}
-			return int(x.b) - int(y.b)
-		})
-		for _, k := range keys {
-			ports := cells[k]
+		m.workloadCandidates(func(from, to string, anyMember PortSet, everyMember func() PortSet) bool {
+			ports := anyMember
 			if agg == EveryMember {
-				ports = v.ports(k.a, k.b, EveryMember)
+				ports = everyMember()
 			}
-			if ports.IsEmpty() {
-				continue
+			return ports.IsEmpty() || yield(WorkloadPair{From: from, To: to, Ports: ports})
+		})
+	}
+}
+
+// workloadCandidates calls each, sorted by from and then to, for every
+// ordered pair of distinct workloads that some class pair with some port
+// (or node traffic) joins, with the pair's AnyMember ports and a function
+// that computes its EveryMember ports, until each returns false. Both of
+// WorkloadPairs' aggregates come from this one pass.
+func (m *Model) workloadCandidates(each func(from, to string, anyMember PortSet, everyMember func() PortSet) bool) {
+	v := m.newWorkloadView()
+	type key struct{ a, b int32 }
+	cells := map[key]PortSet{}
+	for cp := range m.ClassPairs() {
+		for _, a := range v.ofClass[cp.From] {
+			for _, b := range v.ofClass[cp.To] {
+				if a == b {
+					continue
+				}
+				k := key{a, b}
+				cells[k] = cells[k].Union(cp.Ports)
 			}
-			if !yield(WorkloadPair{From: v.ix.list[k.a].ID, To: v.ix.list[k.b].ID, Ports: ports}) {
-				return
+		}
+	}
+	for a, hosts := range v.hosts {
+		for _, h := range hosts {
+			for _, q := range m.podsByNode[m.pods[h].pod.Spec.NodeName] {
+				if b := v.ix.ofPod[q]; b != a && q != h {
+					cells[key{a, b}] = AllPorts()
+				}
 			}
+		}
+	}
+	keys := make([]key, 0, len(cells))
+	for k := range cells {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y key) int {
+		if x.a != y.a {
+			return int(x.a) - int(y.a)
+		}
+		return int(x.b) - int(y.b)
+	})
+	for _, k := range keys {
+		every := func() PortSet { return v.ports(k.a, k.b, EveryMember) }
+		if !each(v.ix.list[k.a].ID, v.ix.list[k.b].ID, cells[k], every) {
+			return
 		}
 	}
 }
