@@ -355,7 +355,10 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 		default:
 			others = append(others, f.key)
 		}
-		return true
+		// The rest of an object of a kind decoded as a whole (not a list,
+		// nor a Pod, whose members are kept) is not scanned here: its
+		// decoding reads it, and reports its syntax errors.
+		return kindRaw == nil || avRaw == nil || metaRaw == nil || !decodedWhole(kindRaw)
 	}, skipItems)
 	if !isObject {
 		if l.malformedJSON(o, raw) {
@@ -450,6 +453,17 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 	// that compacting it in place overwrites none still to come (see
 	// appendInPlace).
 	l.events = append(l.events, event{unit: &unit{o: o, raw: raw, fields: kept, stored: storedKind(kind)}})
+}
+
+// decodedWhole reports whether kindRaw, the JSON text of an object's kind,
+// names a supported kind that is decoded as a whole: not a list, nor a Pod.
+func decodedWhole(kindRaw []byte) bool {
+	if len(kindRaw) < 2 || kindRaw[0] != '"' {
+		return false
+	}
+	kind := kindRaw[1 : len(kindRaw)-1]
+	_, known := kinds[string(kind)]
+	return known && string(kind) != "Pod"
 }
 
 // malformedJSON reports whether raw, the JSON text of o as found in the
