@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -34,6 +35,8 @@ type plan struct {
 	typ  reflect.Type
 	bits int   // integer kinds: the size in bits
 	elem *plan // pointer, slice and map kinds: the element's plan
+	// empty is the data pointer of an empty, non-nil slice (slice kind).
+	empty unsafe.Pointer
 	// structKind: the members, and their indexes by name.
 	fields []field
 	names  map[string]int
@@ -106,8 +109,11 @@ func (p *plan) field(k []byte) (int, bool) {
 // field is a member of a struct.
 type field struct {
 	name  string
-	index []int // the path through embedded structs, as reflect.Value.FieldByIndex takes it
-	plan  *plan
+	// offset is where the member is in the struct: the sum of the
+	// offsets of the fields on the path through embedded structs (held
+	// by value, never through a pointer: see structFields).
+	offset uintptr
+	plan   *plan
 }
 
 // maxFields bounds the members of a struct decoded (the duplicate check
@@ -190,6 +196,7 @@ func (b *builder) build(t reflect.Type) *plan {
 			return p // base64 for []byte: not handled
 		}
 		p.kind, p.elem = sliceKind, b.build(t.Elem())
+		p.empty = reflect.MakeSlice(t, 0, 0).UnsafePointer()
 	case reflect.Map:
 		kt := t.Key()
 		if kt.Kind() != reflect.String || reflect.PointerTo(kt).Implements(textUnmarshalerType) {
@@ -201,7 +208,7 @@ func (b *builder) build(t reflect.Type) *plan {
 		}
 	case reflect.Struct:
 		var fields []field
-		if !b.structFields(t, nil, &fields) || len(fields) > maxFields {
+		if !b.structFields(t, 0, &fields) || len(fields) > maxFields {
 			return p
 		}
 		names := make(map[string]int, len(fields))
@@ -217,10 +224,10 @@ func (b *builder) build(t reflect.Type) *plan {
 	return p
 }
 
-// structFields appends the members of the struct t, whose fields are at
-// index below the decoded struct, and reports false for a rule that is not
-// handled.
-func (b *builder) structFields(t reflect.Type, index []int, out *[]field) bool {
+// structFields appends the members of the struct t, which is at offset
+// base in the decoded struct, and reports false for a rule that is not
+// handled (among them an embedded pointer).
+func (b *builder) structFields(t reflect.Type, base uintptr, out *[]field) bool {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		tag := sf.Tag.Get("json")
@@ -254,7 +261,7 @@ func (b *builder) structFields(t reflect.Type, index []int, out *[]field) bool {
 				if ptr.Implements(unmarshalerType) || ptr.Implements(textUnmarshalerType) {
 					return false
 				}
-				if !b.structFields(ft, append(index[:len(index):len(index)], i), out) {
+				if !b.structFields(ft, base+sf.Offset, out) {
 					return false
 				}
 				continue
@@ -265,7 +272,7 @@ func (b *builder) structFields(t reflect.Type, index []int, out *[]field) bool {
 		if name == "" {
 			name = sf.Name
 		}
-		*out = append(*out, field{name: name, index: append(index[:len(index):len(index)], i), plan: b.build(ft)})
+		*out = append(*out, field{name: name, offset: base + sf.Offset, plan: b.build(ft)})
 	}
 	return true
 }
