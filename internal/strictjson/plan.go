@@ -108,7 +108,7 @@ func (p *plan) field(k []byte) (int, bool) {
 
 // field is a member of a struct.
 type field struct {
-	name  string
+	name string
 	// offset is where the member is in the struct: the sum of the
 	// offsets of the fields on the path through embedded structs (held
 	// by value, never through a pointer: see structFields).
