@@ -75,6 +75,16 @@ type object struct {
 	// off is the offset of the object's JSON text in the file, or -1 when
 	// that text was converted from YAML.
 	off int
+	// info is kinds[kind], once looked up (see kindInfo); nil before.
+	info *kindInfo
+}
+
+// kindInfo returns kinds[o.kind], without a lookup once object found it.
+func (o *object) kindInfo() kindInfo {
+	if o.info == nil || o.info.kind != o.kind {
+		return kinds[o.kind]
+	}
+	return *o.info
 }
 
 // decoder gathers the events of one document or one object.
@@ -438,6 +448,7 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 			return
 		}
 	}
+	o.info = kindInfos[kind]
 	// Name the object as it will be named once decoded.
 	if !k.namespaced {
 		o.namespace = ""

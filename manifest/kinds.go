@@ -50,6 +50,15 @@ var kinds = map[string]kindInfo{
 	"BaselineAdminNetworkPolicy": {policyGroup + "/v1alpha1", false, "BaselineAdminNetworkPolicy"},
 }
 
+// kindInfos holds the entries of kinds, for objects to point to.
+var kindInfos = func() map[string]*kindInfo {
+	m := make(map[string]*kindInfo, len(kinds))
+	for name, k := range kinds {
+		m[name] = &k
+	}
+	return m
+}()
+
 // apiObject is a pointer to a Kubernetes API object type.
 type apiObject[T any] interface {
 	*T
@@ -75,14 +84,14 @@ func typed[T any, P apiObject[T]](l *decoder, o *object, raw []byte) P {
 
 // finishTyped is typed after the decoding of p.
 func finishTyped[T any, P apiObject[T]](l *decoder, o *object, p P) P {
+	k := o.kindInfo()
 	if tm, ok := p.GetObjectKind().(*metav1.TypeMeta); ok {
 		// The table's strings, rather than new ones for every object.
-		k := kinds[o.kind]
 		tm.APIVersion, tm.Kind = k.apiVersion, k.kind
 	} else {
-		p.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(kinds[o.kind].apiVersion, o.kind))
+		p.GetObjectKind().SetGroupVersionKind(schema.FromAPIVersionAndKind(k.apiVersion, o.kind))
 	}
-	if !kinds[o.kind].namespaced {
+	if !k.namespaced {
 		p.SetNamespace("")
 	} else if p.GetNamespace() == "" {
 		p.SetNamespace(metav1.NamespaceDefault)
@@ -200,7 +209,7 @@ func addTo(c *simulate.Cluster, x any) {
 // load loads an object of a supported kind, in its supported version or
 // one that is converted to it.
 func (l *decoder) load(o *object, raw []byte) {
-	if !reads(o.kind, kinds[o.kind], o.apiVersion) {
+	if !reads(o.kind, o.kindInfo(), o.apiVersion) {
 		l.loadConverted(o, raw)
 		return
 	}
@@ -384,11 +393,12 @@ func (l *decoder) workload(o *object, m *metav1.ObjectMeta, tmpl *corev1.PodTemp
 	}
 	l.checkTemplate(o, tmpl, path)
 	controller := true
+	apiVersion := o.kindInfo().apiVersion
 	l.events = append(l.events, event{entry: &entry{
 		o: o, kind: o.kind, namespace: o.namespace, name: o.name,
 		owner: controllerOf(m, o.namespace),
-		work: &workload{apiVersion: kinds[o.kind].apiVersion, tmpl: tmpl, n: n, countPath: countPath, extra: extra,
-			owners: []metav1.OwnerReference{{APIVersion: kinds[o.kind].apiVersion, Kind: o.kind, Name: o.name, Controller: &controller}}},
+		work: &workload{apiVersion: apiVersion, tmpl: tmpl, n: n, countPath: countPath, extra: extra,
+			owners: []metav1.OwnerReference{{APIVersion: apiVersion, Kind: o.kind, Name: o.name, Controller: &controller}}},
 	}})
 }
 
