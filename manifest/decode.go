@@ -179,11 +179,11 @@ func (l *loader) decodeStored() {
 	for _, d := range l.docs {
 		find(d.events)
 	}
-	count := map[string]int{}
+	var count [storedKinds + 1]int // the last for none, never counted
 	for _, u := range units {
-		count[u.o.kind]++
+		count[storedIndex(u.o.kind)]++
 	}
-	if count["Pod"] == 0 {
+	if count[storedPod] == 0 {
 		// Every pod the merge adds is generated, and the workloads are
 		// all decoded: size the merge now, alongside the decoding of the
 		// stored objects (see size).
@@ -195,33 +195,34 @@ func (l *loader) decodeStored() {
 		return
 	}
 	s := &l.stores
-	if n := count["Pod"]; n > 0 && n <= l.opts.maxPods() {
+	if n := count[storedPod]; n > 0 && n <= l.opts.maxPods() {
 		s.pods = make([]corev1.Pod, n)
 	}
-	s.namespaces = makeStore[corev1.Namespace](count["Namespace"])
-	s.nodes = makeStore[corev1.Node](count["Node"])
-	s.services = makeStore[corev1.Service](count["Service"])
-	s.ingresses = makeStore[networkingv1.Ingress](count["Ingress"])
-	s.policies = makeStore[networkingv1.NetworkPolicy](count["NetworkPolicy"])
+	s.namespaces = makeStore[corev1.Namespace](count[storedNamespace])
+	s.nodes = makeStore[corev1.Node](count[storedNode])
+	s.services = makeStore[corev1.Service](count[storedService])
+	s.ingresses = makeStore[networkingv1.Ingress](count[storedIngress])
+	s.policies = makeStore[networkingv1.NetworkPolicy](count[storedPolicy])
 	places := make([]any, len(units))
-	next := map[string]int{}
+	var next [storedKinds + 1]int
 	for i, u := range units {
-		j := next[u.o.kind]
-		next[u.o.kind]++
-		switch u.o.kind {
-		case "Pod":
+		k := storedIndex(u.o.kind)
+		j := next[k]
+		next[k]++
+		switch k {
+		case storedPod:
 			if s.pods != nil {
 				places[i] = &s.pods[j]
 			}
-		case "Namespace":
+		case storedNamespace:
 			places[i] = &s.namespaces[j]
-		case "Node":
+		case storedNode:
 			places[i] = &s.nodes[j]
-		case "Service":
+		case storedService:
 			places[i] = &s.services[j]
-		case "Ingress":
+		case storedIngress:
 			places[i] = &s.ingresses[j]
-		case "NetworkPolicy":
+		case storedPolicy:
 			places[i] = &s.policies[j]
 		}
 	}
@@ -241,14 +242,40 @@ func makeStore[T any](n int) []T {
 	return make([]T, n)
 }
 
-// storedKind reports whether objects of kind are decoded into a store.
-func storedKind(kind string) bool {
+// The stored kinds, by their index in stores (see storedIndex).
+const (
+	storedPod = iota
+	storedNamespace
+	storedNode
+	storedService
+	storedIngress
+	storedPolicy
+	storedKinds // the number of stored kinds
+)
+
+// storedIndex returns the index of kind among the stored kinds, or
+// storedKinds (past them) when objects of kind are not stored: a switch,
+// not a map, as it is asked twice for every stored object.
+func storedIndex(kind string) int {
 	switch kind {
-	case "Pod", "Namespace", "Node", "Service", "Ingress", "NetworkPolicy":
-		return true
+	case "Pod":
+		return storedPod
+	case "Namespace":
+		return storedNamespace
+	case "Node":
+		return storedNode
+	case "Service":
+		return storedService
+	case "Ingress":
+		return storedIngress
+	case "NetworkPolicy":
+		return storedPolicy
 	}
-	return false
+	return storedKinds
 }
+
+// storedKind reports whether objects of kind are decoded into a store.
+func storedKind(kind string) bool { return storedIndex(kind) < storedKinds }
 
 // process decodes the object of u, and the objects it holds in turn.
 func (l *loader) process(u *unit) {
