@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -37,7 +39,25 @@ type sharer struct {
 	// itself: its sync.Pool outlives the load by two collections, and
 	// would keep the sharer, and the input's text its entries hold.
 	json *strictjson.Shared
+	// hashes remembers the hashes of label maps by the maps' identity:
+	// json gives one map for the label sets that policies repeat, which
+	// then need not be walked again. A cache that forgets on collision.
+	hashes [256]atomic.Pointer[labelsHash]
 }
+
+// labelsHash is the hash of the label map m, whose identity is id.
+type labelsHash struct {
+	id unsafe.Pointer
+	m  map[string]string // kept, so that id is not another map's later
+	h  uint64
+}
+
+// mapID returns the identity of m: what two variables holding the same
+// map share.
+func mapID(m map[string]string) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&m)) }
+
+// sameMap reports whether a and b are the same map (not merely equal).
+func sameMap(a, b map[string]string) bool { return mapID(a) == mapID(b) }
 
 type shareShard struct {
 	mu sync.Mutex
@@ -194,10 +214,29 @@ func (s *sharer) labels(m map[string]string) map[string]string {
 	if len(m) == 0 {
 		return m
 	}
+	return share(s, shareLabels, s.labelsHash(m), m, labelsEqual)
+}
+
+// labelsEqual reports whether the label maps a and b are equal, at once
+// when they are one map.
+func labelsEqual(a, b map[string]string) bool { return sameMap(a, b) || maps.Equal(a, b) }
+
+// labelsHash returns the hash of m, independent of map order and of the
+// map's identity: from hashes when it holds m.
+func (s *sharer) labelsHash(m map[string]string) uint64 {
+	id := mapID(m)
+	slot := &s.hashes[uintptr(id)>>4%uintptr(len(s.hashes))]
+	if e := slot.Load(); e != nil && e.id == id {
+		return e.h
+	}
 	var h maphash.Hash
 	h.SetSeed(s.seed)
 	hashLabels(&h, m)
-	return share(s, shareLabels, h.Sum64(), m, maps.Equal)
+	sum := h.Sum64()
+	if id != nil {
+		slot.Store(&labelsHash{id: id, m: m, h: sum})
+	}
+	return sum
 }
 
 // hashLabels adds m to h independently of map order: the sum of the
@@ -235,7 +274,7 @@ func (s *sharer) selector(sel *metav1.LabelSelector) *metav1.LabelSelector {
 	}
 	var h maphash.Hash
 	h.SetSeed(s.seed)
-	hashLabels(&h, sel.MatchLabels)
+	maphash.WriteComparable(&h, s.labelsHash(sel.MatchLabels))
 	maphash.WriteComparable(&h, sel.MatchLabels == nil)
 	for _, r := range sel.MatchExpressions {
 		h.WriteString(r.Key)
@@ -250,7 +289,7 @@ func (s *sharer) selector(sel *metav1.LabelSelector) *metav1.LabelSelector {
 
 // selectorEqual is reflect.DeepEqual for selectors, without reflection.
 func selectorEqual(a, b *metav1.LabelSelector) bool {
-	return (a.MatchLabels == nil) == (b.MatchLabels == nil) && maps.Equal(a.MatchLabels, b.MatchLabels) &&
+	return (a.MatchLabels == nil) == (b.MatchLabels == nil) && labelsEqual(a.MatchLabels, b.MatchLabels) &&
 		(a.MatchExpressions == nil) == (b.MatchExpressions == nil) &&
 		slices.EqualFunc(a.MatchExpressions, b.MatchExpressions, func(x, y metav1.LabelSelectorRequirement) bool {
 			return x.Key == y.Key && x.Operator == y.Operator && (x.Values == nil) == (y.Values == nil) && slices.Equal(x.Values, y.Values)
