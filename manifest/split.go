@@ -37,6 +37,7 @@ const firstJSONCheck = 1 << 20
 // JSON.
 func (l *loader) splitJSON(name string, data []byte, walked bool, lines *lineTable, spans []itemSpan) bool {
 	pos, n := 0, 0
+	cur := lineCursor{t: lines}
 	// The documents, in one array when the reader found where they are
 	// (at most one a span), rather than one allocation each.
 	var store []doc
@@ -80,7 +81,7 @@ func (l *loader) splitJSON(name string, data []byte, walked bool, lines *lineTab
 				}
 			}
 		}
-		line := lines.at(pos)
+		line := cur.at(pos)
 		if !ok {
 			msg, _ := jsonSyntaxMessage(data[pos:], pos, lines)
 			src := Source{File: name, Document: n, Line: line}
@@ -112,6 +113,7 @@ func (l *loader) splitYAML(name string, data []byte, walked bool) {
 		text = append(text, '\n')
 	}
 	lines := &lineTable{text: text}
+	cur := lineCursor{t: lines}
 	n := 0
 	start := 0 // start of the current document
 	add := func(end int) {
@@ -120,7 +122,7 @@ func (l *loader) splitYAML(name string, data []byte, walked bool) {
 		if !ok || nullDocument(chunk) {
 			return // blank lines and comments only, or null
 		}
-		base := lines.at(start)
+		base := cur.at(start)
 		l.docs = append(l.docs, &doc{
 			src:  Source{File: name, Document: n, Line: base + skip},
 			text: chunk, walked: walked, lineBase: base,
@@ -139,7 +141,7 @@ func (l *loader) splitYAML(name string, data []byte, walked bool) {
 		if rest = bytes.TrimSpace(rest); len(rest) > 0 && rest[0] != '#' {
 			// The separator line starts the next document, if any: it
 			// keeps the index reported here.
-			src := Source{File: name, Document: n, Line: lines.at(pos)}
+			src := Source{File: name, Document: n, Line: cur.at(pos)}
 			l.docs = append(l.docs, &doc{src: src, problem: &Problem{
 				Source:  src,
 				Message: "malformed yaml: invalid document separator: only a comment may follow \"---\" on its line",
@@ -266,4 +268,26 @@ func (t *lineTable) at(off int) int {
 	off = min(max(off, 0), len(t.text))
 	m := off >> lineMarkShift
 	return t.marks[m] + bytes.Count(t.text[m<<lineMarkShift:off], []byte("\n"))
+}
+
+// lineCursor answers as its lineTable does, counting only the lines
+// between one offset asked and the next: the splitters ask for the lines of
+// documents in input order, which then costs one pass over the text
+// rather than one count from a 4 KiB mark a document (and the table's
+// marks are counted only if something else needs them).
+type lineCursor struct {
+	t         *lineTable
+	off, line int // line is the line of off; 0 before the first use
+}
+
+// at returns t.at(off); it counts from the start again when off is before
+// the last offset asked.
+func (c *lineCursor) at(off int) int {
+	off = min(max(off, 0), len(c.t.text))
+	if c.line == 0 || off < c.off {
+		c.off, c.line = 0, 1
+	}
+	c.line += bytes.Count(c.t.text[c.off:off], []byte("\n"))
+	c.off = off
+	return c.line
 }

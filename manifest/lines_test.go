@@ -1,0 +1,30 @@
+package manifest
+
+import (
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// TestLineCursor: the cursor gives the line the table gives, and the line
+// a naive count gives, for offsets asked in any order, out of range too.
+func TestLineCursor(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		text := rapid.StringOf(rapid.SampledFrom([]rune{'a', '\n', '{', ' '})).Draw(t, "text")
+		// Texts longer than a table mark, sometimes.
+		text = strings.Repeat(text, rapid.IntRange(1, 3000).Draw(t, "repeat"))
+		table := &lineTable{text: []byte(text)}
+		cur := lineCursor{t: table}
+		for range rapid.IntRange(1, 20).Draw(t, "asks") {
+			off := rapid.IntRange(-2, len(text)+2).Draw(t, "off")
+			want := 1 + strings.Count(text[:min(max(off, 0), len(text))], "\n")
+			if got := table.at(off); got != want {
+				t.Fatalf("table: line of %d is %d, want %d", off, got, want)
+			}
+			if got := cur.at(off); got != want {
+				t.Fatalf("cursor: line of %d is %d, want %d", off, got, want)
+			}
+		}
+	})
+}
