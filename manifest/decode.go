@@ -29,7 +29,8 @@ import (
 // they are (stored kinds), each into its place in one array per kind, set
 // aside until then because the arrays are sized by the first two steps.
 // What the steps find is a list of events, replayed in input order by the
-// merge (loader.go).
+// merge (loader.go). The first step may have begun while the input was
+// read (pipe.go).
 
 // maxListDepth bounds lists inside lists.
 const maxListDepth = 8
@@ -132,7 +133,8 @@ func parallel(n int, f func(i int)) {
 
 // decodeAll decodes every document of the input.
 func (l *loader) decodeAll() {
-	parallel(len(l.docs), func(i int) { l.prepare(l.docs[i]) })
+	rest := l.drainPipe()
+	parallel(len(rest), func(i int) { l.prepare(rest[i]) })
 	var units []*unit
 	for _, d := range l.docs {
 		for _, e := range d.events {

@@ -3,6 +3,7 @@ package manifest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -13,30 +14,57 @@ import (
 )
 
 // loadBoth loads in with the fast paths and without, and returns what each
-// gave, rendered for comparison.
+// gave, rendered for comparison. Both are also taken with the input read
+// in small pieces, the fast paths then splitting and preparing it in small
+// steps while it is read (pipe.go): those two must agree too.
 func loadBoth(t *testing.T, name, in string) (fast, slow string) {
 	t.Helper()
-	render := func() string {
-		// Few pods: a fuzzed replicas: 90000 would take seconds to render.
-		res, err := Options{MaxPods: 50}.LoadReader(name, strings.NewReader(in))
-		if err != nil {
-			return "error:\n" + err.Error()
-		}
-		var ns []string
-		for _, n := range res.Notices {
-			ns = append(ns, n.String())
-		}
-		cluster, err := json.Marshal(res.Cluster)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprintf("notices: %q\ncluster: %s", ns, cluster)
-	}
-	fast = render()
+	opts := Options{MaxPods: 50} // few pods: a fuzzed replicas: 90000 would take seconds to render
+	fast = renderLoad(t, opts, name, strings.NewReader(in))
+	stepped := renderStepped(t, opts, name, in)
 	fastPaths = false
 	defer func() { fastPaths = true }()
-	return fast, render()
+	if pieces := renderStepped(t, opts, name, in); stepped != pieces {
+		t.Fatalf("read in pieces, the fast paths (+) and the slow ones (-) differ:\n%s", cmp.Diff(pieces, stepped))
+	}
+	return fast, renderLoad(t, opts, name, strings.NewReader(in))
 }
+
+// renderLoad loads r with opts and renders what it gave.
+func renderLoad(t fataler, opts Options, name string, r io.Reader) string {
+	t.Helper()
+	res, err := opts.LoadReader(name, r)
+	if err != nil {
+		return "error:\n" + err.Error()
+	}
+	var ns []string
+	for _, n := range res.Notices {
+		ns = append(ns, n.String())
+	}
+	cluster, err := json.Marshal(res.Cluster)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return fmt.Sprintf("notices: %q\ncluster: %s", ns, cluster)
+}
+
+// renderStepped is renderLoad of in read in pieces of 37 bytes, its
+// documents split in steps of 16 bytes as it is read (with the fast
+// paths: pipelines).
+func renderStepped(t fataler, opts Options, name, in string) string {
+	t.Helper()
+	pipeStep = 16
+	defer func() { pipeStep = pipeStepDefault }()
+	return renderLoad(t, opts, name, pieceReader{strings.NewReader(in), 37})
+}
+
+// pieceReader reads at most n bytes at a time, and says how much it holds.
+type pieceReader struct {
+	*strings.Reader
+	n int
+}
+
+func (r pieceReader) Read(p []byte) (int, error) { return r.Reader.Read(p[:min(len(p), r.n)]) }
 
 // podJSON is a pod as kubectl writes it, status and all.
 const podJSON = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","namespace":"shop","labels":{"app":"web"},

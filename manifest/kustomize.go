@@ -87,7 +87,7 @@ func (l *loader) kustomization(fsys filesys.FileSystem, dir string) {
 	}
 	l.bytesRead += int64(len(out))
 	first := len(l.docs)
-	l.split(name, out, false, nil)
+	l.split(name, out, false, nil, nil)
 	for _, d := range l.docs[first:] {
 		d.src.Line, d.lineBase, d.lines = 0, 0, nil
 		if d.problem != nil {

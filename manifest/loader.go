@@ -35,6 +35,9 @@ type loader struct {
 	stores stores
 	// share lets equal parts of decoded objects share one copy (share.go).
 	share *sharer
+	// pipe prepares documents while the input is read (pipe.go); nil
+	// until the first are handed over, and after decodeAll.
+	pipe *pipe
 
 	// The merge's state.
 	cluster  simulate.Cluster

@@ -36,6 +36,9 @@ type doc struct {
 	// there is one, as there mostly is.
 	events []event
 	ev     [1]event
+	// handed is set once the document was handed to the pipe, which
+	// prepares it.
+	handed bool
 	// problem is a problem found while splitting, reported at the place of
 	// this document, before the document itself if text is not nil.
 	problem *Problem
@@ -114,14 +117,21 @@ func (l *loader) reader(name string, r io.Reader, _ bool) {
 	l.read(name, r, false)
 }
 
-// read reads r in full, within the limits, and splits it into documents.
+// read reads r in full, within the limits, and splits it into documents,
+// which are prepared on the other cores while the next input is read (see
+// pipe.go).
 func (l *loader) read(name string, r io.Reader, walked bool) {
-	data, spans, p := l.readBounded(name, r)
+	before := len(l.docs)
+	data, spans, sp, p := l.readBounded(name, r, walked)
 	if p != nil {
-		l.docs = append(l.docs, &doc{src: p.Source, problem: p})
+		// The documents split while r was read are not the input's: its
+		// problem is.
+		clear(l.docs[before:])
+		l.docs = append(l.docs[:before], &doc{src: p.Source, problem: p})
 		return
 	}
-	l.split(name, data, walked, spans)
+	l.split(name, data, walked, spans, sp)
+	l.handOff(l.docs[before:])
 }
 
 // readBounded reads r to its end. It stops with a problem as soon as the
@@ -130,8 +140,12 @@ func (l *loader) read(name string, r io.Reader, walked bool) {
 // /dev/zero nor an endless stream is read to the end of memory.
 //
 // Of JSON input, it returns where the objects and arrays at the top level
-// start and end, found while reading (see splitJSON).
-func (l *loader) readBounded(name string, r io.Reader) ([]byte, []itemSpan, *Problem) {
+// start and end, found while reading (see jsonSplit). When the size of r
+// is known (so that data is not copied as it grows), the documents whose
+// end is found are split while r is still read, and handed to the other
+// cores to prepare: the split begun is returned, for split to end, or, with
+// a problem, its documents are to be dropped.
+func (l *loader) readBounded(name string, r io.Reader, walked bool) (_ []byte, _ []itemSpan, sp *jsonSplit, p *Problem) {
 	budget := l.opts.maxBytes() - l.bytesRead
 	var data []byte
 	report := ReadProgress{Name: name, Total: -1}
@@ -144,7 +158,7 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, []itemSpan, *Pro
 	if f, ok := r.(*os.File); ok {
 		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
 			if info.Size() > budget {
-				return nil, nil, l.limitProblem(name, info.Size())
+				return nil, nil, nil, l.limitProblem(name, info.Size())
 			}
 			data = make([]byte, 0, info.Size()+1)
 			report.Total = info.Size()
@@ -155,10 +169,16 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, []itemSpan, *Pro
 		// holds.
 		data = make([]byte, 0, lr.Len()+1)
 	}
+	pipelined := data != nil && pipelines()
 	if data == nil {
 		data = make([]byte, 0, 64<<10)
 	}
 	tr := docTracker{max: l.opts.maxDocumentBytes()}
+	defer func() {
+		if p != nil && sp != nil {
+			sp.lines.finish(data) // for documents being prepared
+		}
+	}()
 	for {
 		if len(data) == cap(data) {
 			// Doubling: a stream of unknown size is copied a few times,
@@ -176,34 +196,44 @@ func (l *loader) readBounded(name string, r io.Reader) ([]byte, []itemSpan, *Pro
 		}
 		if i := bytes.IndexByte(chunk, 0); i >= 0 {
 			at := len(data) - n + i
-			return nil, nil, &Problem{
+			return nil, nil, sp, &Problem{
 				Source:  Source{File: name, Document: -1},
 				Message: fmt.Sprintf("line %d: NUL byte: not a YAML or JSON text", 1+bytes.Count(data[:at], []byte("\n"))),
 				Err:     errNotText,
 			}
 		}
 		if int64(len(data)) > budget {
-			return nil, nil, l.limitProblem(name, int64(len(data)))
+			return nil, nil, sp, l.limitProblem(name, int64(len(data)))
+		}
+		if pipelined {
+			// In steps, splitting what ends in each.
+			for k := tr.pos + pipeStep; k < len(data); k += pipeStep {
+				tr.scan(data[:k])
+				sp = l.splitRead(sp, name, walked, data[:k], &tr)
+			}
 		}
 		if start, ok := tr.feed(data); !ok {
-			return nil, nil, &Problem{
+			return nil, nil, sp, &Problem{
 				Source:  Source{File: name, Document: -1},
 				Message: fmt.Sprintf("line %d: a document larger than %d bytes (the limit per document; see Options.MaxDocumentBytes)", 1+bytes.Count(data[:start], []byte("\n")), tr.max),
 				Err:     ErrMaxDocumentBytes,
 			}
 		}
+		if pipelined {
+			sp = l.splitRead(sp, name, walked, data, &tr)
+		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, fileProblem(name, err)
+			return nil, nil, sp, fileProblem(name, err)
 		}
 	}
 	l.bytesRead += int64(len(data))
 	if !tr.json || tr.broken || !fastPaths {
-		return data, nil, nil
+		return data, nil, sp, nil
 	}
-	return data, tr.spans, nil
+	return data, tr.spans, sp, nil
 }
 
 // limitProblem reports input past MaxBytes.
@@ -240,17 +270,8 @@ type docTracker struct {
 // end, and reports false, with the offset of the current document, when
 // that document is too large.
 func (t *docTracker) feed(data []byte) (int, bool) {
-	if !t.decided {
-		trim := bytes.TrimLeft(data, " \t\r\n")
-		if len(trim) == 0 {
-			return 0, true
-		}
-		t.decided, t.json = true, trim[0] == '{'
-	}
-	if t.json {
-		t.feedJSON(data)
-	} else {
-		t.feedYAML(data)
+	if !t.scan(data) {
+		return 0, true
 	}
 	if !t.list && int64(len(data)-t.start) > t.max {
 		if t.json {
@@ -261,6 +282,24 @@ func (t *docTracker) feed(data []byte) (int, bool) {
 		}
 	}
 	return 0, true
+}
+
+// scan scans data as feed does, without checking the size of the current
+// document; it reports false when data holds only white space so far.
+func (t *docTracker) scan(data []byte) bool {
+	if !t.decided {
+		trim := bytes.TrimLeft(data, " \t\r\n")
+		if len(trim) == 0 {
+			return false
+		}
+		t.decided, t.json = true, trim[0] == '{'
+	}
+	if t.json {
+		t.feedJSON(data)
+	} else {
+		t.feedYAML(data)
+	}
+	return true
 }
 
 func (t *docTracker) feedYAML(data []byte) {

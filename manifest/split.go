@@ -17,10 +17,16 @@ import (
 // unless its first value is not JSON (a YAML flow mapping such as
 // {kind: Pod}); anything else is YAML documents separated by "---" lines.
 // spans, when not nil, are where the objects and arrays at the top level
-// of JSON data start and end, as skipValue would find them.
-func (l *loader) split(name string, data []byte, walked bool, spans []itemSpan) {
-	lines := &lineTable{text: data}
-	if first := skipSpace(data, 0); first < len(data) && data[first] == '{' && l.splitJSON(name, data, walked, lines, spans) {
+// of JSON data start and end, as skipValue would find them. sp, when not
+// nil, is the split begun while data was read (see pipe.go), which split
+// ends.
+func (l *loader) split(name string, data []byte, walked bool, spans []itemSpan, sp *jsonSplit) {
+	if sp != nil {
+		sp.lines.finish(data)
+	} else {
+		sp = newJSONSplit(name, walked, &lineTable{text: data})
+	}
+	if first := skipSpace(data, 0); first < len(data) && data[first] == '{' && sp.step(l, data, spans, true) {
 		return
 	}
 	l.splitYAML(name, data, walked)
@@ -31,19 +37,46 @@ func (l *loader) split(name string, data []byte, walked bool, spans []itemSpan) 
 // a larger one is taken to be JSON if its first key is quoted.
 const firstJSONCheck = 1 << 20
 
-// splitJSON splits a stream of JSON values. A value that does not end
-// ends the stream: there is no telling where the next value would start.
-// It returns false, having split nothing, when the first value is not
-// JSON.
-func (l *loader) splitJSON(name string, data []byte, walked bool, lines *lineTable, spans []itemSpan) bool {
-	pos, n := 0, 0
-	cur := lineCursor{t: lines}
-	// The documents, in one array when the reader found where they are
-	// (at most one a span), rather than one allocation each.
+// jsonSplit splits a stream of JSON values into documents, in steps: while
+// the stream is still read, each step splits the values whose ends the
+// reader found so far (see pipe.go); the last step splits the rest. A
+// value that does not end ends the stream: there is no telling where the
+// next value would start.
+type jsonSplit struct {
+	name   string
+	walked bool
+	lines  *lineTable
+	cur    lineCursor
+	pos    int  // where the next value starts, or white space before it
+	n      int  // the index of the next document
+	si     int  // the spans before si end before pos
+	first  bool // no value was checked to be JSON yet
+	// stop is set when a step found the first value not to be JSON: the
+	// steps before the last split nothing more.
+	stop bool
+}
+
+func newJSONSplit(name string, walked bool, lines *lineTable) *jsonSplit {
+	return &jsonSplit{name: name, walked: walked, lines: lines, first: true}
+}
+
+// step splits the values of data from where the last step stopped. Before
+// the last step it splits only the values that spans tell (objects and
+// arrays that end within data), and stops at any other; the last step
+// splits them all, finding the end of a value that no span tells with
+// skipValue, and needs s.lines to hold the whole text. It returns false,
+// having split nothing, when the first value is not JSON.
+func (s *jsonSplit) step(l *loader, data []byte, spans []itemSpan, last bool) bool {
+	if s.stop && !last {
+		return true
+	}
+	s.cur.text = data
+	// The documents of a step, in one array when the reader found where
+	// they are (at most one a span), rather than one allocation each.
 	var store []doc
-	if len(spans) > 0 {
-		store = make([]doc, 0, len(spans))
-		l.docs = slices.Grow(l.docs, len(spans))
+	if s.si < len(spans) {
+		store = make([]doc, 0, len(spans)-s.si)
+		l.docs = slices.Grow(l.docs, len(spans)-s.si)
 	}
 	newDoc := func() *doc {
 		if len(store) < cap(store) {
@@ -52,53 +85,60 @@ func (l *loader) splitJSON(name string, data []byte, walked bool, lines *lineTab
 		}
 		return new(doc)
 	}
-	for first := true; ; first = false {
-		pos = skipSpace(data, pos)
+	for {
+		pos := skipSpace(data, s.pos)
 		if pos >= len(data) {
+			s.pos = pos
 			return true
 		}
-		for len(spans) > 0 && spans[0].start < pos {
-			spans = spans[1:]
+		for s.si < len(spans) && spans[s.si].start < pos {
+			s.si++
 		}
 		var end int
-		ok := len(spans) > 0 && spans[0].start == pos
-		if ok {
-			end = spans[0].end
-		} else {
+		ok := s.si < len(spans) && spans[s.si].start == pos
+		switch {
+		case ok:
+			end = spans[s.si].end
+		case !last:
+			return true // a value the last step splits
+		default:
 			end, ok = skipValue(data, pos)
 		}
-		if first {
+		if s.first {
 			switch {
 			case !ok:
 				return false
 			case end-pos <= firstJSONCheck:
 				if !json.Valid(data[pos:end]) {
+					s.stop = true
 					return false
 				}
 			default:
 				if k := skipSpace(data, pos+1); k < end && data[k] != '"' && data[k] != '}' {
+					s.stop = true
 					return false
 				}
 			}
+			s.first = false
 		}
-		line := cur.at(pos)
+		line := s.cur.at(pos)
 		if !ok {
-			msg, _ := jsonSyntaxMessage(data[pos:], pos, lines)
-			src := Source{File: name, Document: n, Line: line}
+			msg, _ := jsonSyntaxMessage(data[pos:], pos, s.lines)
+			src := Source{File: s.name, Document: s.n, Line: line}
 			l.docs = append(l.docs, &doc{src: src, problem: &Problem{Source: src, Message: msg}})
+			s.pos = len(data)
 			return true
 		}
+		s.pos = end
 		if isNull(data[pos:end]) {
-			pos = end
 			continue
 		}
 		d := newDoc()
-		d.src = Source{File: name, Document: n, Line: line}
-		d.text, d.json, d.walked, d.lineBase = data[pos:end], true, walked, line
-		d.lines, d.off = lines, pos
+		d.src = Source{File: s.name, Document: s.n, Line: line}
+		d.text, d.json, d.walked, d.lineBase = data[pos:end], true, s.walked, line
+		d.lines, d.off = s.lines, pos
 		l.docs = append(l.docs, d)
-		n++
-		pos = end
+		s.n++
 	}
 }
 
@@ -113,7 +153,7 @@ func (l *loader) splitYAML(name string, data []byte, walked bool) {
 		text = append(text, '\n')
 	}
 	lines := &lineTable{text: text}
-	cur := lineCursor{t: lines}
+	cur := lineCursor{text: text}
 	n := 0
 	start := 0 // start of the current document
 	add := func(end int) {
@@ -241,18 +281,31 @@ func yamlMessages(err error, chunkLine int) []string {
 // lineTable answers "on which line is this offset" for a text, from any
 // goroutine. It keeps the line of every 4 KiB mark, counted on first use.
 type lineTable struct {
-	text  []byte
+	text []byte
+	// ready, when not nil, is closed once text is set (finish): the
+	// documents of a text still read are prepared meanwhile (pipe.go),
+	// and at waits for the whole text.
+	ready chan struct{}
 	once  sync.Once
 	marks []int // line of offset i<<lineMarkShift
 }
 
 const lineMarkShift = 12
 
+// finish sets the text of a table made with a ready channel.
+func (t *lineTable) finish(text []byte) {
+	t.text = text
+	close(t.ready)
+}
+
 // at returns the 1-based line of offset off of the text, or 0 for a nil
 // table (a text without lines the user could look up).
 func (t *lineTable) at(off int) int {
 	if t == nil {
 		return 0
+	}
+	if t.ready != nil {
+		<-t.ready
 	}
 	t.once.Do(func() {
 		t.marks = make([]int, len(t.text)>>lineMarkShift+1)
@@ -270,24 +323,25 @@ func (t *lineTable) at(off int) int {
 	return t.marks[m] + bytes.Count(t.text[m<<lineMarkShift:off], []byte("\n"))
 }
 
-// lineCursor answers as its lineTable does, counting only the lines
+// lineCursor answers as a lineTable of text does, counting only the lines
 // between one offset asked and the next: the splitters ask for the lines of
 // documents in input order, which then costs one pass over the text
 // rather than one count from a 4 KiB mark a document (and the table's
-// marks are counted only if something else needs them).
+// marks are counted only if something else needs them). text may grow
+// (hold more of the same text) between two questions.
 type lineCursor struct {
-	t         *lineTable
+	text      []byte
 	off, line int // line is the line of off; 0 before the first use
 }
 
-// at returns t.at(off); it counts from the start again when off is before
-// the last offset asked.
+// at returns the line of offset off of text; it counts from the start
+// again when off is before the last offset asked.
 func (c *lineCursor) at(off int) int {
-	off = min(max(off, 0), len(c.t.text))
+	off = min(max(off, 0), len(c.text))
 	if c.line == 0 || off < c.off {
 		c.off, c.line = 0, 1
 	}
-	c.line += bytes.Count(c.t.text[c.off:off], []byte("\n"))
+	c.line += bytes.Count(c.text[c.off:off], []byte("\n"))
 	c.off = off
 	return c.line
 }

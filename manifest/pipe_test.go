@@ -1,0 +1,90 @@
+package manifest
+
+import (
+	"fmt"
+	"github.com/google/go-cmp/cmp"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// TestPipedLoads: inputs read in pieces, whose documents are split and
+// prepared while they are read, load as they load without the fast paths
+// (read in the same pieces):
+// with a problem past the documents already handed over (a NUL byte, the
+// limit of a load or of a document passed, a value that does not end), a
+// problem in a document handed over (whose line needs the whole text), or
+// none.
+func TestPipedLoads(t *testing.T) {
+	ns := func(i int) string {
+		return fmt.Sprintf(`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"ns-%d","labels":{"team":"t%d"}}}`, i, i%3)
+	}
+	policy := func(i int) string {
+		return fmt.Sprintf(`{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"p","namespace":"ns-%d"},
+"spec":{"podSelector":{},"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"team":"t1"}}}]}]}}`, i)
+	}
+	bad := []string{
+		"\x00",
+		`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"broken"}`,
+		`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"Bad_Name"}}`,
+		`{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"q","namespace":"ns-1"},"spec":{"podSelector":{},"ingress":[{"ports":[{"port":70000}]}]}}`,
+		`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x"},"spec":{"finalizers":[1]}}`,
+		`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"y"}} ]`,
+		`null`,
+		`7`,
+		`{"apiVersion":"v1","kind":"List","items":[` + ns(90) + `,` + ns(91) + `]}`,
+		// Problems found while a document is prepared (not set aside
+		// for the stored kinds' step), whose lines are looked up then.
+		`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"ns-1"},
+"spec":{"replicas":"three"}}`,
+		`{"apiVersion":"v1","kind":"Namespace" "metadata":{"name":"z"}}`,
+	}
+	compare := func(t fataler, opts Options, in string) {
+		piped := renderStepped(t, opts, "in.json", in)
+		fastPaths = false
+		defer func() { fastPaths = true }()
+		if slow := renderStepped(t, opts, "in.json", in); piped != slow {
+			t.Fatalf("piped (+) and slow (-) loads differ:\n%s", cmp.Diff(slow, piped))
+		}
+	}
+	// A document with a problem handed over, then a problem of the
+	// input: only the input's is reported, and the documents handed over
+	// (waiting for the whole text to name their lines) are let go.
+	var many []string
+	for i := range 40 {
+		many = append(many, ns(i))
+	}
+	head := strings.Join(many[:20], "\n") + "\n" + bad[len(bad)-2] + "\n" + bad[len(bad)-1] + "\n" + strings.Join(many[20:], "\n")
+	big := `{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"big","annotations":{"a":"` + strings.Repeat("x", 300) + `"}}}`
+	for _, c := range []struct {
+		in   string
+		opts Options
+	}{
+		{head, Options{}},
+		{head + "\n\x00", Options{}},
+		{head + "\n" + big, Options{MaxDocumentBytes: 250}},
+		{head + "\n" + big, Options{MaxBytes: int64(len(head) + 20)}},
+	} {
+		compare(t, c.opts, c.in)
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		var parts []string
+		for i := range rapid.IntRange(0, 30).Draw(t, "objects") {
+			parts = append(parts, rapid.SampledFrom([]string{ns(i), policy(i)}).Draw(t, "object"))
+		}
+		for range rapid.IntRange(0, 2).Draw(t, "bad") {
+			at := rapid.IntRange(0, len(parts)).Draw(t, "at")
+			parts = append(parts[:at], append([]string{rapid.SampledFrom(bad).Draw(t, "what")}, parts[at:]...)...)
+		}
+		in := strings.Join(parts, rapid.SampledFrom([]string{"\n", " ", "\n\n  "}).Draw(t, "sep"))
+		opts := Options{
+			MaxBytes:         int64(rapid.SampledFrom([]int{1 << 20, len(in) / 2, len(in) - 1}).Draw(t, "max bytes")),
+			MaxDocumentBytes: int64(rapid.SampledFrom([]int{1 << 20, 150, 230}).Draw(t, "max document bytes")),
+		}
+		if opts.MaxBytes <= 0 {
+			opts.MaxBytes = 1
+		}
+		compare(t, opts, in)
+	})
+}
