@@ -36,8 +36,12 @@ type loader struct {
 	// share lets equal parts of decoded objects share one copy (share.go).
 	share *sharer
 	// pipe prepares documents while the input is read (pipe.go); nil
-	// until the first are handed over, and after decodeAll.
-	pipe *pipe
+	// until the first are handed over, and after decodeAll. The
+	// documents from handFrom on are of the input read last, which are
+	// handed over when the next is read (a load of one input hands over
+	// only what it splits while it reads it).
+	pipe     *pipe
+	handFrom int
 
 	// The merge's state.
 	cluster  simulate.Cluster

@@ -3,6 +3,8 @@ package manifest
 import (
 	"fmt"
 	"github.com/google/go-cmp/cmp"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -86,5 +88,52 @@ func TestPipedLoads(t *testing.T) {
 			opts.MaxBytes = 1
 		}
 		compare(t, opts, in)
+	})
+}
+
+// TestPipedFiles: the documents of each file of a directory are prepared
+// while the next file is read; the load is what it is without the fast
+// paths, whatever the files hold and however a later file fails.
+func TestPipedFiles(t *testing.T) {
+	ns := func(i int) string {
+		return fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-%d}\n", i)
+	}
+	files := []string{
+		strings.Join([]string{ns(1), ns(2), ns(3)}, "---\n"),
+		`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"ns-4"}}` + "\n" + `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"ns-4"},"spec":{"replicas":"three"}}`,
+		"values: {a: 1}\n", // not an object: skipped in a walk
+		ns(5) + "---\n" + "apiVersion: v1\nkind: Namespace\nmetadata: {name: Bad_Name}\n",
+		ns(1), // a duplicate of the first file's
+		"\x00",
+		ns(6),
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		dir, err := os.MkdirTemp("", "piped")
+		if err != nil {
+			t.Fatalf("%v", err)
+		}
+		defer os.RemoveAll(dir)
+		for i, body := range rapid.SliceOfN(rapid.SampledFrom(files), 1, 6).Draw(t, "files") {
+			ext := ".yaml"
+			if strings.HasPrefix(body, "{") {
+				ext = ".json"
+			}
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d%s", i, ext)), []byte(body), 0o644); err != nil {
+				t.Fatalf("%v", err)
+			}
+		}
+		render := func() string {
+			res, err := Options{}.LoadPaths(dir)
+			if err != nil {
+				return strings.ReplaceAll(err.Error(), dir, "DIR")
+			}
+			return fmt.Sprint(len(res.Cluster.Namespaces), res.Notices)
+		}
+		piped := render()
+		fastPaths = false
+		defer func() { fastPaths = true }()
+		if slow := render(); piped != slow {
+			t.Fatalf("piped (+) and slow (-) loads differ:\n%s", cmp.Diff(slow, piped))
+		}
 	})
 }

@@ -117,10 +117,12 @@ func (l *loader) reader(name string, r io.Reader, _ bool) {
 	l.read(name, r, false)
 }
 
-// read reads r in full, within the limits, and splits it into documents,
-// which are prepared on the other cores while the next input is read (see
-// pipe.go).
+// read reads r in full, within the limits, and splits it into documents.
+// The documents of the inputs before are prepared on the other cores
+// meanwhile (see pipe.go).
 func (l *loader) read(name string, r io.Reader, walked bool) {
+	l.handOff(l.docs[l.handFrom:])
+	l.handFrom = len(l.docs)
 	before := len(l.docs)
 	data, spans, sp, p := l.readBounded(name, r, walked)
 	if p != nil {
@@ -131,7 +133,6 @@ func (l *loader) read(name string, r io.Reader, walked bool) {
 		return
 	}
 	l.split(name, data, walked, spans, sp)
-	l.handOff(l.docs[before:])
 }
 
 // readBounded reads r to its end. It stops with a problem as soon as the
