@@ -135,6 +135,19 @@ func TestLoadReaderErrors(t *testing.T) {
 			"manifest: in.yaml: document 2 (line 5): apiVersion: required value",
 		},
 	}, {
+		// The header is read up to the metadata; the decoding reads the
+		// rest.
+		name: "malformed json after the metadata",
+		in:   "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"b\"}}\n{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"a\"},\n\"spec\" {}}",
+		want: []string{`manifest: in.yaml: document 1 (line 2): malformed json: line 3: invalid character '{' after object key`},
+	}, {
+		name: "kind given again after the metadata",
+		in:   `{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}, "kind": "PodList", "items": []}`,
+		want: []string{
+			`manifest: in.yaml: document 0 (line 1): Namespace a: kind: duplicate field`,
+			`manifest: in.yaml: document 0 (line 1): Namespace a: items: unknown field`,
+		},
+	}, {
 		name: "malformed json that does not end ends the stream",
 		in:   "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}\n{\n  \"apiVersion\": \"v1\n}\n{}",
 		want: []string{`manifest: in.yaml: document 1 (line 2): malformed json: line 3: invalid character '\n' in string literal`},
