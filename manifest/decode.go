@@ -244,7 +244,8 @@ func makeStore[T any](n int) []T {
 	return make([]T, n)
 }
 
-// The stored kinds, by their index in stores (see storedIndex).
+// The stored kinds, numbered for counting and placing them (see
+// storedIndex).
 const (
 	storedPod = iota
 	storedNamespace

@@ -7,12 +7,12 @@ import (
 
 // This file prepares documents (decode.go's first step: the header, and
 // the objects decoded with their document) on the other cores while the
-// input is still read: the reader hands them over in batches as it splits
-// them, within an input when its size is known (readBounded), and those
-// of an input as the next is read (read). The documents of an input that turns out to
-// have a problem (a NUL byte, a limit passed) are dropped, prepared or not.
-// What a load gives does not depend on it: with fastPaths off, nothing is
-// handed over, and the tests compare.
+// input is still read: the reader hands them over in batches, those of an
+// input of known size as it splits them (readBounded), the rest of an
+// input's as the next input is read (read). The documents of an input
+// that turns out to have a problem (a NUL byte, a limit passed) are
+// dropped, prepared or not. What a load gives does not depend on it: with
+// fastPaths off, nothing is handed over, and the tests compare.
 
 // pipe is the goroutines that prepare the documents handed over, and the
 // batches still to prepare.

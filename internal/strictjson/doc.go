@@ -46,8 +46,8 @@
 // the process; a struct's members are found by a perfect hash of their
 // names, and written at its offset in the struct: values are stored
 // through unsafe pointers at the offsets and sizes the plan took from
-// reflect, not through reflect's setters (a fifth of the decoding's
-// time). Every store of a value that holds pointers (a string, a
+// reflect, not through reflect's setters (which check every write). Every
+// store of a value that holds pointers (a string, a
 // pointer, a slice, a map) is a store of a Go type that holds them, so the
 // collector's write barriers see it. Decode is safe for concurrent use, never panics on any
 // input (it panics only if an UnmarshalJSON it calls does), and its cost is
