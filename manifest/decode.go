@@ -76,16 +76,9 @@ type object struct {
 	// off is the offset of the object's JSON text in the file, or -1 when
 	// that text was converted from YAML.
 	off int
-	// info is kinds[kind], once looked up (see kindInfo); nil before.
+	// info is kinds[kind], set once the object is known to be of a
+	// supported kind (object), before it is decoded.
 	info *kindInfo
-}
-
-// kindInfo returns kinds[o.kind], without a lookup once object found it.
-func (o *object) kindInfo() kindInfo {
-	if o.info == nil || o.info.kind != o.kind {
-		return kinds[o.kind]
-	}
-	return *o.info
 }
 
 // decoder gathers the events of one document or one object.
@@ -478,7 +471,7 @@ func (l *decoder) object(o *object, raw []byte, depth int) {
 			return
 		}
 	}
-	o.info = kindInfos[kind]
+	o.info = k
 	// Name the object as it will be named once decoded.
 	if !k.namespaced {
 		o.namespace = ""
@@ -503,8 +496,7 @@ func decodedWhole(kindRaw []byte) bool {
 		return false
 	}
 	kind := kindRaw[1 : len(kindRaw)-1]
-	_, known := kinds[string(kind)]
-	return known && string(kind) != "Pod"
+	return kinds[string(kind)] != nil && string(kind) != "Pod"
 }
 
 // malformedJSON reports whether raw, the JSON text of o as found in the

@@ -30,7 +30,7 @@ type kindInfo struct {
 
 // kinds lists the supported kinds. Their lists (PodList, …) in the same
 // version are supported too.
-var kinds = map[string]kindInfo{
+var kinds = map[string]*kindInfo{
 	"Namespace":             {"v1", false, "Namespace"},
 	"Node":                  {"v1", false, "Node"},
 	"Pod":                   {"v1", true, "Pod"},
@@ -49,15 +49,6 @@ var kinds = map[string]kindInfo{
 	"AdminNetworkPolicy":         {policyGroup + "/v1alpha1", false, "AdminNetworkPolicy"},
 	"BaselineAdminNetworkPolicy": {policyGroup + "/v1alpha1", false, "BaselineAdminNetworkPolicy"},
 }
-
-// kindInfos holds the entries of kinds, for objects to point to.
-var kindInfos = func() map[string]*kindInfo {
-	m := make(map[string]*kindInfo, len(kinds))
-	for name, k := range kinds {
-		m[name] = &k
-	}
-	return m
-}()
 
 // apiObject is a pointer to a Kubernetes API object type.
 type apiObject[T any] interface {
@@ -84,7 +75,7 @@ func typed[T any, P apiObject[T]](l *decoder, o *object, raw []byte) P {
 
 // finishTyped is typed after the decoding of p.
 func finishTyped[T any, P apiObject[T]](l *decoder, o *object, p P) P {
-	k := o.kindInfo()
+	k := o.info
 	if tm, ok := p.GetObjectKind().(*metav1.TypeMeta); ok {
 		// The table's strings, rather than new ones for every object.
 		tm.APIVersion, tm.Kind = k.apiVersion, k.kind
@@ -209,7 +200,7 @@ func addTo(c *simulate.Cluster, x any) {
 // load loads an object of a supported kind, in its supported version or
 // one that is converted to it.
 func (l *decoder) load(o *object, raw []byte) {
-	if !reads(o.kind, o.kindInfo(), o.apiVersion) {
+	if !reads(o.kind, o.info, o.apiVersion) {
 		l.loadConverted(o, raw)
 		return
 	}
@@ -393,7 +384,7 @@ func (l *decoder) workload(o *object, m *metav1.ObjectMeta, tmpl *corev1.PodTemp
 	}
 	l.checkTemplate(o, tmpl, path)
 	controller := true
-	apiVersion := o.kindInfo().apiVersion
+	apiVersion := o.info.apiVersion
 	l.events = append(l.events, event{entry: &entry{
 		o: o, kind: o.kind, namespace: o.namespace, name: o.name,
 		owner: controllerOf(m, o.namespace),

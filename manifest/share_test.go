@@ -108,11 +108,16 @@ func TestShareSelector(t *testing.T) {
 }
 
 // TestKindNames: the kind each entry of the table sets on its objects is
-// its own name.
+// its own name, and every conversion is of a kind in the table.
 func TestKindNames(t *testing.T) {
 	for name, k := range kinds {
 		if k.kind != name {
 			t.Errorf("kinds[%q].kind = %q", name, k.kind)
+		}
+	}
+	for c := range conversions {
+		if _, kind, _ := strings.Cut(c, " "); kinds[kind] == nil {
+			t.Errorf("conversion %q: %s is not in kinds", c, kind)
 		}
 	}
 }

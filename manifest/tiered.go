@@ -24,9 +24,10 @@ var alsoReads = map[string][]string{
 	"ClusterNetworkPolicy": {policyGroup + "/v1alpha2"},
 }
 
-// reads reports whether kind, described by k, is read in apiVersion.
-func reads(kind string, k kindInfo, apiVersion string) bool {
-	return apiVersion == k.apiVersion || slices.Contains(alsoReads[kind], apiVersion)
+// reads reports whether kind, described by k (nil for a kind not
+// supported), is read in apiVersion.
+func reads(kind string, k *kindInfo, apiVersion string) bool {
+	return k != nil && (apiVersion == k.apiVersion || slices.Contains(alsoReads[kind], apiVersion))
 }
 
 // loadTiered decodes, validates (as the CRD would on create, see

@@ -47,7 +47,7 @@ func (l *decoder) checkMeta(o *object, m *metav1.ObjectMeta) {
 				errs = append(errs, field.Invalid(metaPath.Child("name"), m.Name, msg))
 			}
 		}
-		if o.kindInfo().namespaced && !k8sname.DNS1123Label(m.Namespace) {
+		if o.info.namespaced && !k8sname.DNS1123Label(m.Namespace) {
 			for _, msg := range apivalidation.ValidateNamespaceName(m.Namespace, false) {
 				errs = append(errs, field.Invalid(metaPath.Child("namespace"), m.Namespace, msg))
 			}
